@@ -1,0 +1,116 @@
+//! One file per subcommand; this module opens the data source they share.
+
+pub mod fetch;
+pub mod group;
+pub mod kpi;
+pub mod municipality;
+pub mod values;
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use anyhow::Result;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::error;
+use crate::flags::{Cli, Command, GlobalArgs, Selection};
+use crate::kolada::{ClientConfig, KoladaClient};
+use crate::resolve;
+use crate::source::cache::{Cache, CachedSource, DEFAULT_META_TTL};
+use crate::source::snapshot::Snapshot;
+use crate::source::{DataSource, ValueQuery};
+
+pub fn dispatch(cli: Cli) -> Result<()> {
+    let global = &cli.global;
+    match &cli.command {
+        Command::Kpi(command) => kpi::run(command, global),
+        Command::Municipality(command) => municipality::run(command, global),
+        Command::Group(command) => group::run(command, global),
+        Command::Fetch(args) => fetch::run(args, global),
+        Command::Values(args) => values::run(args, global),
+    }
+}
+
+/// The data source the global flags ask for: a snapshot, the API directly,
+/// or (the default) the API behind the cache, or the cache alone (`--offline`).
+pub fn open_source(global: &GlobalArgs) -> Result<Box<dyn DataSource>> {
+    if let Some(path) = &global.source {
+        return Ok(Box::new(Snapshot::open(path)?));
+    }
+    if !global.max_rate.is_finite() || global.max_rate < 0.0 {
+        return Err(error::usage(
+            "--max-rate takes requests per second, 0 or more (0: no limit)",
+        ));
+    }
+    let client = KoladaClient::new(&ClientConfig {
+        base_url: global.api_url.clone(),
+        jobs: usize::from(global.jobs),
+        tries: global.tries,
+        timeout: Duration::from_secs(global.timeout.max(1)),
+        max_rate: global.max_rate,
+        ..ClientConfig::default()
+    })?;
+    if global.no_cache {
+        return Ok(Box::new(client));
+    }
+    let root = global.cache_dir.clone().or_else(Cache::default_root).ok_or_else(|| {
+        error::usage("no cache directory is known on this system; give --cache-dir DIR or set NYCKELTAL_CACHE_DIR")
+    })?;
+    let cache = Cache::new(&root, client.base_url());
+    let upstream = (!global.offline).then_some(client);
+    Ok(Box::new(CachedSource::new(
+        cache,
+        upstream,
+        global.refresh,
+        DEFAULT_META_TTL,
+    )))
+}
+
+/// A progress bar on a terminal; nothing when piped or `--quiet`.
+pub fn progress(global: &GlobalArgs, what: &str) -> Option<ProgressBar> {
+    if global.quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::new(0);
+    let style = ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} ({elapsed})")
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ");
+    bar.set_style(style);
+    bar.set_message(what.to_string());
+    bar.enable_steady_tick(Duration::from_millis(120));
+    Some(bar)
+}
+
+/// KPIs × municipalities × years as typed → a query of Kolada ids.
+pub fn resolve_selection(
+    selection: &Selection,
+    catalogue: &crate::catalogue::Catalogue,
+) -> Result<ValueQuery> {
+    let years = resolve::parse_years(&selection.years)?;
+    let kpis = resolve::kpi_ids(&selection.kpi, catalogue)?;
+    let entities = resolve::municipality_ids(&selection.municipality, catalogue)?;
+    Ok(ValueQuery {
+        kpis,
+        entities,
+        years,
+    })
+}
+
+/// Fetch the values of a query, with a progress bar on a terminal.
+pub fn fetch_values(
+    source: &dyn DataSource,
+    query: &ValueQuery,
+    global: &GlobalArgs,
+) -> Result<Vec<crate::model::Observation>> {
+    let bar = progress(global, "fetching");
+    let result = source.values(query, bar.as_ref());
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    result
+}
+
+/// The attribution every table carries (Kolada's terms).
+pub fn source_line(source: &dyn DataSource) -> String {
+    format!("Källa: Kolada ({})", source.describe())
+}

@@ -1,0 +1,103 @@
+//! Errors a person can act on, each with its own documented exit code.
+//!
+//! Anything that is not a [`UserError`] is unexpected and exits with 1.
+
+use std::fmt;
+
+/// Exit codes, as documented in the README ("Exit codes").
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const FAILURE: i32 = 1;
+    pub const USAGE: i32 = 2;
+    pub const NOT_FOUND: i32 = 3;
+    pub const NOT_CACHED: i32 = 4;
+    pub const NETWORK: i32 = 5;
+    pub const SOURCE: i32 = 6;
+    pub const OUTPUT: i32 = 7;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Malformed argument (years, formats, flags that do not go together).
+    Usage,
+    /// An id or name that does not exist (municipality, KPI, group, area).
+    NotFound,
+    /// `--offline` and the cache does not hold what was asked.
+    NotCached,
+    /// Kolada unreachable, or it answered badly after all retries.
+    Network,
+    /// A snapshot directory (`--source`) is missing files or unreadable.
+    Source,
+    /// The output file could not be written.
+    Output,
+}
+
+/// A one-line message that names the problem and the fix.
+#[derive(Debug)]
+pub struct UserError {
+    pub kind: Kind,
+    pub message: String,
+}
+
+impl UserError {
+    pub fn new(kind: Kind, message: impl Into<String>) -> Self {
+        UserError {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        match self.kind {
+            Kind::Usage => exit::USAGE,
+            Kind::NotFound => exit::NOT_FOUND,
+            Kind::NotCached => exit::NOT_CACHED,
+            Kind::Network => exit::NETWORK,
+            Kind::Source => exit::SOURCE,
+            Kind::Output => exit::OUTPUT,
+        }
+    }
+}
+
+impl fmt::Display for UserError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for UserError {}
+
+pub fn usage(message: impl Into<String>) -> anyhow::Error {
+    UserError::new(Kind::Usage, message).into()
+}
+
+pub fn not_found(message: impl Into<String>) -> anyhow::Error {
+    UserError::new(Kind::NotFound, message).into()
+}
+
+pub fn not_cached(message: impl Into<String>) -> anyhow::Error {
+    UserError::new(Kind::NotCached, message).into()
+}
+
+pub fn network(message: impl Into<String>) -> anyhow::Error {
+    UserError::new(Kind::Network, message).into()
+}
+
+pub fn source(message: impl Into<String>) -> anyhow::Error {
+    UserError::new(Kind::Source, message).into()
+}
+
+pub fn output(message: impl Into<String>) -> anyhow::Error {
+    UserError::new(Kind::Output, message).into()
+}
+
+/// The exit code and the one-line message for any error that reaches `main`.
+pub fn report(err: &anyhow::Error) -> (i32, String) {
+    for cause in err.chain() {
+        if let Some(user) = cause.downcast_ref::<UserError>() {
+            return (user.exit_code(), user.message.clone());
+        }
+    }
+    // `{:#}` joins the chain of causes on one line.
+    (exit::FAILURE, format!("{err:#}"))
+}

@@ -1,0 +1,258 @@
+//! Every command-line flag of nyckeltal, defined and documented in one place.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::kolada::DEFAULT_API_URL;
+
+const AFTER_HELP: &str = "\
+Exit codes: 0 ok, 1 unexpected failure, 2 bad arguments, 3 unknown municipality/KPI/group/area,
+4 not in the cache (--offline), 5 Kolada unreachable or answering badly, 6 broken snapshot
+directory (--source), 7 output file could not be written.
+
+Källa: Kolada (RKA). Figures nyckeltal computes (group means, ranks) are its own work.";
+
+/// Key figures (nyckeltal) for Swedish municipalities from Kolada: look up
+/// KPIs, municipalities and comparison groups, fetch figures and export them.
+#[derive(Debug, Parser)]
+#[command(name = "nyckeltal", version, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where figures come from and how Kolada is asked; valid with every command.
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// Kolada API v3 base URL (a mirror or a local emulator).
+    #[arg(long, global = true, env = "NYCKELTAL_API_URL", default_value = DEFAULT_API_URL, value_name = "URL")]
+    pub api_url: String,
+
+    /// Read a snapshot directory (meta/*.json + ddf/ CSVs) instead of the API; no network, no cache.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub source: Option<PathBuf>,
+
+    /// Cache directory [default: the platform cache dir, e.g. ~/.cache/nyckeltal].
+    #[arg(long, global = true, env = "NYCKELTAL_CACHE_DIR", value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Answer only from the cache; say exactly what is missing instead of asking Kolada.
+    #[arg(long, global = true, conflicts_with = "refresh")]
+    pub offline: bool,
+
+    /// Ask Kolada again even for what the cache holds (metadata is otherwise kept 7 days, figures until refreshed).
+    #[arg(long, global = true)]
+    pub refresh: bool,
+
+    /// Ask Kolada directly, neither reading nor writing the cache.
+    #[arg(long, global = true, conflicts_with = "offline")]
+    pub no_cache: bool,
+
+    /// Requests to Kolada in flight at once.
+    #[arg(long, global = true, default_value_t = 4, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=32))]
+    pub jobs: u16,
+
+    /// Requests per second to Kolada at most (0: no limit).
+    #[arg(long, global = true, default_value_t = 5.0, value_name = "N")]
+    pub max_rate: f64,
+
+    /// Tries per request before giving up on errors (5xx, broken connections, malformed answers).
+    #[arg(long, global = true, default_value_t = 6, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub tries: u32,
+
+    /// Seconds to wait for one answer from Kolada.
+    #[arg(long, global = true, default_value_t = 120, value_name = "SECONDS")]
+    pub timeout: u64,
+
+    /// No progress bar and no summary lines on stderr.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Search and describe KPIs.
+    #[command(subcommand)]
+    Kpi(KpiCommand),
+    /// Search and list municipalities and regions.
+    #[command(subcommand)]
+    Municipality(MunicipalityCommand),
+    /// List and show municipality groups, among them RKA's "Liknande kommuner".
+    #[command(subcommand)]
+    Group(GroupCommand),
+    /// Fill the cache with figures, so later commands (and --offline) need no network.
+    Fetch(FetchArgs),
+    /// Figures as a tidy long table: kpi, municipality_id, municipality, year, gender, value.
+    Values(ValuesArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KpiCommand {
+    /// Rank KPIs by how well their title (and description) matches the words; case and å/ä/ö do not matter.
+    Search {
+        /// Words to look for, e.g. `aldreomsorg nettokostnadsavvikelse`.
+        #[arg(required = true, num_args = 1..)]
+        words: Vec<String>,
+        /// Only KPIs whose operating area contains this text (e.g. "Äldre").
+        #[arg(long, value_name = "TEXT")]
+        area: Option<String>,
+        /// Show at most this many hits.
+        #[arg(long, default_value_t = 20, value_name = "N")]
+        limit: usize,
+        #[command(flatten)]
+        output: ListOutput,
+    },
+    /// All metadata of one KPI: description, latest year, publication dates, gender split.
+    Show {
+        /// KPI id, e.g. N20900.
+        id: String,
+        #[command(flatten)]
+        output: ListOutput,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MunicipalityCommand {
+    /// Municipalities and regions whose name matches TEXT (case and å/ä/ö do not matter).
+    Search {
+        text: String,
+        #[command(flatten)]
+        output: ListOutput,
+    },
+    /// All municipalities (K) and regions (L, with Riket 0000).
+    List {
+        /// Only this type: K municipalities, L regions.
+        #[arg(long = "type", value_enum, value_name = "K|L")]
+        kind: Option<MunicipalityType>,
+        #[command(flatten)]
+        output: ListOutput,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MunicipalityType {
+    #[value(name = "K", alias = "k")]
+    K,
+    #[value(name = "L", alias = "l")]
+    L,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GroupCommand {
+    /// Municipality groups, with how many members each has.
+    List {
+        /// Only groups whose title contains this text.
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
+        #[command(flatten)]
+        output: ListOutput,
+    },
+    /// The members of one group.
+    Show {
+        /// Group id (G96190) or title.
+        group: String,
+        #[command(flatten)]
+        output: ListOutput,
+    },
+    /// The current "Liknande kommuner AREA, KOMMUN" group of a municipality and its members.
+    Peers {
+        /// Municipality code or name.
+        municipality: String,
+        /// Area as Kolada names it: äldreomsorg, LSS, IFO, grundskola, gymnasieskola, förskola,
+        /// fritidshem, socioekonomi, arbetsmarknad, räddningstjänst, ekonomiskt bistånd, övergripande.
+        #[arg(long, value_name = "AREA")]
+        area: String,
+        #[command(flatten)]
+        output: ListOutput,
+    },
+}
+
+/// What figures: KPIs × municipalities × years.
+#[derive(Debug, Args)]
+pub struct Selection {
+    /// KPI ids, comma-separated: N20900,N20007.
+    #[arg(long, short = 'k', value_name = "IDS")]
+    pub kpi: String,
+    /// Municipalities, comma-separated: codes or names (1419, Tjörn, "Tjörns kommun"),
+    /// a group id for its members (G96190), or `all` (the 290 municipalities).
+    #[arg(long, short = 'm', value_name = "SEL")]
+    pub municipality: String,
+    /// Years: 2022, 2018-2022 or 2018,2020.
+    #[arg(long, short = 'y', value_name = "RANGE")]
+    pub years: String,
+}
+
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+}
+
+#[derive(Debug, Args)]
+pub struct ValuesArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+    /// T total, K women, M men, or all three.
+    #[arg(long, value_enum, default_value = "T", value_name = "T|K|M|all")]
+    pub gender: GenderChoice,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GenderChoice {
+    #[value(name = "T", alias = "t")]
+    T,
+    #[value(name = "K", alias = "k")]
+    K,
+    #[value(name = "M", alias = "m")]
+    M,
+    #[value(name = "all")]
+    All,
+}
+
+/// Output of a data command.
+#[derive(Debug, Args, Clone)]
+pub struct Output {
+    /// Output format [default: from -o's extension, else table].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+    /// Write to FILE (atomically) instead of standard output; .csv, .json and .parquet pick the format.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Output of a listing command (no parquet needed, but the same rules).
+#[derive(Debug, Args, Clone)]
+pub struct ListOutput {
+    /// Output format [default: from -o's extension, else table].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+impl From<&ListOutput> for Output {
+    fn from(list: &ListOutput) -> Output {
+        Output {
+            format: list.format,
+            output: list.output.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// An aligned table for reading.
+    Table,
+    /// Comma-separated, UTF-8, full precision.
+    Csv,
+    /// An array of row objects.
+    Json,
+    /// Apache Parquet (needs -o).
+    Parquet,
+}

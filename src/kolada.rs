@@ -1,0 +1,629 @@
+//! The Kolada API v3 client: the only code that knows HTTP and the API's JSON.
+//!
+//! It batches ids (at most 25 per path slot), sizes queries so that most fit
+//! one page of 5000 rows, follows `next_url`, runs a bounded number of
+//! requests in parallel, paces itself, and retries what is worth retrying.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use indicatif::ProgressBar;
+use reqwest::blocking::Client;
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use url::Url;
+
+use crate::error;
+use crate::model::{Gender, Group, Kpi, Municipality, Observation};
+
+pub const DEFAULT_API_URL: &str = "https://api.kolada.se/v3";
+/// Kolada answers HTTP 422 for more ids than this in one path slot.
+pub const MAX_IDS_PER_SLOT: usize = 25;
+/// Kolada's largest (and default) page size.
+pub const PER_PAGE: usize = 5000;
+/// Rows a data query without a municipality slot returns per KPI and year:
+/// 290 municipalities, 21 regions and Riket.
+const ROWS_PER_CELL_ALL: usize = 312;
+/// Above this many municipalities, one query for everybody and a local filter
+/// costs fewer requests than listing them 25 at a time.
+const BULK_THRESHOLD: usize = 3 * MAX_IDS_PER_SLOT;
+
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    pub base_url: String,
+    /// Requests in flight at once.
+    pub jobs: usize,
+    /// Tries per request before giving up (HTTP 5xx, broken connections, malformed bodies).
+    pub tries: u32,
+    pub connect_timeout: Duration,
+    pub timeout: Duration,
+    /// Requests per second at most; 0 means no pacing.
+    pub max_rate: f64,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            base_url: DEFAULT_API_URL.to_string(),
+            jobs: 4,
+            tries: 6,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(120),
+            max_rate: 5.0,
+        }
+    }
+}
+
+/// Which entities a value request covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entities {
+    /// Every municipality, region and Riket (no municipality slot).
+    All,
+    /// These municipality, region or group ids.
+    Ids(Vec<String>),
+}
+
+/// Values wanted for every combination of `kpis`, `entities` and `years`.
+#[derive(Debug, Clone)]
+pub struct ValueRequest {
+    pub kpis: Vec<String>,
+    pub entities: Entities,
+    pub years: Vec<i32>,
+}
+
+impl ValueRequest {
+    /// Use one query for everybody when that is cheaper than listing ids.
+    /// Group ids always go in the municipality slot: only there does Kolada
+    /// compute the group mean.
+    pub fn split_for_bulk(
+        kpis: Vec<String>,
+        ids: Vec<String>,
+        years: Vec<i32>,
+    ) -> Vec<ValueRequest> {
+        let (groups, places): (Vec<String>, Vec<String>) =
+            ids.into_iter().partition(|id| is_group_id(id));
+        let mut out = Vec::new();
+        if places.len() > BULK_THRESHOLD {
+            out.push(ValueRequest {
+                kpis: kpis.clone(),
+                entities: Entities::All,
+                years: years.clone(),
+            });
+        } else if !places.is_empty() {
+            out.push(ValueRequest {
+                kpis: kpis.clone(),
+                entities: Entities::Ids(places),
+                years: years.clone(),
+            });
+        }
+        if !groups.is_empty() {
+            out.push(ValueRequest {
+                kpis,
+                entities: Entities::Ids(groups),
+                years,
+            });
+        }
+        out
+    }
+}
+
+pub fn is_group_id(id: &str) -> bool {
+    id.len() > 1 && id.starts_with(['G', 'g']) && id[1..].chars().all(|c| c.is_ascii_digit())
+}
+
+pub struct KoladaClient {
+    base: Url,
+    http: Client,
+    jobs: usize,
+    tries: u32,
+    pacer: Option<Pacer>,
+    requests: AtomicUsize,
+}
+
+impl KoladaClient {
+    pub fn new(config: &ClientConfig) -> Result<Self> {
+        let mut base = Url::parse(&config.base_url).map_err(|e| {
+            error::usage(format!(
+                "--api-url '{}' is not a valid URL ({e}); use e.g. {DEFAULT_API_URL}",
+                config.base_url
+            ))
+        })?;
+        if !base.path().ends_with('/') {
+            let path = format!("{}/", base.path());
+            base.set_path(&path);
+        }
+        // reqwest honours HTTP_PROXY / HTTPS_PROXY / NO_PROXY from the environment.
+        let http = Client::builder()
+            .user_agent(concat!("nyckeltal/", env!("CARGO_PKG_VERSION")))
+            .gzip(true)
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.timeout)
+            .build()?;
+        Ok(KoladaClient {
+            base,
+            http,
+            jobs: config.jobs.max(1),
+            tries: config.tries.max(1),
+            pacer: (config.max_rate > 0.0).then(|| Pacer::new(config.max_rate)),
+            requests: AtomicUsize::new(0),
+        })
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
+    /// HTTP requests sent so far (every try and every page counts).
+    pub fn requests_made(&self) -> usize {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    pub fn kpis(&self) -> Result<Vec<Kpi>> {
+        self.get_all(self.endpoint("kpi")?)
+    }
+
+    pub fn municipalities(&self) -> Result<Vec<Municipality>> {
+        self.get_all(self.endpoint("municipality")?)
+    }
+
+    pub fn groups(&self) -> Result<Vec<Group>> {
+        self.get_all(self.endpoint("municipality_groups")?)
+    }
+
+    /// Fetch every value of the requests, in parallel, as observations.
+    /// Rows for entities outside an `Entities::Ids` request never appear;
+    /// an `Entities::All` request returns everybody Kolada has.
+    pub fn values(
+        &self,
+        requests: &[ValueRequest],
+        progress: Option<&ProgressBar>,
+    ) -> Result<Vec<Observation>> {
+        let queries: Vec<String> = requests.iter().flat_map(plan_queries).collect();
+        if let Some(bar) = progress {
+            bar.inc_length(queries.len() as u64);
+        }
+        let queue = Mutex::new(queries.into_iter().collect::<VecDeque<_>>());
+        let results = Mutex::new(Vec::new());
+        let failure = Mutex::new(None);
+        std::thread::scope(|scope| {
+            for _ in 0..self.jobs {
+                scope.spawn(|| loop {
+                    if failure.lock().unwrap().is_some() {
+                        return;
+                    }
+                    let Some(path) = queue.lock().unwrap().pop_front() else {
+                        return;
+                    };
+                    let rows = self
+                        .endpoint(&path)
+                        .and_then(|url| self.get_all::<DataRow>(url));
+                    match rows {
+                        Ok(rows) => {
+                            let mut observations = Vec::with_capacity(rows.len() * 3);
+                            for row in rows {
+                                row.into_observations(&mut observations);
+                            }
+                            results.lock().unwrap().push(observations);
+                            if let Some(bar) = progress {
+                                bar.inc(1);
+                            }
+                        }
+                        Err(err) => {
+                            failure.lock().unwrap().get_or_insert(err);
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        if let Some(err) = failure.into_inner().unwrap() {
+            return Err(err);
+        }
+        Ok(results
+            .into_inner()
+            .unwrap()
+            .into_iter()
+            .flatten()
+            .collect())
+    }
+
+    fn endpoint(&self, path: &str) -> Result<Url> {
+        let mut url = self.base.join(path)?;
+        url.query_pairs_mut()
+            .append_pair("per_page", &PER_PAGE.to_string());
+        Ok(url)
+    }
+
+    /// Every item of a paged list, following `next_url` (absolute or relative).
+    fn get_all<T: DeserializeOwned>(&self, first: Url) -> Result<Vec<T>> {
+        let mut items = Vec::new();
+        let mut url = first;
+        for _ in 0..100_000 {
+            let page: Envelope<T> = self.get_json(&url)?;
+            items.extend(page.values);
+            match page.next_url.filter(|next| !next.is_empty()) {
+                Some(next) => {
+                    url = url.join(&next).map_err(|e| {
+                        error::network(format!(
+                            "Kolada sent an unusable next_url '{next}' ({e}) for {url}"
+                        ))
+                    })?
+                }
+                None => return Ok(items),
+            }
+        }
+        Err(error::network(format!(
+            "Kolada kept sending next_url past 100000 pages from {url}; giving up"
+        )))
+    }
+
+    fn get_json<T: DeserializeOwned>(&self, url: &Url) -> Result<T> {
+        let mut tries = 0;
+        let mut rate_limited = 0;
+        loop {
+            if let Some(pacer) = &self.pacer {
+                pacer.wait();
+            }
+            self.requests.fetch_add(1, Ordering::Relaxed);
+            let failure = match self.try_once(url) {
+                Ok(value) => return Ok(value),
+                Err(failure) => failure,
+            };
+            match failure {
+                Failure::Fatal(message) => return Err(error::network(message)),
+                Failure::RateLimited(wait) if rate_limited < 50 => {
+                    // Waiting as asked is no failure; it has its own, larger bound.
+                    rate_limited += 1;
+                    std::thread::sleep(
+                        wait.unwrap_or_else(|| backoff(rate_limited))
+                            .min(Duration::from_secs(60)),
+                    );
+                }
+                failure => {
+                    tries += 1;
+                    if tries >= self.tries {
+                        return Err(error::network(
+                            failure.give_up_message(url, &self.base, tries),
+                        ));
+                    }
+                    std::thread::sleep(backoff(tries));
+                }
+            }
+        }
+    }
+
+    fn try_once<T: DeserializeOwned>(&self, url: &Url) -> Result<T, Failure> {
+        let response = self.http.get(url.clone()).send().map_err(|e| {
+            if e.is_connect() || e.is_timeout() || e.is_request() || e.is_body() || e.is_decode() {
+                Failure::Unreachable(describe(&e))
+            } else {
+                Failure::Fatal(format!("request to {url} failed: {}", describe(&e)))
+            }
+        })?;
+        let status = response.status();
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            return Err(Failure::RateLimited(retry_after(&response)));
+        }
+        if status.is_server_error() {
+            return Err(Failure::Status(status.as_u16()));
+        }
+        if status == StatusCode::GONE {
+            return Err(Failure::Fatal(format!(
+                "Kolada says {url} is gone (HTTP 410); nyckeltal speaks API v3: check --api-url (default {DEFAULT_API_URL})"
+            )));
+        }
+        if !status.is_success() {
+            let body = response.text().unwrap_or_default();
+            let body: String = body.chars().take(200).collect();
+            return Err(Failure::Fatal(format!(
+                "Kolada rejected {url} (HTTP {}): {}",
+                status.as_u16(),
+                body.trim()
+            )));
+        }
+        let bytes = response
+            .bytes()
+            .map_err(|e| Failure::Malformed(format!("body cut off: {}", describe(&e))))?;
+        serde_json::from_slice(&bytes).map_err(|e| Failure::Malformed(format!("invalid JSON: {e}")))
+    }
+}
+
+/// The query paths for one request: ids in chunks of 25, KPIs and years
+/// grouped so that each query's rows fit one page where possible.
+fn plan_queries(request: &ValueRequest) -> Vec<String> {
+    let entity_chunks: Vec<Option<Vec<String>>> = match &request.entities {
+        Entities::All => vec![None],
+        Entities::Ids(ids) => even_chunks(ids, MAX_IDS_PER_SLOT)
+            .into_iter()
+            .map(Some)
+            .collect(),
+    };
+    let mut paths = Vec::new();
+    for entities in entity_chunks {
+        let rows_per_cell = entities.as_ref().map_or(ROWS_PER_CELL_ALL, Vec::len).max(1);
+        let (kpis_per_query, years_per_query) =
+            chunk_sizes(request.kpis.len(), request.years.len(), rows_per_cell);
+        for kpis in even_chunks(&request.kpis, kpis_per_query) {
+            for years in even_chunks(&request.years, years_per_query) {
+                let years: Vec<String> = years.iter().map(i32::to_string).collect();
+                paths.push(match &entities {
+                    Some(ids) => format!(
+                        "data/kpi/{}/municipality/{}/year/{}",
+                        kpis.join(","),
+                        ids.join(","),
+                        years.join(",")
+                    ),
+                    None => format!("data/kpi/{}/year/{}", kpis.join(","), years.join(",")),
+                });
+            }
+        }
+    }
+    paths
+}
+
+/// KPIs and years per query that need the fewest queries while one query's
+/// rows (KPIs × years × entities) stay within a page.
+fn chunk_sizes(kpis: usize, years: usize, rows_per_cell: usize) -> (usize, usize) {
+    let mut best = (1, 1, usize::MAX);
+    for k in 1..=kpis.clamp(1, MAX_IDS_PER_SLOT) {
+        let y = (PER_PAGE / (rows_per_cell * k))
+            .min(MAX_IDS_PER_SLOT)
+            .min(years.max(1));
+        if y == 0 {
+            break;
+        }
+        let queries = kpis.div_ceil(k) * years.div_ceil(y);
+        if queries < best.2 {
+            best = (k, y, queries);
+        }
+    }
+    (best.0, best.1)
+}
+
+/// Split into the fewest chunks of at most `max` items, as even as possible.
+fn even_chunks<T: Clone>(items: &[T], max: usize) -> Vec<Vec<T>> {
+    if items.is_empty() {
+        return Vec::new();
+    }
+    let n = items.len().div_ceil(max.max(1));
+    let base = items.len() / n;
+    let extra = items.len() % n;
+    let mut out = Vec::with_capacity(n);
+    let mut start = 0;
+    for i in 0..n {
+        let len = base + usize::from(i < extra);
+        out.push(items[start..start + len].to_vec());
+        start += len;
+    }
+    out
+}
+
+enum Failure {
+    Unreachable(String),
+    Status(u16),
+    Malformed(String),
+    RateLimited(Option<Duration>),
+    Fatal(String),
+}
+
+impl Failure {
+    fn give_up_message(&self, url: &Url, base: &Url, tries: u32) -> String {
+        match self {
+            Failure::Unreachable(reason) => format!(
+                "cannot reach Kolada at {base} ({reason}; {tries} tries); work without the network with --offline (cached data) or --source PATH (a snapshot)"
+            ),
+            Failure::Status(code) => format!(
+                "Kolada answered HTTP {code} for {url} {tries} times; try again later, or use --offline (cached data) or --source PATH (a snapshot)"
+            ),
+            Failure::Malformed(reason) => format!(
+                "Kolada sent a malformed answer for {url} {tries} times ({reason}); try again later, or use --offline (cached data) or --source PATH (a snapshot)"
+            ),
+            Failure::RateLimited(_) => format!(
+                "Kolada kept answering 'too many requests' (HTTP 429) for {url}; try again later with a lower --jobs"
+            ),
+            Failure::Fatal(message) => message.clone(),
+        }
+    }
+}
+
+/// reqwest's error with its causes, on one line.
+fn describe(err: &reqwest::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// Exponential backoff with jitter: about 0.2 s, 0.4 s, 0.8 s … capped at 5 s.
+fn backoff(attempt: u32) -> Duration {
+    let base = 0.2 * 2f64.powi(attempt.saturating_sub(1).min(10) as i32);
+    let capped = base.min(5.0);
+    Duration::from_secs_f64(capped * (0.5 + fastrand::f64() * 0.5))
+}
+
+/// `Retry-After` as seconds or as an HTTP date.
+fn retry_after(response: &reqwest::blocking::Response) -> Option<Duration> {
+    let value = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(seconds) = value.parse::<f64>() {
+        return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds));
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let wait = when.with_timezone(&chrono::Utc) - chrono::Utc::now();
+    Some(wait.to_std().unwrap_or(Duration::ZERO))
+}
+
+/// Spaces requests evenly so the client stays under a rate.
+struct Pacer {
+    interval: Duration,
+    next: Mutex<Instant>,
+}
+
+impl Pacer {
+    fn new(per_second: f64) -> Self {
+        Pacer {
+            interval: Duration::from_secs_f64(1.0 / per_second),
+            next: Mutex::new(Instant::now()),
+        }
+    }
+
+    fn wait(&self) {
+        let slot = {
+            let mut next = self.next.lock().unwrap();
+            let slot = (*next).max(Instant::now());
+            *next = slot + self.interval;
+            slot
+        };
+        let now = Instant::now();
+        if slot > now {
+            std::thread::sleep(slot - now);
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Envelope<T> {
+    values: Vec<T>,
+    #[serde(default)]
+    next_url: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct DataRow {
+    kpi: String,
+    #[serde(default)]
+    municipality: Option<String>,
+    #[serde(default)]
+    ou: Option<String>,
+    #[serde(deserialize_with = "year_number_or_string")]
+    period: i32,
+    #[serde(default)]
+    values: Vec<DataValue>,
+}
+
+#[derive(Deserialize)]
+struct DataValue {
+    gender: String,
+    #[serde(default)]
+    count: Option<f64>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    value: Option<f64>,
+    #[serde(default)]
+    isdeleted: Option<bool>,
+}
+
+impl DataRow {
+    fn into_observations(self, out: &mut Vec<Observation>) {
+        let Some(entity) = self.municipality.or(self.ou) else {
+            return;
+        };
+        for entry in self.values {
+            // Select by the gender field: the order of entries is not fixed.
+            let Some(gender) = Gender::parse(&entry.gender) else {
+                continue;
+            };
+            let status = entry.status.unwrap_or_default();
+            if entry.isdeleted == Some(true) || (entry.value.is_none() && status.is_empty()) {
+                continue;
+            }
+            out.push(Observation {
+                kpi: self.kpi.clone(),
+                entity: entity.clone(),
+                year: self.period,
+                gender,
+                value: entry.value,
+                count: entry.count.map(|c| c as u32),
+                status,
+            });
+        }
+    }
+}
+
+fn year_number_or_string<'de, D: serde::Deserializer<'de>>(de: D) -> Result<i32, D::Error> {
+    use serde::de::Error;
+    match serde_json::Value::deserialize(de)? {
+        serde_json::Value::Number(n) => n
+            .as_i64()
+            .map(|y| y as i32)
+            .ok_or_else(|| D::Error::custom("period is not a whole year")),
+        serde_json::Value::String(s) => s.trim().parse().map_err(D::Error::custom),
+        _ => Err(D::Error::custom("period is not a year")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(kpis: usize, entities: Entities, years: usize) -> ValueRequest {
+        ValueRequest {
+            kpis: (0..kpis).map(|i| format!("N{i:05}")).collect(),
+            entities,
+            years: (1998..1998 + years as i32).collect(),
+        }
+    }
+
+    #[test]
+    fn every_slot_holds_at_most_25_ids() {
+        let ids = (0..290).map(|i| format!("{i:04}")).collect();
+        let paths = plan_queries(&request(30, Entities::Ids(ids), 25));
+        for path in &paths {
+            let parts: Vec<&str> = path.split('/').collect();
+            for slot in [2, 4, 6] {
+                assert!(parts[slot].split(',').count() <= MAX_IDS_PER_SLOT, "{path}");
+            }
+        }
+    }
+
+    #[test]
+    fn ten_kpis_for_everybody_over_25_years_take_20_one_page_queries() {
+        let paths = plan_queries(&request(10, Entities::All, 25));
+        assert_eq!(paths.len(), 20);
+        for path in &paths {
+            let parts: Vec<&str> = path.split('/').collect();
+            let cells = parts[2].split(',').count() * parts[4].split(',').count();
+            assert!(cells * ROWS_PER_CELL_ALL <= PER_PAGE, "{path}");
+        }
+    }
+
+    #[test]
+    fn even_chunks_balance_sizes() {
+        let items: Vec<i32> = (0..26).collect();
+        let sizes: Vec<usize> = even_chunks(&items, 25).iter().map(Vec::len).collect();
+        assert_eq!(sizes, vec![13, 13]);
+    }
+
+    #[test]
+    fn gender_is_taken_from_the_field_not_the_position() {
+        let row: DataRow = serde_json::from_str(
+            r#"{"kpi":"N1","municipality":"1419","period":2022,"values":[
+                {"gender":"M","count":1,"status":"","value":2.0,"isdeleted":false},
+                {"gender":"T","count":1,"status":"","value":3.5,"isdeleted":false},
+                {"gender":"K","count":1,"status":"","value":null,"isdeleted":false}]}"#,
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        row.into_observations(&mut out);
+        assert_eq!(out.len(), 2);
+        assert!(out
+            .iter()
+            .any(|o| o.gender == Gender::T && o.value == Some(3.5)));
+        assert!(out
+            .iter()
+            .any(|o| o.gender == Gender::M && o.value == Some(2.0)));
+    }
+}

@@ -1,0 +1,49 @@
+//! nyckeltal: Swedish municipal key figures from Kolada.
+//!
+//! Data flows one way:
+//! CLI args ([`flags`]) → resolve ids ([`resolve`], [`catalogue`]) → fetch
+//! ([`source`]: cache ↔ [`kolada`] client, or a snapshot) → one long frame
+//! ([`frame`]) → render ([`render`]). [`emulator`] serves the Kolada API v3
+//! from a snapshot for tests and benchmarks.
+
+pub mod catalogue;
+pub mod cmd;
+pub mod emulator;
+pub mod error;
+pub mod flags;
+pub mod frame;
+pub mod kolada;
+pub mod model;
+pub mod render;
+pub mod resolve;
+pub mod source;
+pub mod text;
+
+use clap::Parser;
+
+/// Run the command line and return the process exit code.
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match flags::Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() {
+                error::exit::USAGE
+            } else {
+                error::exit::OK
+            };
+        }
+    };
+    match cmd::dispatch(cli) {
+        Ok(()) => error::exit::OK,
+        Err(err) => {
+            let (code, message) = error::report(&err);
+            eprintln!("error: {message}");
+            code
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! The live API as a [`DataSource`], without a cache (`--no-cache`).
+
+use anyhow::Result;
+use indicatif::ProgressBar;
+
+use super::{sort_observations, DataSource, FetchStats, ValueQuery};
+use crate::kolada::{KoladaClient, ValueRequest};
+use crate::model::{Group, Kpi, Municipality, Observation};
+
+impl DataSource for KoladaClient {
+    fn kpis(&self) -> Result<Vec<Kpi>> {
+        KoladaClient::kpis(self)
+    }
+
+    fn municipalities(&self) -> Result<Vec<Municipality>> {
+        KoladaClient::municipalities(self)
+    }
+
+    fn groups(&self) -> Result<Vec<Group>> {
+        KoladaClient::groups(self)
+    }
+
+    fn values(
+        &self,
+        query: &ValueQuery,
+        progress: Option<&ProgressBar>,
+    ) -> Result<Vec<Observation>> {
+        let requests = ValueRequest::split_for_bulk(
+            query.kpis.clone(),
+            query.entities.clone(),
+            query.years.clone(),
+        );
+        let mut observations = KoladaClient::values(self, &requests, progress)?;
+        query.retain_asked(&mut observations);
+        sort_observations(&mut observations);
+        Ok(observations)
+    }
+
+    fn stats(&self) -> FetchStats {
+        FetchStats {
+            requests: self.requests_made(),
+            from_cache: 0,
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!("Kolada API {}", self.base_url())
+    }
+}

@@ -1,0 +1,489 @@
+//! The local store: metadata with a time-to-live, values kept per KPI with a
+//! record of which cells were asked, so a repeated query makes no request.
+//!
+//! Every file is `nyckeltal-cache 1 crc32=XXXXXXXX` on the first line and
+//! JSON after it. A file that fails the check is reported, removed and
+//! fetched again; writes go to a temporary file that is renamed into place.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use indicatif::ProgressBar;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::{sort_observations, DataSource, FetchStats, ValueQuery};
+use crate::error;
+use crate::kolada::{is_group_id, Entities, KoladaClient, ValueRequest};
+use crate::model::{Gender, Group, Kpi, Municipality, Observation};
+
+const MAGIC: &str = "nyckeltal-cache 1";
+/// How long KPI, municipality and group lists are trusted before a refetch.
+pub const DEFAULT_META_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// The cache directory of one API base URL (the live API and an emulator
+/// never share figures).
+pub struct Cache {
+    dir: PathBuf,
+}
+
+impl Cache {
+    pub fn new(root: &Path, api_url: &url::Url) -> Cache {
+        let slug: String = format!(
+            "{}{}",
+            api_url.host_str().unwrap_or("local"),
+            api_url.port().map(|p| format!("_{p}")).unwrap_or_default()
+        )
+        .chars()
+        .chain(api_url.path().chars())
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+        Cache {
+            dir: root.join(slug.trim_end_matches('-')),
+        }
+    }
+
+    /// The platform's cache directory, e.g. `~/.cache/nyckeltal` on Linux.
+    pub fn default_root() -> Option<PathBuf> {
+        directories::ProjectDirs::from("se", "nyckeltal", "nyckeltal")
+            .map(|d| d.cache_dir().to_path_buf())
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The stored item, or `None` when it is absent or corrupt (then removed, with a warning).
+    pub fn load<T: DeserializeOwned>(&self, name: &str) -> Option<T> {
+        let path = self.dir.join(name);
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+            Err(e) => {
+                eprintln!(
+                    "warning: cannot read cache file {} ({e}); fetching it again",
+                    path.display()
+                );
+                return None;
+            }
+        };
+        match decode(&bytes) {
+            Ok(value) => Some(value),
+            Err(reason) => {
+                eprintln!(
+                    "warning: discarded corrupt cache file {} ({reason}); fetching it again",
+                    path.display()
+                );
+                let _ = std::fs::remove_file(&path);
+                None
+            }
+        }
+    }
+
+    pub fn store<T: Serialize>(&self, name: &str, value: &T) -> Result<()> {
+        let path = self.dir.join(name);
+        let parent = path.parent().unwrap_or(&self.dir);
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create cache directory {}", parent.display()))?;
+        let body = serde_json::to_vec(value)?;
+        let mut file = tempfile::NamedTempFile::new_in(parent)?;
+        writeln!(file, "{MAGIC} crc32={:08x}", crc32fast::hash(&body))?;
+        file.write_all(&body)?;
+        file.as_file().sync_all()?;
+        file.persist(&path)
+            .with_context(|| format!("cannot write cache file {}", path.display()))?;
+        Ok(())
+    }
+}
+
+fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    let newline = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .ok_or("no header line")?;
+    let header = std::str::from_utf8(&bytes[..newline]).map_err(|_| "header is not text")?;
+    let expected = header
+        .strip_prefix(MAGIC)
+        .and_then(|rest| rest.trim().strip_prefix("crc32="))
+        .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+        .ok_or("not a nyckeltal cache file of this version")?;
+    let body = &bytes[newline + 1..];
+    if crc32fast::hash(body) != expected {
+        return Err("checksum mismatch".into());
+    }
+    serde_json::from_slice(body).map_err(|e| format!("invalid content: {e}"))
+}
+
+#[derive(Serialize, Deserialize)]
+struct Stamped<T> {
+    fetched_at: DateTime<Utc>,
+    items: Vec<T>,
+}
+
+/// Everything cached for one KPI.
+#[derive(Serialize, Deserialize, Default, Clone)]
+struct KpiEntry {
+    /// Years fetched for every municipality, region and Riket at once.
+    complete_years: BTreeSet<i32>,
+    /// Years fetched for single ids (municipalities, regions, groups).
+    cells: BTreeMap<String, BTreeSet<i32>>,
+    rows: Vec<Row>,
+}
+
+/// entity, year, gender, value, count, status
+#[derive(Serialize, Deserialize, Clone)]
+struct Row(String, i32, Gender, Option<f64>, Option<u32>, String);
+
+impl KpiEntry {
+    fn covers(&self, entity: &str, year: i32) -> bool {
+        (self.complete_years.contains(&year) && !is_group_id(entity))
+            || self
+                .cells
+                .get(entity)
+                .is_some_and(|years| years.contains(&year))
+    }
+
+    /// Replace what the request covered by what Kolada answered now: values
+    /// Kolada no longer has disappear, revised ones are overwritten.
+    fn merge(&mut self, request: &ValueRequest, fresh: &[Observation]) {
+        let years: BTreeSet<i32> = request.years.iter().copied().collect();
+        match &request.entities {
+            Entities::All => {
+                self.rows
+                    .retain(|r| !(years.contains(&r.1) && !is_group_id(&r.0)));
+                self.complete_years.extend(&years);
+            }
+            Entities::Ids(ids) => {
+                let ids: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
+                self.rows
+                    .retain(|r| !(years.contains(&r.1) && ids.contains(r.0.as_str())));
+                for id in ids {
+                    self.cells.entry(id.to_string()).or_default().extend(&years);
+                }
+            }
+        }
+        self.rows.extend(fresh.iter().map(|o| {
+            Row(
+                o.entity.clone(),
+                o.year,
+                o.gender,
+                o.value,
+                o.count,
+                o.status.clone(),
+            )
+        }));
+    }
+}
+
+/// The cache in front of the live API, or on its own (`--offline`).
+pub struct CachedSource {
+    cache: Cache,
+    upstream: Option<KoladaClient>,
+    refresh: bool,
+    meta_ttl: Duration,
+    from_cache: RefCell<usize>,
+}
+
+impl CachedSource {
+    /// `upstream: None` answers only from the cache.
+    pub fn new(
+        cache: Cache,
+        upstream: Option<KoladaClient>,
+        refresh: bool,
+        meta_ttl: Duration,
+    ) -> Self {
+        CachedSource {
+            cache,
+            upstream,
+            refresh,
+            meta_ttl,
+            from_cache: RefCell::new(0),
+        }
+    }
+
+    fn meta<T: Serialize + DeserializeOwned>(
+        &self,
+        name: &str,
+        what: &str,
+        fetch: impl Fn(&KoladaClient) -> Result<Vec<T>>,
+    ) -> Result<Vec<T>> {
+        let file = format!("meta/{name}.json");
+        let cached: Option<Stamped<T>> = self.cache.load(&file);
+        let Some(client) = &self.upstream else {
+            return cached.map(|c| c.items).ok_or_else(|| {
+                error::not_cached(format!(
+                    "--offline: the {what} is not in the cache ({}); run the command once without --offline, or use --source PATH",
+                    self.cache.dir().display()
+                ))
+            });
+        };
+        if let Some(c) = &cached {
+            let age = (Utc::now() - c.fetched_at)
+                .to_std()
+                .unwrap_or(Duration::ZERO);
+            if !self.refresh && age < self.meta_ttl {
+                return Ok(cached.unwrap().items);
+            }
+        }
+        match fetch(client) {
+            Ok(items) => {
+                let stamped = Stamped {
+                    fetched_at: Utc::now(),
+                    items,
+                };
+                self.cache.store(&file, &stamped)?;
+                Ok(stamped.items)
+            }
+            Err(err) => match cached {
+                Some(c) if crate::error::report(&err).0 == crate::error::exit::NETWORK => {
+                    eprintln!(
+                        "warning: Kolada did not answer; using the {what} cached on {}",
+                        c.fetched_at.format("%Y-%m-%d")
+                    );
+                    Ok(c.items)
+                }
+                _ => Err(err),
+            },
+        }
+    }
+}
+
+impl DataSource for CachedSource {
+    fn kpis(&self) -> Result<Vec<Kpi>> {
+        self.meta("kpi", "KPI catalogue", KoladaClient::kpis)
+    }
+
+    fn municipalities(&self) -> Result<Vec<Municipality>> {
+        self.meta(
+            "municipality",
+            "municipality list",
+            KoladaClient::municipalities,
+        )
+    }
+
+    fn groups(&self) -> Result<Vec<Group>> {
+        self.meta(
+            "municipality_groups",
+            "municipality group list",
+            KoladaClient::groups,
+        )
+    }
+
+    fn values(
+        &self,
+        query: &ValueQuery,
+        progress: Option<&ProgressBar>,
+    ) -> Result<Vec<Observation>> {
+        let mut entries: BTreeMap<String, KpiEntry> = BTreeMap::new();
+        // KPIs that lack the same cells are fetched together.
+        let mut missing: BTreeMap<(Vec<String>, Vec<i32>), Vec<String>> = BTreeMap::new();
+        for kpi in &query.kpis {
+            let entry = if self.refresh {
+                None
+            } else {
+                self.cache.load::<KpiEntry>(&values_file(kpi))
+            };
+            let entry = entry.unwrap_or_default();
+            let mut lacking_entities = BTreeSet::new();
+            let mut lacking_years = BTreeSet::new();
+            for entity in &query.entities {
+                for &year in &query.years {
+                    if !entry.covers(entity, year) {
+                        lacking_entities.insert(entity.clone());
+                        lacking_years.insert(year);
+                    }
+                }
+            }
+            if !lacking_entities.is_empty() {
+                missing
+                    .entry((
+                        lacking_entities.into_iter().collect(),
+                        lacking_years.into_iter().collect(),
+                    ))
+                    .or_default()
+                    .push(kpi.clone());
+            }
+            entries.insert(kpi.clone(), entry);
+        }
+
+        let before: BTreeMap<String, KpiEntry> = entries.clone();
+        if !missing.is_empty() {
+            let Some(client) = &self.upstream else {
+                return Err(error::not_cached(describe_missing(&missing)));
+            };
+            let requests: Vec<ValueRequest> = missing
+                .into_iter()
+                .flat_map(|((entities, years), kpis)| {
+                    ValueRequest::split_for_bulk(kpis, entities, years)
+                })
+                .collect();
+            let fresh = client.values(&requests, progress)?;
+            for request in &requests {
+                for kpi in &request.kpis {
+                    let answered: Vec<Observation> = fresh
+                        .iter()
+                        .filter(|o| {
+                            &o.kpi == kpi
+                                && request.years.contains(&o.year)
+                                && in_scope(&request.entities, &o.entity)
+                        })
+                        .cloned()
+                        .collect();
+                    entries
+                        .get_mut(kpi)
+                        .expect("every KPI has an entry")
+                        .merge(request, &answered);
+                }
+            }
+            let touched: BTreeSet<&String> = requests.iter().flat_map(|r| &r.kpis).collect();
+            for kpi in touched {
+                self.cache.store(&values_file(kpi), &entries[kpi])?;
+            }
+        }
+
+        let mut observations = Vec::new();
+        let mut from_cache = 0;
+        for (kpi, entry) in &entries {
+            let old = &before[kpi];
+            for Row(entity, year, gender, value, count, status) in &entry.rows {
+                observations.push(Observation {
+                    kpi: kpi.clone(),
+                    entity: entity.clone(),
+                    year: *year,
+                    gender: *gender,
+                    value: *value,
+                    count: *count,
+                    status: status.clone(),
+                });
+            }
+            let start = observations.len() - entry.rows.len();
+            let mut tail = observations.split_off(start);
+            query.retain_asked(&mut tail);
+            from_cache += tail
+                .iter()
+                .filter(|o| !self.refresh && old.covers(&o.entity, o.year))
+                .count();
+            observations.extend(tail);
+        }
+        *self.from_cache.borrow_mut() += from_cache;
+        sort_observations(&mut observations);
+        Ok(observations)
+    }
+
+    fn stats(&self) -> FetchStats {
+        FetchStats {
+            requests: self
+                .upstream
+                .as_ref()
+                .map_or(0, KoladaClient::requests_made),
+            from_cache: *self.from_cache.borrow(),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match &self.upstream {
+            Some(client) => format!(
+                "Kolada API {} (cache {})",
+                client.base_url(),
+                self.cache.dir().display()
+            ),
+            None => format!("nyckeltal cache {} (offline)", self.cache.dir().display()),
+        }
+    }
+}
+
+fn values_file(kpi: &str) -> String {
+    format!("values/{kpi}.json")
+}
+
+fn in_scope(entities: &Entities, entity: &str) -> bool {
+    match entities {
+        Entities::All => !is_group_id(entity),
+        Entities::Ids(ids) => ids.iter().any(|id| id == entity),
+    }
+}
+
+/// "--offline: not in the cache: N20900 for 1419 in 2021–2022; …"
+fn describe_missing(missing: &BTreeMap<(Vec<String>, Vec<i32>), Vec<String>>) -> String {
+    let parts: Vec<String> = missing
+        .iter()
+        .map(|((entities, years), kpis)| {
+            let who = if entities.len() > 5 {
+                format!("{} municipalities", entities.len())
+            } else {
+                entities.join(", ")
+            };
+            format!(
+                "{} for {} in {}",
+                kpis.join(", "),
+                who,
+                crate::resolve::format_years(years)
+            )
+        })
+        .collect();
+    format!(
+        "--offline: not in the cache: {}; fetch it first while online (nyckeltal fetch …) or use --source PATH",
+        parts.join("; ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corrupt_files_are_detected() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache {
+            dir: dir.path().to_path_buf(),
+        };
+        cache.store("x.json", &vec![1.5f64, 2.25]).unwrap();
+        assert_eq!(cache.load::<Vec<f64>>("x.json"), Some(vec![1.5, 2.25]));
+        let path = dir.path().join("x.json");
+        let mut bytes = std::fs::read(&path).unwrap();
+        let last = bytes.len() - 3;
+        bytes[last] = b'9'; // 2.25 → 2.95: still valid JSON, wrong number
+        std::fs::write(&path, &bytes).unwrap();
+        assert_eq!(cache.load::<Vec<f64>>("x.json"), None);
+        assert!(!path.exists(), "a corrupt file is removed");
+    }
+
+    #[test]
+    fn merge_replaces_revised_and_deleted_values() {
+        let mut entry = KpiEntry::default();
+        let obs = |entity: &str, year, value| Observation {
+            kpi: "N1".into(),
+            entity: entity.into(),
+            year,
+            gender: Gender::T,
+            value: Some(value),
+            count: Some(1),
+            status: String::new(),
+        };
+        let request = ValueRequest {
+            kpis: vec!["N1".into()],
+            entities: Entities::Ids(vec!["1419".into(), "1407".into()]),
+            years: vec![2022],
+        };
+        entry.merge(&request, &[obs("1419", 2022, 1.0), obs("1407", 2022, 2.0)]);
+        entry.merge(&request, &[obs("1419", 2022, 1.5)]);
+        assert_eq!(entry.rows.len(), 1);
+        assert_eq!(entry.rows[0].3, Some(1.5));
+        assert!(
+            entry.covers("1407", 2022),
+            "a cell asked and answered empty is still covered"
+        );
+        assert!(!entry.covers("1407", 2021));
+    }
+}

@@ -1,0 +1,69 @@
+//! Where figures come from: one interface, three implementations.
+//!
+//! - [`KoladaClient`] — the live Kolada API v3 (see `api.rs`);
+//! - [`cache::CachedSource`] — the local store in front of the API, or alone with `--offline`;
+//! - [`snapshot::Snapshot`] — a snapshot directory (`--source PATH`).
+
+pub mod api;
+pub mod cache;
+pub mod snapshot;
+
+use anyhow::Result;
+use indicatif::ProgressBar;
+
+use crate::model::{Group, Kpi, Municipality, Observation};
+
+pub use crate::kolada::KoladaClient;
+
+/// Values wanted for every combination of KPIs, entities and years.
+/// Entities are municipality or region ids, or group ids (whose value is the
+/// unweighted mean of the members that have one).
+#[derive(Debug, Clone)]
+pub struct ValueQuery {
+    pub kpis: Vec<String>,
+    pub entities: Vec<String>,
+    pub years: Vec<i32>,
+}
+
+impl ValueQuery {
+    /// Keep only the observations this query asked for.
+    pub fn retain_asked(&self, observations: &mut Vec<Observation>) {
+        let kpis: std::collections::HashSet<&str> = self.kpis.iter().map(String::as_str).collect();
+        let entities: std::collections::HashSet<&str> =
+            self.entities.iter().map(String::as_str).collect();
+        let years: std::collections::HashSet<i32> = self.years.iter().copied().collect();
+        observations.retain(|o| {
+            kpis.contains(o.kpi.as_str())
+                && entities.contains(o.entity.as_str())
+                && years.contains(&o.year)
+        });
+    }
+}
+
+/// What answering the queries so far has cost.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FetchStats {
+    /// HTTP requests sent to Kolada (every page and every retry).
+    pub requests: usize,
+    /// Values answered from the local cache without asking Kolada.
+    pub from_cache: usize,
+}
+
+pub trait DataSource {
+    fn kpis(&self) -> Result<Vec<Kpi>>;
+    fn municipalities(&self) -> Result<Vec<Municipality>>;
+    fn groups(&self) -> Result<Vec<Group>>;
+    /// Every value the source has for the query, sorted in output order.
+    fn values(
+        &self,
+        query: &ValueQuery,
+        progress: Option<&ProgressBar>,
+    ) -> Result<Vec<Observation>>;
+    fn stats(&self) -> FetchStats;
+    /// One line naming where the figures came from, for footers and exports.
+    fn describe(&self) -> String;
+}
+
+pub fn sort_observations(observations: &mut [Observation]) {
+    observations.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+}

@@ -1,0 +1,302 @@
+//! A snapshot directory (`--source PATH`): Kolada's metadata as JSON and the
+//! values in the DDF CSV layout, read without any network.
+//!
+//! ```text
+//! meta/kpi.json  meta/municipality.json  meta/municipality_groups.json
+//! ddf/datapoints--by--geo--year/ddf--datapoints--<kpi>--by--geo--year.csv
+//! ddf/datapoints--by--geo--gender--year/ddf--datapoints--<kpi>--by--geo--gender--year.csv
+//! ```
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use anyhow::{Context, Result};
+use indicatif::ProgressBar;
+use polars::prelude::*;
+use serde::de::DeserializeOwned;
+
+use super::{sort_observations, DataSource, FetchStats, ValueQuery};
+use crate::error;
+use crate::kolada::is_group_id;
+use crate::model::{Gender, Group, Kpi, Municipality, Observation};
+
+pub const META_FILES: [&str; 3] = [
+    "meta/kpi.json",
+    "meta/municipality.json",
+    "meta/municipality_groups.json",
+];
+pub const TOTALS_DIR: &str = "ddf/datapoints--by--geo--year";
+pub const GENDER_DIR: &str = "ddf/datapoints--by--geo--gender--year";
+
+pub struct Snapshot {
+    root: PathBuf,
+    groups: OnceLock<Vec<Group>>,
+}
+
+impl Snapshot {
+    /// Open a snapshot directory, checking that its parts are there.
+    pub fn open(root: &Path) -> Result<Snapshot> {
+        if !root.is_dir() {
+            return Err(error::source(format!(
+                "snapshot directory {} does not exist; --source takes a folder with meta/ and ddf/ (e.g. ../shared/kolada)",
+                root.display()
+            )));
+        }
+        for part in META_FILES.iter().chain(&[TOTALS_DIR]) {
+            if !root.join(part).exists() {
+                return Err(error::source(format!(
+                    "snapshot {} is missing {part}; a snapshot needs {} and {TOTALS_DIR}/ (see README, 'Snapshots')",
+                    root.display(),
+                    META_FILES.join(", ")
+                )));
+            }
+        }
+        Ok(Snapshot {
+            root: root.to_path_buf(),
+            groups: OnceLock::new(),
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn read_meta<T: DeserializeOwned>(&self, part: &str) -> Result<Vec<T>> {
+        let path = self.root.join(part);
+        let bytes = std::fs::read(&path).map_err(|e| {
+            error::source(format!(
+                "cannot read {} ({e}); check the snapshot directory",
+                path.display()
+            ))
+        })?;
+        serde_json::from_slice(&bytes).map_err(|e| {
+            error::source(format!(
+                "{} is not a Kolada v3 list ({e}); re-create the snapshot",
+                path.display()
+            ))
+        })
+    }
+
+    fn groups_cached(&self) -> Result<&Vec<Group>> {
+        if self.groups.get().is_none() {
+            let groups = self.read_meta(META_FILES[2])?;
+            let _ = self.groups.set(groups);
+        }
+        Ok(self.groups.get().expect("set above"))
+    }
+
+    /// Every value of one KPI: totals for all entities and years, plus the
+    /// women/men split where the snapshot has it. Empty when the KPI has no data.
+    pub fn kpi_observations(&self, kpi: &str) -> Result<Vec<Observation>> {
+        let lower = kpi.to_lowercase();
+        let mut out = Vec::new();
+        let totals = self
+            .root
+            .join(TOTALS_DIR)
+            .join(format!("ddf--datapoints--{lower}--by--geo--year.csv"));
+        if totals.exists() {
+            read_ddf(&totals, kpi, false, &mut out)?;
+        }
+        let split = self.root.join(GENDER_DIR).join(format!(
+            "ddf--datapoints--{lower}--by--geo--gender--year.csv"
+        ));
+        if split.exists() {
+            read_ddf(&split, kpi, true, &mut out)?;
+        }
+        Ok(out)
+    }
+}
+
+/// Kolada ids from DDF geo codes: `1419` stays, `14` → `0014`, `0` → `0000`.
+pub fn kolada_id(geo: &str) -> String {
+    if geo.len() >= 4 {
+        geo.to_string()
+    } else {
+        format!("{geo:0>4}")
+    }
+}
+
+/// DDF geo codes from Kolada ids (the inverse of [`kolada_id`]).
+pub fn ddf_geo(id: &str) -> String {
+    match id {
+        "0000" => "0".to_string(),
+        _ if id.starts_with("00") => id[2..].to_string(),
+        _ => id.to_string(),
+    }
+}
+
+fn read_ddf(path: &Path, kpi: &str, by_gender: bool, out: &mut Vec<Observation>) -> Result<()> {
+    let broken =
+        |what: String| error::source(format!("{} {what}; re-create the snapshot", path.display()));
+    // Geo codes keep their leading zeros ("0114"), so they are read as text.
+    let mut fields = vec![Field::new("geo".into(), DataType::String)];
+    if by_gender {
+        fields.push(Field::new("gender".into(), DataType::String));
+    }
+    let schema = Schema::from_iter(fields);
+    let frame = CsvReadOptions::default()
+        .with_has_header(true)
+        .with_schema_overwrite(Some(Arc::new(schema)))
+        .try_into_reader_with_file_path(Some(path.to_path_buf()))
+        .and_then(|reader| reader.finish())
+        .map_err(|e| broken(format!("cannot be read as CSV ({e})")))?;
+    let value_index = if by_gender { 3 } else { 2 };
+    if frame.width() != value_index + 1 {
+        return Err(broken(format!(
+            "has {} columns, expected {}",
+            frame.width(),
+            value_index + 1
+        )));
+    }
+    let column = |i: usize| frame.columns()[i].as_materialized_series().clone();
+    let geo = column(0);
+    let geo = geo.str().map_err(|e| broken(e.to_string()))?;
+    let year = column(value_index - 1)
+        .cast(&DataType::Int32)
+        .map_err(|e| broken(e.to_string()))?;
+    let year = year.i32().map_err(|e| broken(e.to_string()))?;
+    let value = column(value_index)
+        .cast(&DataType::Float64)
+        .map_err(|e| broken(e.to_string()))?;
+    let value = value.f64().map_err(|e| broken(e.to_string()))?;
+    let gender_column = if by_gender { Some(column(1)) } else { None };
+    let gender = match &gender_column {
+        Some(series) => Some(series.str().map_err(|e| broken(e.to_string()))?),
+        None => None,
+    };
+    out.reserve(frame.height());
+    for i in 0..frame.height() {
+        let (Some(geo), Some(year), Some(value)) = (geo.get(i), year.get(i), value.get(i)) else {
+            continue;
+        };
+        let gender = match &gender {
+            Some(g) => match g.get(i).and_then(Gender::parse) {
+                Some(gender) => gender,
+                None => continue,
+            },
+            None => Gender::T,
+        };
+        out.push(Observation {
+            kpi: kpi.to_string(),
+            entity: kolada_id(geo),
+            year,
+            gender,
+            value: Some(value),
+            count: Some(1),
+            status: String::new(),
+        });
+    }
+    Ok(())
+}
+
+/// A group's value the way Kolada computes it: per year and gender, the
+/// unweighted mean of the members that have a value, with their count.
+pub fn group_means(
+    kpi: &str,
+    group: &Group,
+    observations: &[Observation],
+    years: &HashSet<i32>,
+) -> Vec<Observation> {
+    let members: HashSet<&str> = group.members.iter().map(|m| m.member_id.as_str()).collect();
+    let mut sums: BTreeMap<(i32, Gender), (f64, u32)> = BTreeMap::new();
+    for o in observations {
+        if o.kpi == kpi && years.contains(&o.year) && members.contains(o.entity.as_str()) {
+            if let Some(v) = o.value {
+                let slot = sums.entry((o.year, o.gender)).or_insert((0.0, 0));
+                slot.0 += v;
+                slot.1 += 1;
+            }
+        }
+    }
+    sums.into_iter()
+        .map(|((year, gender), (sum, n))| Observation {
+            kpi: kpi.to_string(),
+            entity: group.id.clone(),
+            year,
+            gender,
+            value: Some(sum / n as f64),
+            count: Some(n),
+            status: String::new(),
+        })
+        .collect()
+}
+
+impl DataSource for Snapshot {
+    fn kpis(&self) -> Result<Vec<Kpi>> {
+        self.read_meta(META_FILES[0])
+    }
+
+    fn municipalities(&self) -> Result<Vec<Municipality>> {
+        self.read_meta(META_FILES[1])
+    }
+
+    fn groups(&self) -> Result<Vec<Group>> {
+        Ok(self.groups_cached()?.clone())
+    }
+
+    fn values(
+        &self,
+        query: &ValueQuery,
+        progress: Option<&ProgressBar>,
+    ) -> Result<Vec<Observation>> {
+        let years: HashSet<i32> = query.years.iter().copied().collect();
+        let group_ids: Vec<&String> = query.entities.iter().filter(|e| is_group_id(e)).collect();
+        let groups: HashMap<&str, &Group> = if group_ids.is_empty() {
+            HashMap::new()
+        } else {
+            self.groups_cached()?
+                .iter()
+                .map(|g| (g.id.as_str(), g))
+                .collect()
+        };
+        if let Some(bar) = progress {
+            bar.inc_length(query.kpis.len() as u64);
+        }
+        let mut observations = Vec::new();
+        for kpi in &query.kpis {
+            let all = self
+                .kpi_observations(kpi)
+                .with_context(|| format!("reading {kpi} from the snapshot"))?;
+            for id in &group_ids {
+                if let Some(group) = groups.get(id.as_str()) {
+                    observations.extend(group_means(kpi, group, &all, &years));
+                }
+            }
+            observations.extend(all);
+            if let Some(bar) = progress {
+                bar.inc(1);
+            }
+        }
+        query.retain_asked(&mut observations);
+        sort_observations(&mut observations);
+        Ok(observations)
+    }
+
+    fn stats(&self) -> FetchStats {
+        FetchStats::default()
+    }
+
+    fn describe(&self) -> String {
+        format!("snapshot {}", self.root.display())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn geo_codes_map_both_ways() {
+        for (geo, id) in [
+            ("1419", "1419"),
+            ("0114", "0114"),
+            ("14", "0014"),
+            ("01", "0001"),
+            ("0", "0000"),
+        ] {
+            assert_eq!(kolada_id(geo), id);
+            assert_eq!(ddf_geo(id), geo);
+        }
+    }
+}

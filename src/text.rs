@@ -1,0 +1,76 @@
+//! Matching what a person typed against Swedish names and titles.
+
+/// Lower-case, strip diacritics (å→a, ä→a, ö→o, é→e) and collapse everything
+/// that is not a letter or digit to single spaces: "Tjörns  kommun" → "tjorns kommun".
+pub fn fold(text: &str) -> String {
+    let plain = deunicode::deunicode(text).to_lowercase();
+    let mut out = String::with_capacity(plain.len());
+    for word in plain
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// The candidates closest to `query` (both folded), best first, at most `n`,
+/// leaving out those too far away to be a plausible typo.
+pub fn closest<'a, I>(query: &str, candidates: I, n: usize) -> Vec<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let q = fold(query);
+    let mut scored: Vec<(f64, &'a str)> = candidates
+        .into_iter()
+        .map(|c| {
+            let f = fold(c);
+            let mut score = strsim::jaro_winkler(&q, &f);
+            if !q.is_empty() && f.contains(&q) {
+                score = score.max(0.9);
+            }
+            (score, c)
+        })
+        .filter(|(score, _)| *score >= 0.75)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(n).map(|(_, c)| c).collect()
+}
+
+/// "a, b or c" for a message.
+pub fn or_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_swedish_names() {
+        assert_eq!(fold("Tjörns  kommun"), "tjorns kommun");
+        assert_eq!(fold("Äldreomsorg, (%)"), "aldreomsorg");
+        assert_eq!(fold("Upplands-Bro"), "upplands bro");
+    }
+
+    #[test]
+    fn closest_finds_typos() {
+        let names = ["Tjörn", "Tanum", "Tierp", "Göteborg"];
+        assert_eq!(closest("Tjörnn", names, 1), vec!["Tjörn"]);
+        assert!(closest("xyzzy", names, 3).is_empty());
+    }
+
+    #[test]
+    fn or_list_reads_naturally() {
+        let items = vec!["a".to_string(), "b".to_string(), "c".to_string()];
+        assert_eq!(or_list(&items), "a, b or c");
+    }
+}
