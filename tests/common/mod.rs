@@ -1,0 +1,138 @@
+//! Shared helpers: the real Kolada data in ../shared/kolada, the project's
+//! emulator on 127.0.0.1, and the nyckeltal binary pointed at it.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use nyckeltal::emulator::{Config, Emulator};
+
+pub fn shared_data() -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/kolada");
+    assert!(
+        path.join("meta/kpi.json").exists(),
+        "the Kolada data must be at {} (see README, 'Tests')",
+        path.display()
+    );
+    path
+}
+
+pub fn emulator() -> Emulator {
+    emulator_with(|_| {})
+}
+
+pub fn emulator_with(tweak: impl FnOnce(&mut Config)) -> Emulator {
+    let mut config = Config::new(shared_data());
+    tweak(&mut config);
+    Emulator::start(config).expect("emulator starts")
+}
+
+/// nyckeltal with a private cache, talking only to `api_url`, unpaced.
+pub fn nyckeltal(api_url: &str, cache: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_nyckeltal"));
+    for proxy in [
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ] {
+        command.env_remove(proxy);
+    }
+    command
+        .env("NYCKELTAL_API_URL", api_url)
+        .env("NYCKELTAL_CACHE_DIR", cache)
+        .env("NO_COLOR", "1")
+        .args(["--max-rate", "0"]);
+    command
+}
+
+/// nyckeltal reading the shared snapshot.
+pub fn nyckeltal_offline_snapshot() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_nyckeltal"));
+    command
+        .env_remove("NYCKELTAL_API_URL")
+        .arg("--source")
+        .arg(shared_data());
+    command
+}
+
+pub fn run(command: &mut Command) -> Output {
+    command.output().expect("nyckeltal runs")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Run and insist on success, returning stdout.
+pub fn ok(command: &mut Command) -> String {
+    let output = run(command);
+    assert!(
+        output.status.success(),
+        "failed: {command:?}\nstderr: {}",
+        stderr(&output)
+    );
+    stdout(&output)
+}
+
+/// The dump's values for one KPI, read straight from its CSV files (not
+/// through nyckeltal): (kolada id, year, gender) → value.
+pub fn dump_values(kpi: &str) -> HashMap<(String, i32, String), f64> {
+    let lower = kpi.to_lowercase();
+    let mut values = HashMap::new();
+    let data = shared_data().join("ddf");
+    let totals = data.join(format!(
+        "datapoints--by--geo--year/ddf--datapoints--{lower}--by--geo--year.csv"
+    ));
+    let split = data.join(format!(
+        "datapoints--by--geo--gender--year/ddf--datapoints--{lower}--by--geo--gender--year.csv"
+    ));
+    let id = |geo: &str| format!("{geo:0>4}");
+    if let Ok(text) = std::fs::read_to_string(&totals) {
+        for line in text.lines().skip(1) {
+            let f: Vec<&str> = line.split(',').collect();
+            values.insert(
+                (id(f[0]), f[1].parse().unwrap(), "T".to_string()),
+                f[2].parse().unwrap(),
+            );
+        }
+    }
+    if let Ok(text) = std::fs::read_to_string(&split) {
+        for line in text.lines().skip(1) {
+            let f: Vec<&str> = line.split(',').collect();
+            values.insert(
+                (id(f[0]), f[2].parse().unwrap(), f[1].to_uppercase()),
+                f[3].parse().unwrap(),
+            );
+        }
+    }
+    values
+}
+
+/// Rows of a CSV with a header, as maps from column name to text.
+pub fn csv_rows(text: &str) -> Vec<HashMap<String, String>> {
+    let mut lines = text.lines();
+    let header: Vec<String> = lines
+        .next()
+        .unwrap_or("")
+        .split(',')
+        .map(String::from)
+        .collect();
+    lines
+        .filter(|l| !l.is_empty())
+        .map(|line| {
+            header
+                .iter()
+                .cloned()
+                .zip(line.split(',').map(String::from))
+                .collect()
+        })
+        .collect()
+}

@@ -1,0 +1,299 @@
+//! `values` and `fetch` against the emulator and the snapshot: exact figures,
+//! request counts, the cache, and faults that must not change the output.
+
+mod common;
+
+use common::*;
+
+const TEN_KPIS: &str = "N20900,N20029,N20007,N20048,N21006,N23009,N28018,N28021,N28013,N28015";
+
+#[test]
+fn values_equal_the_dump_through_the_api_and_the_snapshot() {
+    let emulator = emulator();
+    let cache = tempfile::tempdir().unwrap();
+    // U21468 is divided by gender; N20900 is not; G96190 is Göteborgsregionen's 13.
+    let args = [
+        "values",
+        "--kpi",
+        "N20900,U21468,N28013",
+        "--municipality",
+        "Tjörn,G96190,0180",
+        "--years",
+        "2010-2022",
+        "--gender",
+        "all",
+        "--format",
+        "csv",
+    ];
+    let via_api = ok(nyckeltal(&emulator.url(), cache.path()).args(args));
+    let via_snapshot = ok(nyckeltal_offline_snapshot().args(args));
+    assert_eq!(
+        via_api, via_snapshot,
+        "API and snapshot give the same table"
+    );
+
+    let rows = csv_rows(&via_api);
+    let municipalities: std::collections::HashSet<&str> =
+        rows.iter().map(|r| r["municipality_id"].as_str()).collect();
+    assert_eq!(
+        municipalities.len(),
+        14,
+        "the 13 GR members (Tjörn among them) and Stockholm: {municipalities:?}"
+    );
+    let mut expected = 0;
+    for kpi in ["N20900", "U21468", "N28013"] {
+        let dump = dump_values(kpi);
+        for ((id, year, _), _) in dump.iter() {
+            if municipalities.contains(id.as_str()) && (2010..=2022).contains(year) {
+                expected += 1;
+            }
+        }
+        for row in rows.iter().filter(|r| r["kpi"] == kpi) {
+            let key = (
+                row["municipality_id"].clone(),
+                row["year"].parse().unwrap(),
+                row["gender"].clone(),
+            );
+            let printed: f64 = row["value"].parse().unwrap();
+            assert_eq!(
+                Some(&printed),
+                dump.get(&key),
+                "{kpi} {key:?} must equal the dump to the last digit"
+            );
+        }
+    }
+    assert_eq!(
+        rows.len(),
+        expected,
+        "one row per value in the dump, none missing, none invented"
+    );
+    assert!(rows.iter().any(|r| r["gender"] == "K") && rows.iter().any(|r| r["gender"] == "M"));
+}
+
+#[test]
+fn a_bulk_fetch_needs_at_most_24_requests_and_its_repeat_none() {
+    let emulator = emulator();
+    let cache = tempfile::tempdir().unwrap();
+    let args = [
+        "fetch",
+        "--kpi",
+        TEN_KPIS,
+        "--municipality",
+        "all",
+        "--years",
+        "1998-2022",
+    ];
+    let first = ok(nyckeltal(&emulator.url(), cache.path()).args(args));
+    let requests = emulator.requests();
+    assert!(
+        requests <= 24,
+        "{requests} requests for 10 KPIs × 290 × 25 years: {first}"
+    );
+    assert!(
+        first.contains(&format!("{requests} request(s) to Kolada")),
+        "{first}"
+    );
+
+    let repeat = ok(nyckeltal(&emulator.url(), cache.path()).args(args));
+    assert_eq!(
+        emulator.requests(),
+        requests,
+        "the repeat asks Kolada nothing"
+    );
+    assert!(repeat.contains("0 request(s) to Kolada"), "{repeat}");
+    let served: usize = repeat.split_whitespace().next().unwrap().parse().unwrap();
+    assert!(
+        served > 30_000 && repeat.contains(&format!("{served} value(s) served from the cache")),
+        "{repeat}"
+    );
+
+    // A subset of what was fetched is answered from the cache too, offline.
+    let subset = ok(nyckeltal(&emulator.url(), cache.path()).args([
+        "--offline",
+        "values",
+        "--kpi",
+        "N20900",
+        "--municipality",
+        "Tjörn",
+        "--years",
+        "2020",
+        "--format",
+        "csv",
+    ]));
+    let dump = dump_values("N20900");
+    assert_eq!(
+        subset.lines().nth(1).unwrap(),
+        format!(
+            "N20900,1419,Tjörn,2020,T,{}",
+            dump[&("1419".to_string(), 2020, "T".to_string())]
+        )
+    );
+    assert_eq!(emulator.requests(), requests);
+}
+
+#[test]
+fn faults_on_the_server_do_not_change_the_output() {
+    let args = [
+        "values",
+        "--kpi",
+        "N20900,N20007,U21468",
+        "--municipality",
+        "all",
+        "--years",
+        "2012-2022",
+        "--gender",
+        "all",
+        "--format",
+        "csv",
+    ];
+    let clean = emulator();
+    let clean_cache = tempfile::tempdir().unwrap();
+    let expected = ok(nyckeltal(&clean.url(), clean_cache.path()).args(args));
+
+    let faulty = emulator_with(|c| {
+        c.fail_rate = 0.2;
+        c.rate_limit = 5.0;
+        c.truncate_rate = 0.05;
+        c.seed = 7;
+    });
+    let faulty_cache = tempfile::tempdir().unwrap();
+    let got = ok(nyckeltal(&faulty.url(), faulty_cache.path())
+        .args(["--tries", "10", "--jobs", "4"])
+        .args(args));
+    assert!(
+        faulty
+            .counters()
+            .faults
+            .load(std::sync::atomic::Ordering::SeqCst)
+            > 0,
+        "faults were injected"
+    );
+    assert_eq!(
+        got, expected,
+        "byte-identical despite 5xx, 429 and truncated bodies"
+    );
+}
+
+#[test]
+fn relative_next_urls_are_followed_across_pages() {
+    let emulator = emulator_with(|c| c.relative_next_url = true);
+    let cache = tempfile::tempdir().unwrap();
+    // The catalogue has 6,099 KPIs: two pages of 5,000. U85421 is the last one.
+    let shown =
+        ok(nyckeltal(&emulator.url(), cache.path())
+            .args(["kpi", "show", "U85421", "--format", "csv"]));
+    assert!(shown.contains("id,U85421"), "{shown}");
+}
+
+#[test]
+fn a_corrupt_cache_file_is_discarded_and_fetched_again() {
+    let emulator = emulator();
+    let cache = tempfile::tempdir().unwrap();
+    let args = [
+        "values",
+        "--kpi",
+        "N20900",
+        "--municipality",
+        "Tjörn,Öckerö",
+        "--years",
+        "2015-2022",
+        "--format",
+        "csv",
+    ];
+    let good = ok(nyckeltal(&emulator.url(), cache.path()).args(args));
+    let file = walk(cache.path())
+        .into_iter()
+        .find(|p| p.ends_with("values/N20900.json"))
+        .expect("cached values file");
+    let text = std::fs::read_to_string(&file).unwrap();
+    // Change one digit of a value: still valid JSON, but a wrong number.
+    let digit = text.rfind(|c: char| c.is_ascii_digit()).unwrap();
+    let mut bytes = text.into_bytes();
+    bytes[digit] = if bytes[digit] == b'1' { b'2' } else { b'1' };
+    std::fs::write(&file, bytes).unwrap();
+
+    let before = emulator.requests();
+    let output = run(nyckeltal(&emulator.url(), cache.path()).args(args));
+    assert!(output.status.success());
+    assert!(
+        stderr(&output).contains("corrupt cache file"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(stdout(&output), good, "never a wrong number");
+    assert!(emulator.requests() > before, "refetched");
+}
+
+#[test]
+fn exports_pick_the_format_from_the_extension() {
+    let emulator = emulator();
+    let cache = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let base = [
+        "values",
+        "--kpi",
+        "N20900",
+        "--municipality",
+        "Tjörn",
+        "--years",
+        "2018-2022",
+    ];
+    let csv = ok(nyckeltal(&emulator.url(), cache.path())
+        .args(base)
+        .args(["--format", "csv"]));
+    let json_path = out.path().join("t.json");
+    let parquet_path = out.path().join("t.parquet");
+    ok(nyckeltal(&emulator.url(), cache.path())
+        .args(base)
+        .arg("-o")
+        .arg(&json_path));
+    ok(nyckeltal(&emulator.url(), cache.path())
+        .args(base)
+        .arg("-o")
+        .arg(&parquet_path));
+
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json_path).unwrap()).unwrap();
+    let rows = json.as_array().unwrap();
+    let dump = dump_values("N20900");
+    assert_eq!(rows.len(), 5);
+    for row in rows {
+        let key = (
+            "1419".to_string(),
+            row["year"].as_i64().unwrap() as i32,
+            "T".to_string(),
+        );
+        assert_eq!(row["value"].as_f64(), dump.get(&key).copied());
+        assert_eq!(row["municipality"], "Tjörn");
+    }
+    use polars::prelude::*;
+    let frame = ParquetReader::new(std::fs::File::open(&parquet_path).unwrap())
+        .finish()
+        .unwrap();
+    assert_eq!(frame.height(), 5);
+    let values: Vec<Option<f64>> = frame
+        .column("value")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .iter()
+        .collect();
+    let from_csv: Vec<Option<f64>> = csv_rows(&csv)
+        .iter()
+        .map(|r| r["value"].parse().ok())
+        .collect();
+    assert_eq!(values, from_csv);
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
