@@ -341,61 +341,38 @@ impl State {
     }
 
     fn route_v3(&self, path: &[&str], query: &HashMap<String, String>, url: &url::Url) -> Answer {
-        let ids = |slot: Option<&&str>| -> Option<Vec<String>> {
-            slot.map(|s| s.split(',').map(str::to_string).collect())
-        };
         let title = query.get("title").map(|t| fold(t));
-        let title_ok = |t: &str| title.as_ref().is_none_or(|q| fold(t).contains(q.as_str()));
-        let items: Vec<Value> = match path {
-            ["kpi", rest @ ..] => {
-                let wanted = ids(rest.first());
-                if wanted.as_ref().is_some_and(|w| w.len() > MAX_IDS_PER_SLOT) {
-                    return too_many();
-                }
-                self.kpis
-                    .iter()
-                    .filter(|k| {
-                        wanted.as_ref().is_none_or(|w| w.contains(&k.id)) && title_ok(&k.title)
-                    })
-                    .map(|k| serde_json::to_value(k).expect("JSON"))
-                    .collect()
-            }
-            ["municipality", rest @ ..] => {
-                let wanted = ids(rest.first());
-                if wanted.as_ref().is_some_and(|w| w.len() > MAX_IDS_PER_SLOT) {
-                    return too_many();
-                }
-                let kind = query.get("region_type").or_else(|| query.get("type"));
-                self.municipalities
-                    .iter()
-                    .filter(|m| {
-                        wanted.as_ref().is_none_or(|w| w.contains(&m.id)) && title_ok(&m.title)
-                    })
-                    .filter(|m| kind.is_none_or(|k| m.kind.as_deref() == Some(k.as_str())))
-                    .map(|m| serde_json::to_value(m).expect("JSON"))
-                    .collect()
-            }
-            ["municipality_groups", rest @ ..] => {
-                let wanted = ids(rest.first());
-                if wanted.as_ref().is_some_and(|w| w.len() > MAX_IDS_PER_SLOT) {
-                    return too_many();
-                }
-                self.groups
-                    .iter()
-                    .filter(|g| {
-                        wanted.as_ref().is_none_or(|w| w.contains(&g.id)) && title_ok(&g.title)
-                    })
-                    .map(|g| serde_json::to_value(g).expect("JSON"))
-                    .collect()
-            }
-            ["kpi_groups", ..] | ["ou", ..] | ["oudata", ..] => Vec::new(),
-            ["data", rest @ ..] => match self.data_rows(rest) {
-                Ok(rows) => rows,
-                Err(answer) => return answer,
-            },
-            _ => return Answer::error(404, "Not found"),
+        let kind = query.get("region_type").or_else(|| query.get("type"));
+        let listed = match path {
+            ["kpi", rest @ ..] => listing(
+                &self.kpis,
+                rest.first(),
+                title.as_deref(),
+                |k| (&k.id, &k.title),
+                |_| true,
+            ),
+            ["municipality", rest @ ..] => listing(
+                &self.municipalities,
+                rest.first(),
+                title.as_deref(),
+                |m| (&m.id, &m.title),
+                |m| kind.is_none_or(|k| m.kind.as_deref() == Some(k.as_str())),
+            ),
+            ["municipality_groups", rest @ ..] => listing(
+                &self.groups,
+                rest.first(),
+                title.as_deref(),
+                |g| (&g.id, &g.title),
+                |_| true,
+            ),
+            ["kpi_groups", ..] | ["ou", ..] | ["oudata", ..] => Ok(Vec::new()),
+            ["data", rest @ ..] => self.data_rows(rest),
+            _ => Err(Answer::error(404, "Not found")),
         };
-        self.page(items, query, url)
+        match listed {
+            Ok(items) => self.page(items, query, url),
+            Err(answer) => answer,
+        }
     }
 
     fn data_rows(&self, path: &[&str]) -> Result<Vec<Value>, Answer> {
@@ -596,6 +573,30 @@ impl State {
             &json!({"values": values, "count": values.len(), "next_url": next_url, "previous_url": previous_url}),
         )
     }
+}
+
+/// A metadata list, filtered by ids in the path (at most 25), `?title=` and `keep`.
+fn listing<T: serde::Serialize>(
+    items: &[T],
+    id_slot: Option<&&str>,
+    title: Option<&str>,
+    id_and_title: impl Fn(&T) -> (&str, &str),
+    keep: impl Fn(&T) -> bool,
+) -> Result<Vec<Value>, Answer> {
+    let wanted: Option<Vec<&str>> = id_slot.map(|slot| slot.split(',').collect());
+    if wanted.as_ref().is_some_and(|w| w.len() > MAX_IDS_PER_SLOT) {
+        return Err(too_many());
+    }
+    Ok(items
+        .iter()
+        .filter(|item| {
+            let (id, item_title) = id_and_title(item);
+            wanted.as_ref().is_none_or(|w| w.contains(&id))
+                && title.is_none_or(|t| fold(item_title).contains(t))
+                && keep(item)
+        })
+        .map(|item| serde_json::to_value(item).expect("JSON"))
+        .collect())
 }
 
 fn too_many() -> Answer {

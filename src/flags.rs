@@ -103,14 +103,14 @@ pub enum KpiCommand {
         #[arg(long, default_value_t = 20, value_name = "N")]
         limit: usize,
         #[command(flatten)]
-        output: ListOutput,
+        output: Output,
     },
     /// All metadata of one KPI: description, latest year, publication dates, gender split.
     Show {
         /// KPI id, e.g. N20900.
         id: String,
         #[command(flatten)]
-        output: ListOutput,
+        output: Output,
     },
 }
 
@@ -120,7 +120,7 @@ pub enum MunicipalityCommand {
     Search {
         text: String,
         #[command(flatten)]
-        output: ListOutput,
+        output: Output,
     },
     /// All municipalities (K) and regions (L, with Riket 0000).
     List {
@@ -128,7 +128,7 @@ pub enum MunicipalityCommand {
         #[arg(long = "type", value_enum, value_name = "K|L")]
         kind: Option<MunicipalityType>,
         #[command(flatten)]
-        output: ListOutput,
+        output: Output,
     },
 }
 
@@ -148,14 +148,14 @@ pub enum GroupCommand {
         #[arg(long, value_name = "TEXT")]
         search: Option<String>,
         #[command(flatten)]
-        output: ListOutput,
+        output: Output,
     },
     /// The members of one group.
     Show {
         /// Group id (G96190) or title.
         group: String,
         #[command(flatten)]
-        output: ListOutput,
+        output: Output,
     },
     /// The current "Liknande kommuner AREA, KOMMUN" group of a municipality and its members.
     Peers {
@@ -166,7 +166,7 @@ pub enum GroupCommand {
         #[arg(long, value_name = "AREA")]
         area: String,
         #[command(flatten)]
-        output: ListOutput,
+        output: Output,
     },
 }
 
@@ -220,29 +220,9 @@ pub struct Output {
     /// Output format [default: from -o's extension, else table].
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<Format>,
-    /// Write to FILE (atomically) instead of standard output; .csv, .json and .parquet pick the format.
+    /// Write to FILE (atomically) instead of standard output; .csv, .json, .parquet and .txt pick the format.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-}
-
-/// Output of a listing command (no parquet needed, but the same rules).
-#[derive(Debug, Args, Clone)]
-pub struct ListOutput {
-    /// Output format [default: from -o's extension, else table].
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: Option<Format>,
-    /// Write to FILE (atomically) instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-}
-
-impl From<&ListOutput> for Output {
-    fn from(list: &ListOutput) -> Output {
-        Output {
-            format: list.format,
-            output: list.output.clone(),
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

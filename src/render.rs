@@ -105,7 +105,12 @@ pub fn write_to(
                 Some(p) if !p.as_os_str().is_empty() => p,
                 _ => Path::new("."),
             };
-            let mut file = tempfile::NamedTempFile::new_in(parent).map_err(|e| fail(&e))?;
+            let mut builder = tempfile::Builder::new();
+            builder.prefix(".nyckeltal-").suffix(".tmp");
+            // A report is for sharing: the usual rw-r--r--, not a temp file's rw-------.
+            #[cfg(unix)]
+            builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+            let mut file = builder.tempfile_in(parent).map_err(|e| fail(&e))?;
             {
                 let mut out = std::io::BufWriter::new(file.as_file_mut());
                 write(&mut out)?;

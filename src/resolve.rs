@@ -84,17 +84,12 @@ pub fn kpi_ids(text: &str, catalogue: &Catalogue) -> Result<Vec<String>> {
                 }
             }
             None => {
-                let kpis = catalogue.kpis()?;
-                let guesses: Vec<String> = closest(raw, kpis.iter().map(|k| k.id.as_str()), 3)
-                    .into_iter()
-                    .filter_map(|id| kpis.iter().find(|k| k.id == id))
-                    .map(|k| format!("{} ({})", k.id, k.title))
-                    .collect();
-                let did_you_mean = if guesses.is_empty() {
-                    String::new()
-                } else {
-                    format!("did you mean {}? ", or_list(&guesses))
-                };
+                let did_you_mean = did_you_mean(
+                    raw,
+                    catalogue.kpis()?,
+                    |k| &k.id,
+                    |k| format!("{} ({})", k.id, k.title),
+                );
                 return Err(error::not_found(format!(
                     "unknown KPI id '{raw}'; {did_you_mean}find ids with `nyckeltal kpi search WORDS`"
                 )));
@@ -107,6 +102,26 @@ pub fn kpi_ids(text: &str, catalogue: &Catalogue) -> Result<Vec<String>> {
         ));
     }
     Ok(ids)
+}
+
+/// "did you mean A (1), B (2)? " for the items whose `name` is closest to
+/// what was typed, or nothing when none is close.
+fn did_you_mean<T>(
+    typed: &str,
+    items: &[T],
+    name: impl Fn(&T) -> &str,
+    label: impl Fn(&T) -> String,
+) -> String {
+    let guesses: Vec<String> = closest(typed, items.iter().map(&name), 3)
+        .into_iter()
+        .filter_map(|hit| items.iter().find(|item| name(item) == hit))
+        .map(label)
+        .collect();
+    if guesses.is_empty() {
+        String::new()
+    } else {
+        format!("did you mean {}? ", or_list(&guesses))
+    }
 }
 
 /// Municipality selectors, comma-separated: codes, names, group ids (their
@@ -148,16 +163,12 @@ pub fn municipality<'c>(text: &str, catalogue: &'c Catalogue) -> Result<&'c Muni
     } else if let Some(m) = find_by_name(typed, all) {
         return Ok(m);
     }
-    let guesses: Vec<String> = closest(typed, all.iter().map(|m| m.title.as_str()), 3)
-        .into_iter()
-        .filter_map(|title| all.iter().find(|m| m.title == title))
-        .map(|m| format!("{} ({})", m.title, m.id))
-        .collect();
-    let did_you_mean = if guesses.is_empty() {
-        String::new()
-    } else {
-        format!("did you mean {}? ", or_list(&guesses))
-    };
+    let did_you_mean = did_you_mean(
+        typed,
+        all,
+        |m| &m.title,
+        |m| format!("{} ({})", m.title, m.id),
+    );
     Err(error::not_found(format!(
         "unknown municipality '{typed}'; {did_you_mean}list names with `nyckeltal municipality search TEXT`"
     )))
@@ -207,16 +218,12 @@ pub fn group<'c>(text: &str, catalogue: &'c Catalogue) -> Result<&'c Group> {
     match containing.as_slice() {
         [one] => Ok(one),
         [] => {
-            let guesses: Vec<String> = closest(typed, groups.iter().map(|g| g.title.as_str()), 3)
-                .into_iter()
-                .filter_map(|title| groups.iter().find(|g| g.title == title))
-                .map(|g| format!("{} ({})", g.id, g.title))
-                .collect();
-            let did_you_mean = if guesses.is_empty() {
-                String::new()
-            } else {
-                format!("did you mean {}? ", or_list(&guesses))
-            };
+            let did_you_mean = did_you_mean(
+                typed,
+                groups,
+                |g| &g.title,
+                |g| format!("{} ({})", g.id, g.title),
+            );
             Err(error::not_found(format!(
                 "unknown municipality group '{typed}'; {did_you_mean}list groups with `nyckeltal group list --search TEXT`"
             )))

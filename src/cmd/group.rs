@@ -19,7 +19,7 @@ pub fn run(command: &GroupCommand, global: &GlobalArgs) -> Result<()> {
     let catalogue = Catalogue::new(source.as_ref());
     match command {
         GroupCommand::List { search, output } => {
-            let target = Target::from_flags(&output.into())?;
+            let target = Target::from_flags(output)?;
             let needle = search.as_deref().map(fold).unwrap_or_default();
             let mut groups: Vec<&Group> = catalogue
                 .groups()?
@@ -36,14 +36,14 @@ pub fn run(command: &GroupCommand, global: &GlobalArgs) -> Result<()> {
         }
         GroupCommand::Show { group, output } => {
             let group = resolve::group(group, &catalogue)?;
-            show_members(group, &Target::from_flags(&output.into())?)
+            show_members(group, &Target::from_flags(output)?)
         }
         GroupCommand::Peers {
             municipality,
             area,
             output,
         } => {
-            let target = Target::from_flags(&output.into())?;
+            let target = Target::from_flags(output)?;
             let municipality = resolve::municipality(municipality, &catalogue)?;
             let group = resolve::similar_group(municipality, area, &catalogue)?;
             show_members(group, &target)

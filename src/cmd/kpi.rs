@@ -22,7 +22,7 @@ pub fn run(command: &KpiCommand, global: &GlobalArgs) -> Result<()> {
             limit,
             output,
         } => {
-            let target = Target::from_flags(&output.into())?;
+            let target = Target::from_flags(output)?;
             let hits = search(catalogue.kpis()?, &words.join(" "), area.as_deref());
             let rows = hits
                 .iter()
@@ -45,7 +45,7 @@ pub fn run(command: &KpiCommand, global: &GlobalArgs) -> Result<()> {
             emit(&mut frame, &target, &footer)
         }
         KpiCommand::Show { id, output } => {
-            let target = Target::from_flags(&output.into())?;
+            let target = Target::from_flags(output)?;
             let id = resolve::kpi_ids(id, &catalogue)?.remove(0);
             let kpi = catalogue.kpi(&id)?.expect("resolved above");
             let mut frame = text_frame(

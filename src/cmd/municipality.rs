@@ -30,7 +30,7 @@ pub fn run(command: &MunicipalityCommand, global: &GlobalArgs) -> Result<()> {
             (listed, output)
         }
     };
-    let target = Target::from_flags(&output.into())?;
+    let target = Target::from_flags(output)?;
     let rows = listed
         .iter()
         .map(|m| {

@@ -154,6 +154,27 @@ impl KpiEntry {
                 .is_some_and(|years| years.contains(&year))
     }
 
+    /// The cached values of `kpi` that `query` asks for.
+    fn observations(&self, kpi: &str, query: &ValueQuery) -> Vec<Observation> {
+        let mut observations: Vec<Observation> = self
+            .rows
+            .iter()
+            .map(
+                |Row(entity, year, gender, value, count, status)| Observation {
+                    kpi: kpi.to_string(),
+                    entity: entity.clone(),
+                    year: *year,
+                    gender: *gender,
+                    value: *value,
+                    count: *count,
+                    status: status.clone(),
+                },
+            )
+            .collect();
+        query.retain_asked(&mut observations);
+        observations
+    }
+
     /// Replace what the request covered by what Kolada answered now: values
     /// Kolada no longer has disappear, revised ones are overwritten.
     fn merge(&mut self, request: &ValueRequest, fresh: &[Observation]) {
@@ -317,7 +338,15 @@ impl DataSource for CachedSource {
             entries.insert(kpi.clone(), entry);
         }
 
-        let before: BTreeMap<String, KpiEntry> = entries.clone();
+        // Rows exist only for cells fetched earlier, so what the query finds
+        // in the cache now is what the cache answers.
+        if !self.refresh {
+            let cached: usize = entries
+                .iter()
+                .map(|(kpi, entry)| entry.observations(kpi, query).len())
+                .sum();
+            *self.from_cache.borrow_mut() += cached;
+        }
         if !missing.is_empty() {
             let Some(client) = &self.upstream else {
                 return Err(error::not_cached(describe_missing(&missing)));
@@ -352,31 +381,10 @@ impl DataSource for CachedSource {
             }
         }
 
-        let mut observations = Vec::new();
-        let mut from_cache = 0;
-        for (kpi, entry) in &entries {
-            let old = &before[kpi];
-            for Row(entity, year, gender, value, count, status) in &entry.rows {
-                observations.push(Observation {
-                    kpi: kpi.clone(),
-                    entity: entity.clone(),
-                    year: *year,
-                    gender: *gender,
-                    value: *value,
-                    count: *count,
-                    status: status.clone(),
-                });
-            }
-            let start = observations.len() - entry.rows.len();
-            let mut tail = observations.split_off(start);
-            query.retain_asked(&mut tail);
-            from_cache += tail
-                .iter()
-                .filter(|o| !self.refresh && old.covers(&o.entity, o.year))
-                .count();
-            observations.extend(tail);
-        }
-        *self.from_cache.borrow_mut() += from_cache;
+        let mut observations: Vec<Observation> = entries
+            .iter()
+            .flat_map(|(kpi, entry)| entry.observations(kpi, query))
+            .collect();
         sort_observations(&mut observations);
         Ok(observations)
     }
