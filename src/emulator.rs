@@ -311,7 +311,14 @@ impl State {
     }
 
     fn route(&self, target: &str, addr: SocketAddr) -> Answer {
-        let Ok(url) = url::Url::parse(&format!("http://{addr}{target}")) else {
+        // A client behind a proxy sends the absolute URL: then the emulator
+        // stands in for the proxy too, which lets tests check proxy support.
+        let absolute = if target.starts_with("http://") {
+            target.to_string()
+        } else {
+            format!("http://{addr}{target}")
+        };
+        let Ok(url) = url::Url::parse(&absolute) else {
             return Answer::error(400, "Bad request");
         };
         let segments: Vec<String> = url

@@ -297,3 +297,56 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn requests_go_through_the_proxy_from_the_environment() {
+    // The emulator answers absolute-form requests, as a proxy would. The API
+    // host does not exist: only a client that uses HTTP_PROXY gets an answer.
+    let proxy = emulator();
+    let cache = tempfile::tempdir().unwrap();
+    let out = ok(nyckeltal("http://kolada.invalid/v3", cache.path())
+        .env("HTTP_PROXY", format!("http://{}", proxy.addr()))
+        .args([
+            "values",
+            "--kpi",
+            "N20900",
+            "--municipality",
+            "1419",
+            "--years",
+            "2022",
+            "--format",
+            "csv",
+        ]));
+    assert!(out.contains("N20900,1419,Tjörn,2022,T,"), "{out}");
+    assert!(proxy.requests() > 0);
+}
+
+#[test]
+fn refresh_asks_kolada_again() {
+    let emulator = emulator();
+    let cache = tempfile::tempdir().unwrap();
+    let args = [
+        "fetch",
+        "--kpi",
+        "N20900",
+        "--municipality",
+        "Tjörn",
+        "--years",
+        "2020-2022",
+    ];
+    ok(nyckeltal(&emulator.url(), cache.path()).args(args));
+    let first = emulator.requests();
+    ok(nyckeltal(&emulator.url(), cache.path()).args(args));
+    assert_eq!(emulator.requests(), first);
+    let refreshed = ok(nyckeltal(&emulator.url(), cache.path())
+        .arg("--refresh")
+        .args(args));
+    assert!(
+        emulator.requests() >= 2 * first,
+        "metadata and values fetched again"
+    );
+    assert!(
+        refreshed.contains("0 value(s) served from the cache"),
+        "{refreshed}"
+    );
+}
