@@ -60,7 +60,7 @@ pub struct GlobalArgs {
     pub max_rate: f64,
 
     /// Tries per request before giving up on errors (5xx, broken connections, malformed answers).
-    #[arg(long, global = true, default_value_t = 6, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
+    #[arg(long, global = true, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
     pub tries: u32,
 
     /// Seconds to wait for one answer from Kolada.

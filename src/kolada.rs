@@ -50,7 +50,7 @@ impl Default for ClientConfig {
         ClientConfig {
             base_url: DEFAULT_API_URL.to_string(),
             jobs: 4,
-            tries: 6,
+            tries: 8,
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(120),
             max_rate: 5.0,
@@ -442,10 +442,10 @@ fn describe(err: &reqwest::Error) -> String {
     text
 }
 
-/// Exponential backoff with jitter: about 0.2 s, 0.4 s, 0.8 s … capped at 5 s.
+/// Exponential backoff with jitter: about 0.2 s, 0.4 s, 0.8 s … capped at 4 s.
 fn backoff(attempt: u32) -> Duration {
     let base = 0.2 * 2f64.powi(attempt.saturating_sub(1).min(10) as i32);
-    let capped = base.min(5.0);
+    let capped = base.min(4.0);
     Duration::from_secs_f64(capped * (0.5 + fastrand::f64() * 0.5))
 }
 
