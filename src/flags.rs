@@ -67,6 +67,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, default_value_t = 120, value_name = "SECONDS")]
     pub timeout: u64,
 
+    /// Your own indicator sets and peer lists: a folder with sets/ and peers/ inside
+    /// [default: the platform config dir, e.g. ~/.config/nyckeltal].
+    #[arg(long, global = true, env = "NYCKELTAL_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
     /// No progress bar and no summary lines on stderr.
     #[arg(long, short, global = true)]
     pub quiet: bool,
@@ -87,6 +92,124 @@ pub enum Command {
     Fetch(FetchArgs),
     /// Figures as a tidy long table: kpi, municipality_id, municipality, year, gender, value.
     Values(ValuesArgs),
+    /// List and show indicator sets (data/sets/*.toml).
+    #[command(subcommand)]
+    Set(SetCommand),
+    /// A municipality against its peers and the whole country, KPI by KPI: value, peer
+    /// mean/median/min/max, ranks, percentile, deviation, change and the green/yellow/red band.
+    Compare(CompareArgs),
+    /// One KPI over the years: the municipality, its peers' mean and the national median,
+    /// as a table, a CSV or a chart (.svg, .png).
+    Trend(TrendArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SetCommand {
+    /// The indicator sets, built in and your own, with where each file is.
+    List {
+        #[command(flatten)]
+        output: Output,
+    },
+    /// The KPIs of one set: id, label, unit, direction, area, and Kolada's title.
+    Show {
+        /// Set name (aldreomsorg-kostnad) or a path to a .toml file.
+        name: String,
+        #[command(flatten)]
+        output: Output,
+    },
+}
+
+/// Whom to compare with and where the reference files are.
+#[derive(Debug, Args, Clone)]
+pub struct PeerArgs {
+    /// Peers: `auto` (Kolada's current "Liknande kommuner" group for the set's area),
+    /// `auto:AREA` (e.g. auto:LSS), a Kolada group id (G96190), a peer list in data/peers
+    /// (tjorn-aldreomsorg) or a .toml path, or municipalities (Hörby,Vara,1470).
+    #[arg(long, default_value = "auto", value_name = "PEERS")]
+    pub peers: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The municipality: code or name (1419, Tjörn).
+    pub municipality: String,
+    /// An indicator set by name (aldreomsorg-kostnad) or a .toml path.
+    #[arg(
+        long,
+        value_name = "NAME",
+        required_unless_present = "kpi",
+        conflicts_with = "kpi"
+    )]
+    pub set: Option<String>,
+    /// KPI ids instead of a set; their direction is taken from a built-in set that has them,
+    /// else neutral.
+    #[arg(long, short = 'k', value_name = "IDS")]
+    pub kpi: Option<String>,
+    #[command(flatten)]
+    pub peers: PeerArgs,
+    /// One year [default: the latest year with figures].
+    #[arg(long, value_name = "YEAR", conflicts_with = "years")]
+    pub year: Option<String>,
+    /// Years: 2018-2022 or 2018,2020 [default: the latest five years with figures].
+    #[arg(long, short = 'y', value_name = "RANGE")]
+    pub years: Option<String>,
+    /// T total, K women, M men.
+    #[arg(long, value_enum, default_value = "T", value_name = "T|K|M")]
+    pub gender: SingleGender,
+    /// Bands: quartiles (green best 25%, red worst 25%, as kolada.se) or thirds.
+    #[arg(long, value_enum, default_value = "quartiles")]
+    pub bands: BandChoice,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+#[derive(Debug, Args)]
+pub struct TrendArgs {
+    /// The municipality: code or name.
+    pub municipality: String,
+    /// One KPI id.
+    #[arg(long, short = 'k', value_name = "ID")]
+    pub kpi: String,
+    #[command(flatten)]
+    pub peers: PeerArgs,
+    /// Years [default: the latest ten years with figures].
+    #[arg(long, short = 'y', value_name = "RANGE")]
+    pub years: Option<String>,
+    /// T total, K women, M men.
+    #[arg(long, value_enum, default_value = "T", value_name = "T|K|M")]
+    pub gender: SingleGender,
+    /// Write to FILE: .svg or .png for a chart, .csv/.json/.parquet/.xlsx for the numbers.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Format of the numbers on standard output.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SingleGender {
+    #[value(name = "T", alias = "t")]
+    T,
+    #[value(name = "K", alias = "k")]
+    K,
+    #[value(name = "M", alias = "m")]
+    M,
+}
+
+impl SingleGender {
+    pub fn gender(self) -> crate::model::Gender {
+        match self {
+            SingleGender::T => crate::model::Gender::T,
+            SingleGender::K => crate::model::Gender::K,
+            SingleGender::M => crate::model::Gender::M,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BandChoice {
+    Quartiles,
+    Thirds,
 }
 
 #[derive(Debug, Subcommand)]
@@ -220,9 +343,19 @@ pub struct Output {
     /// Output format [default: from -o's extension, else table].
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<Format>,
-    /// Write to FILE (atomically) instead of standard output; .csv, .json, .parquet and .txt pick the format.
+    /// Write to FILE (atomically) instead of standard output; .csv, .json, .parquet, .xlsx
+    /// and .txt pick the format.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// CSV for Swedish Excel: `;` between fields, decimal comma, UTF-8 BOM.
+    #[arg(long, value_enum, value_name = "DIALECT")]
+    pub csv_dialect: Option<CsvDialect>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CsvDialect {
+    /// `;`, decimal comma, UTF-8 BOM: opens right in Swedish Excel.
+    ExcelSv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -235,4 +368,6 @@ pub enum Format {
     Json,
     /// Apache Parquet (needs -o).
     Parquet,
+    /// Excel workbook with a provenance sheet (needs -o).
+    Xlsx,
 }

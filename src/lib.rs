@@ -6,7 +6,9 @@
 //! ([`frame`]) → render ([`render`]). [`emulator`] serves the Kolada API v3
 //! from a snapshot for tests and benchmarks.
 
+pub mod analysis;
 pub mod catalogue;
+pub mod chart;
 pub mod cmd;
 pub mod emulator;
 pub mod error;
@@ -14,10 +16,14 @@ pub mod flags;
 pub mod frame;
 pub mod kolada;
 pub mod model;
+pub mod peers;
+pub mod plan;
+pub mod refdata;
 pub mod render;
 pub mod resolve;
 pub mod source;
 pub mod text;
+pub mod view;
 
 use clap::Parser;
 

@@ -44,6 +44,18 @@ impl Kpi {
         self.is_divided_by_gender.unwrap_or(false)
     }
 
+    /// The latest year when it is still preliminary on `today` (before the
+    /// final publication date), else `None`.
+    pub fn preliminary_year(&self, today: chrono::NaiveDate) -> Option<i32> {
+        let final_date = self.publication_date.as_deref()?.get(..10)?;
+        let final_date = chrono::NaiveDate::parse_from_str(final_date, "%Y-%m-%d").ok()?;
+        if today < final_date {
+            self.latest_year()
+        } else {
+            None
+        }
+    }
+
     /// Whether the KPI is published for municipalities (type `K` or `A`).
     pub fn for_municipalities(&self) -> bool {
         !matches!(self.municipality_type.as_deref(), Some("L"))

@@ -17,6 +17,8 @@ use crate::flags::{self, Format};
 pub struct Target {
     pub format: Format,
     pub path: Option<PathBuf>,
+    /// CSV for Swedish Excel: `;`, decimal comma, BOM.
+    pub excel_sv: bool,
 }
 
 impl Target {
@@ -30,9 +32,21 @@ impl Target {
         if format == Format::Parquet && flags.output.is_none() {
             return Err(error::usage("parquet is binary: give -o FILE.parquet"));
         }
+        if format == Format::Xlsx && flags.output.is_none() {
+            return Err(error::usage(
+                "an Excel workbook is binary: give -o FILE.xlsx",
+            ));
+        }
+        let excel_sv = flags.csv_dialect == Some(flags::CsvDialect::ExcelSv);
+        if excel_sv && format != Format::Csv {
+            return Err(error::usage(
+                "--csv-dialect excel-sv applies to CSV output: add --format csv or -o FILE.csv",
+            ));
+        }
         Ok(Target {
             format,
             path: flags.output.clone(),
+            excel_sv,
         })
     }
 }
@@ -47,15 +61,17 @@ fn format_from_extension(path: &Path) -> Result<Format> {
         "csv" => Ok(Format::Csv),
         "json" => Ok(Format::Json),
         "parquet" => Ok(Format::Parquet),
+        "xlsx" => Ok(Format::Xlsx),
         "txt" => Ok(Format::Table),
         _ => Err(error::usage(format!(
-            "cannot tell the format of '{}' from its extension; use .csv, .json, .parquet or .txt, or give --format",
+            "cannot tell the format of '{}' from its extension; use .csv, .json, .parquet, .xlsx or .txt, or give --format",
             path.display()
         ))),
     }
 }
 
-/// Write `frame` to the target. `footer` lines follow a table (source, notes).
+/// Write `frame` to the target. `footer` lines follow a table (source,
+/// notes) and fill the provenance sheet of a workbook.
 pub fn emit(frame: &mut DataFrame, target: &Target, footer: &[String]) -> Result<()> {
     write_to(target.path.as_deref(), |out| {
         match target.format {
@@ -65,7 +81,14 @@ pub fn emit(frame: &mut DataFrame, target: &Target, footer: &[String]) -> Result
                     writeln!(out, "{line}")?;
                 }
             }
+            Format::Csv if target.excel_sv => CsvWriter::new(out)
+                .include_header(true)
+                .include_bom(true)
+                .with_separator(b';')
+                .with_decimal_comma(true)
+                .finish(frame)?,
             Format::Csv => CsvWriter::new(out).include_header(true).finish(frame)?,
+            Format::Xlsx => out.write_all(&workbook(&[("data", frame)], footer)?)?,
             Format::Json => {
                 JsonWriter::new(&mut *out)
                     .with_json_format(JsonFormat::Json)
@@ -166,4 +189,57 @@ pub fn cell_text(value: &AnyValue) -> String {
         AnyValue::Boolean(b) => (if *b { "yes" } else { "no" }).to_string(),
         other => other.to_string(),
     }
+}
+
+/// An Excel workbook: one sheet per frame (numbers as numbers, bold frozen
+/// header) and a `Källa` sheet with the provenance lines.
+pub fn workbook(sheets: &[(&str, &DataFrame)], provenance: &[String]) -> Result<Vec<u8>> {
+    use rust_xlsxwriter::{Format as CellFormat, Workbook};
+    let mut book = Workbook::new();
+    let bold = CellFormat::new().set_bold();
+    for (name, frame) in sheets {
+        let sheet = book.add_worksheet();
+        // Excel allows 31 characters and no []:*?/\ in a sheet name.
+        let clean: String = name
+            .chars()
+            .filter(|c| !"[]:*?/\\".contains(*c))
+            .take(31)
+            .collect();
+        sheet.set_name(if clean.is_empty() {
+            "data".to_string()
+        } else {
+            clean
+        })?;
+        for (c, column) in frame.columns().iter().enumerate() {
+            let c = c as u16;
+            sheet.write_string_with_format(0, c, column.name().as_str(), &bold)?;
+            let numeric = column.dtype().is_primitive_numeric();
+            for r in 0..frame.height() {
+                let row = r as u32 + 1;
+                match column.get(r)? {
+                    AnyValue::Null => {}
+                    AnyValue::Boolean(b) => {
+                        sheet.write_boolean(row, c, b)?;
+                    }
+                    value if numeric => {
+                        if let Some(number) = value.extract::<f64>() {
+                            sheet.write_number(row, c, number)?;
+                        }
+                    }
+                    value => {
+                        sheet.write_string(row, c, cell_text(&value))?;
+                    }
+                }
+            }
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        sheet.autofit();
+    }
+    let source = book.add_worksheet();
+    source.set_name("Källa")?;
+    for (r, line) in provenance.iter().enumerate() {
+        source.write_string(r as u32, 0, line)?;
+    }
+    source.autofit();
+    Ok(book.save_to_buffer()?)
 }

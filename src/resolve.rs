@@ -106,7 +106,7 @@ pub fn kpi_ids(text: &str, catalogue: &Catalogue) -> Result<Vec<String>> {
 
 /// "did you mean A (1), B (2)? " for the items whose `name` is closest to
 /// what was typed, or nothing when none is close.
-fn did_you_mean<T>(
+pub fn did_you_mean<T>(
     typed: &str,
     items: &[T],
     name: impl Fn(&T) -> &str,

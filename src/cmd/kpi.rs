@@ -146,16 +146,13 @@ fn describe(kpi: &Kpi, today: chrono::NaiveDate) -> Vec<Vec<String>> {
 
 /// Whether the latest year is still preliminary on `today`.
 pub fn publication_state(kpi: &Kpi, today: chrono::NaiveDate) -> String {
-    let date = |d: &Option<String>| {
-        d.as_deref()
-            .and_then(|d| chrono::NaiveDate::parse_from_str(d.get(..10)?, "%Y-%m-%d").ok())
-    };
-    match (kpi.latest_year(), date(&kpi.publication_date)) {
+    match (kpi.latest_year(), kpi.preliminary_year(today)) {
         (None, _) => "not published".to_string(),
-        (Some(_), Some(final_date)) if today < final_date => {
-            format!("preliminary until {final_date}")
-        }
-        (Some(_), _) => "final".to_string(),
+        (Some(_), Some(_)) => format!(
+            "preliminary until {}",
+            kpi.publication_date.as_deref().unwrap_or("")
+        ),
+        (Some(_), None) => "final".to_string(),
     }
 }
 

@@ -1,9 +1,12 @@
 //! One file per subcommand; this module opens the data source they share.
 
+pub mod compare;
 pub mod fetch;
 pub mod group;
 pub mod kpi;
 pub mod municipality;
+pub mod set;
+pub mod trend;
 pub mod values;
 
 use std::io::IsTerminal;
@@ -28,6 +31,9 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Group(command) => group::run(command, global),
         Command::Fetch(args) => fetch::run(args, global),
         Command::Values(args) => values::run(args, global),
+        Command::Set(command) => set::run(command, global),
+        Command::Compare(args) => compare::run(args, global),
+        Command::Trend(args) => trend::run(args, global),
     }
 }
 
@@ -113,4 +119,22 @@ pub fn fetch_values(
 /// The attribution every table carries (Kolada's terms).
 pub fn source_line(source: &dyn DataSource) -> String {
     format!("Källa: Kolada ({})", source.describe())
+}
+
+/// Provenance of processed figures: Kolada's terms ask that our own
+/// processing is not presented as Kolada's.
+pub fn provenance(source: &dyn DataSource) -> Vec<String> {
+    let fetched = source.fetched_at().map(|t| {
+        t.with_timezone(&chrono::Local)
+            .format("%Y-%m-%d")
+            .to_string()
+    });
+    vec![
+        "Källa: Kolada. Bearbetning: nyckeltal".to_string(),
+        format!(
+            "Data: {}{}",
+            source.describe(),
+            fetched.map(|d| format!(", hämtad {d}")).unwrap_or_default()
+        ),
+    ]
 }

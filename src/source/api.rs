@@ -43,6 +43,10 @@ impl DataSource for KoladaClient {
         }
     }
 
+    fn fetched_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        Some(chrono::Utc::now())
+    }
+
     fn describe(&self) -> String {
         format!("Kolada API {}", self.base_url())
     }

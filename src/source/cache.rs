@@ -139,6 +139,9 @@ struct KpiEntry {
     /// Years fetched for single ids (municipalities, regions, groups).
     cells: BTreeMap<String, BTreeSet<i32>>,
     rows: Vec<Row>,
+    /// When Kolada last answered for this KPI.
+    #[serde(default)]
+    fetched_at: Option<DateTime<Utc>>,
 }
 
 /// entity, year, gender, value, count, status
@@ -178,6 +181,7 @@ impl KpiEntry {
     /// Replace what the request covered by what Kolada answered now: values
     /// Kolada no longer has disappear, revised ones are overwritten.
     fn merge(&mut self, request: &ValueRequest, fresh: &[Observation]) {
+        self.fetched_at = Some(Utc::now());
         let years: BTreeSet<i32> = request.years.iter().copied().collect();
         match &request.entities {
             Entities::All => {
@@ -214,6 +218,7 @@ pub struct CachedSource {
     refresh: bool,
     meta_ttl: Duration,
     from_cache: RefCell<usize>,
+    oldest: RefCell<Option<DateTime<Utc>>>,
 }
 
 impl CachedSource {
@@ -230,6 +235,7 @@ impl CachedSource {
             refresh,
             meta_ttl,
             from_cache: RefCell::new(0),
+            oldest: RefCell::new(None),
         }
     }
 
@@ -397,6 +403,10 @@ impl DataSource for CachedSource {
                 .map_or(0, KoladaClient::requests_made),
             from_cache: *self.from_cache.borrow(),
         }
+    }
+
+    fn fetched_at(&self) -> Option<DateTime<Utc>> {
+        *self.oldest.borrow()
     }
 
     fn describe(&self) -> String {

@@ -62,6 +62,8 @@ pub trait DataSource {
     fn stats(&self) -> FetchStats;
     /// One line naming where the figures came from, for footers and exports.
     fn describe(&self) -> String;
+    /// When the figures answered so far were fetched from Kolada (the oldest).
+    fn fetched_at(&self) -> Option<chrono::DateTime<chrono::Utc>>;
 }
 
 pub fn sort_observations(observations: &mut [Observation]) {

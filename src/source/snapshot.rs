@@ -277,6 +277,19 @@ impl DataSource for Snapshot {
         FetchStats::default()
     }
 
+    /// When the snapshot was taken, if its `snapshot.json` says so (a copied
+    /// folder's file dates say nothing about the figures).
+    fn fetched_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        #[derive(serde::Deserialize)]
+        struct Stamp {
+            fetched_at: chrono::DateTime<chrono::Utc>,
+        }
+        let bytes = std::fs::read(self.root.join("snapshot.json")).ok()?;
+        serde_json::from_slice::<Stamp>(&bytes)
+            .ok()
+            .map(|stamp| stamp.fetched_at)
+    }
+
     fn describe(&self) -> String {
         format!("snapshot {}", self.root.display())
     }

@@ -1,0 +1,334 @@
+//! The comparison: a municipality against its peers and the whole country,
+//! computed on the long frame with polars.
+//!
+//! Definitions (also in the README):
+//! - peer statistics use the peers that have a value, never the municipality itself;
+//! - ranks are competition ranks (ties share the better rank), 1 = best in
+//!   the KPI's direction (neutral KPIs: 1 = highest);
+//! - `national_percentile` = share of the other municipalities with a value
+//!   that are strictly worse, in percent (100 = best in the country);
+//! - `band`: green when rank_national ≤ 25% of national_n, red when
+//!   rank_national > 75% of national_n, yellow between (thirds with
+//!   `--bands thirds`); grey when the municipality has no value; none for
+//!   neutral KPIs.
+
+use anyhow::Result;
+use polars::prelude::*;
+
+use crate::model::{Gender, Municipality, Observation};
+use crate::peers::Peers;
+use crate::refdata::Direction;
+
+/// One KPI of a comparison, with what it needs besides the figures.
+#[derive(Debug, Clone)]
+pub struct KpiPlan {
+    pub id: String,
+    pub title: String,
+    pub label: String,
+    pub unit: String,
+    pub direction: Direction,
+    pub peers: Peers,
+    /// The year that is still preliminary today, if any.
+    pub preliminary_year: Option<i32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bands {
+    Quartiles,
+    Thirds,
+}
+
+impl Bands {
+    fn share(self) -> f64 {
+        match self {
+            Bands::Quartiles => 0.25,
+            Bands::Thirds => 1.0 / 3.0,
+        }
+    }
+}
+
+pub struct Comparison<'a> {
+    pub municipality: &'a Municipality,
+    pub gender: Gender,
+    /// The years to report; the year before the first is used for changes.
+    pub years: Vec<i32>,
+    pub kpis: Vec<KpiPlan>,
+    pub bands: Bands,
+}
+
+/// The export columns, in order.
+pub const COLUMNS: [&str; 23] = [
+    "kpi",
+    "kpi_title",
+    "municipality_id",
+    "municipality",
+    "year",
+    "gender",
+    "peer_group",
+    "value",
+    "peer_n",
+    "peer_mean",
+    "peer_median",
+    "peer_min",
+    "peer_max",
+    "rank_in_peers",
+    "rank_national",
+    "national_n",
+    "national_percentile",
+    "deviation_from_peer_mean",
+    "deviation_from_peer_mean_pct",
+    "change_from_previous_year",
+    "change_from_previous_year_pct",
+    "band",
+    "preliminary",
+];
+
+/// `kpi, municipality_id, year, value` for the given gender, values only.
+pub fn values_frame(observations: &[Observation], gender: Gender) -> Result<DataFrame> {
+    let rows: Vec<&Observation> = observations
+        .iter()
+        .filter(|o| o.gender == gender && o.value.is_some())
+        .collect();
+    Ok(df!(
+        "kpi" => rows.iter().map(|o| o.kpi.as_str()).collect::<Vec<_>>(),
+        "municipality_id" => rows.iter().map(|o| o.entity.as_str()).collect::<Vec<_>>(),
+        "year" => rows.iter().map(|o| o.year).collect::<Vec<_>>(),
+        "value" => rows.iter().map(|o| o.value).collect::<Vec<_>>(),
+    )?)
+}
+
+/// Every municipality's national rank, percentile and band per KPI and year,
+/// and the national median. `values` holds the municipalities to rank
+/// (normally all 290); `directions` maps kpi → direction.
+pub fn national(
+    values: LazyFrame,
+    directions: &[(String, Direction)],
+    bands: Bands,
+) -> Result<LazyFrame> {
+    let signs = df!(
+        "kpi" => directions.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+        "sign" => directions.iter().map(|(_, d)| d.sign()).collect::<Vec<_>>(),
+        "neutral" => directions.iter().map(|(_, d)| *d == Direction::Neutral).collect::<Vec<_>>(),
+    )?;
+    let by = [col("kpi"), col("year")];
+    let score = col("value") * col("sign");
+    let best_first = RankOptions {
+        method: RankMethod::Min,
+        descending: true,
+    };
+    let worst_first = RankOptions {
+        method: RankMethod::Min,
+        descending: false,
+    };
+    let n = col("national_n").cast(DataType::Float64);
+    let rank = col("rank_national").cast(DataType::Float64);
+    Ok(values
+        .inner_join(signs.lazy(), col("kpi"), col("kpi"))
+        .with_columns([
+            score
+                .clone()
+                .rank(best_first, None)
+                .over(by.clone())?
+                .alias("rank_national"),
+            // 1 + the number of strictly worse municipalities.
+            score
+                .rank(worst_first, None)
+                .over(by.clone())?
+                .alias("worse_plus_one"),
+            len().over(by.clone())?.alias("national_n"),
+            col("value").median().over(by)?.alias("national_median"),
+        ])
+        .with_columns([
+            when(col("national_n").gt(lit(1)))
+                .then(
+                    (col("worse_plus_one").cast(DataType::Float64) - lit(1.0)) * lit(100.0)
+                        / (n.clone() - lit(1.0)),
+                )
+                .otherwise(lit(NULL))
+                .alias("national_percentile"),
+            when(col("neutral"))
+                .then(lit("none"))
+                .when(rank.clone().lt_eq(n.clone() * lit(bands.share())))
+                .then(lit("green"))
+                .when(rank.gt(n * lit(1.0 - bands.share())))
+                .then(lit("red"))
+                .otherwise(lit("yellow"))
+                .alias("band"),
+        ]))
+}
+
+/// The tidy comparison table, one row per KPI and year (see [`COLUMNS`]).
+/// `values` as from [`values_frame`]: all municipalities, the reported years
+/// and the year before.
+pub fn compare(comparison: &Comparison, values: DataFrame) -> Result<DataFrame> {
+    let municipality = comparison.municipality;
+    let directions: Vec<(String, Direction)> = comparison
+        .kpis
+        .iter()
+        .map(|k| (k.id.clone(), k.direction))
+        .collect();
+    let national = national(values.lazy(), &directions, comparison.bands)?.cache();
+    let on = [col("kpi"), col("year")];
+    let left = JoinArgs::new(JoinType::Left);
+
+    // Who is in each KPI's peer group (the municipality marked, for ranks among peers).
+    let mut member_kpi = Vec::new();
+    let mut member_id = Vec::new();
+    let mut member_is_self = Vec::new();
+    for kpi in &comparison.kpis {
+        for id in kpi.peers.members.iter().chain([&municipality.id]) {
+            member_kpi.push(kpi.id.as_str());
+            member_id.push(id.as_str());
+            member_is_self.push(*id == municipality.id);
+        }
+    }
+    let membership =
+        df!("kpi" => member_kpi, "municipality_id" => member_id, "is_self" => member_is_self)?;
+    let group = national.clone().join(
+        membership.lazy(),
+        [col("kpi"), col("municipality_id")],
+        [col("kpi"), col("municipality_id")],
+        JoinArgs::new(JoinType::Inner),
+    );
+    let peer_stats = group
+        .clone()
+        .filter(col("is_self").not())
+        .group_by(on.clone())
+        .agg([
+            len().alias("peer_n"),
+            col("value").mean().alias("peer_mean"),
+            col("value").median().alias("peer_median"),
+            col("value").min().alias("peer_min"),
+            col("value").max().alias("peer_max"),
+        ]);
+    let best_first = RankOptions {
+        method: RankMethod::Min,
+        descending: true,
+    };
+    let peer_rank = group
+        .with_column(
+            (col("value") * col("sign"))
+                .rank(best_first, None)
+                .over(on.clone())?
+                .alias("rank_in_peers"),
+        )
+        .filter(col("is_self"))
+        .select([col("kpi"), col("year"), col("rank_in_peers")]);
+
+    let own = national
+        .clone()
+        .filter(col("municipality_id").eq(lit(municipality.id.as_str())));
+    let own_now = own.clone().select([
+        col("kpi"),
+        col("year"),
+        col("value"),
+        col("rank_national"),
+        col("national_percentile"),
+        col("band"),
+    ]);
+    let own_before = own.select([
+        col("kpi"),
+        (col("year") + lit(1)).alias("year"),
+        col("value").alias("previous_value"),
+    ]);
+    let national_n = national
+        .group_by(on.clone())
+        .agg([len().alias("national_n")]);
+
+    // One cell per KPI and reported year, whether or not anybody has a value.
+    let mut cell_kpi = Vec::new();
+    let mut cell_order = Vec::new();
+    let mut cell_title = Vec::new();
+    let mut cell_group = Vec::new();
+    let mut cell_year = Vec::new();
+    let mut cell_preliminary = Vec::new();
+    for (order, kpi) in comparison.kpis.iter().enumerate() {
+        for &year in &comparison.years {
+            cell_kpi.push(kpi.id.as_str());
+            cell_order.push(order as u32);
+            cell_title.push(kpi.title.as_str());
+            cell_group.push(kpi.peers.label.as_str());
+            cell_year.push(year);
+            cell_preliminary.push(kpi.preliminary_year == Some(year));
+        }
+    }
+    let cells = df!(
+        "kpi" => cell_kpi,
+        "order" => cell_order,
+        "kpi_title" => cell_title,
+        "peer_group" => cell_group,
+        "year" => cell_year,
+        "preliminary" => cell_preliminary,
+    )?;
+
+    let pct = |part: Expr, whole: Expr| {
+        when(whole.clone().neq(lit(0.0)))
+            .then(part * lit(100.0) / whole.abs())
+            .otherwise(lit(NULL))
+    };
+    let table = cells
+        .lazy()
+        .join(own_now, on.clone(), on.clone(), left.clone())
+        .join(own_before, on.clone(), on.clone(), left.clone())
+        .join(peer_stats, on.clone(), on.clone(), left.clone())
+        .join(peer_rank, on.clone(), on.clone(), left.clone())
+        .join(national_n, on.clone(), on, left)
+        .with_columns([
+            lit(municipality.id.as_str()).alias("municipality_id"),
+            lit(municipality.title.as_str()).alias("municipality"),
+            lit(comparison.gender.code()).alias("gender"),
+            col("peer_n").fill_null(lit(0)).cast(DataType::UInt32),
+            col("national_n").fill_null(lit(0)).cast(DataType::UInt32),
+            col("rank_in_peers").cast(DataType::UInt32),
+            col("rank_national").cast(DataType::UInt32),
+            (col("value") - col("peer_mean")).alias("deviation_from_peer_mean"),
+            pct(col("value") - col("peer_mean"), col("peer_mean"))
+                .alias("deviation_from_peer_mean_pct"),
+            (col("value") - col("previous_value")).alias("change_from_previous_year"),
+            pct(col("value") - col("previous_value"), col("previous_value"))
+                .alias("change_from_previous_year_pct"),
+            when(col("value").is_null())
+                .then(lit("grey"))
+                .otherwise(col("band"))
+                .alias("band"),
+        ])
+        .sort_by_exprs([col("order"), col("year")], SortMultipleOptions::default())
+        .select(COLUMNS.iter().map(|c| col(*c)).collect::<Vec<_>>())
+        .collect()?;
+    Ok(table)
+}
+
+/// One KPI over the years: the municipality's value, the peers' mean (and
+/// how many peers had a value) and the national median.
+pub fn trend(comparison: &Comparison, values: DataFrame) -> Result<DataFrame> {
+    let kpi = comparison
+        .kpis
+        .first()
+        .map(|k| k.id.clone())
+        .unwrap_or_default();
+    let medians = values
+        .clone()
+        .lazy()
+        .filter(col("kpi").eq(lit(kpi.as_str())))
+        .group_by([col("year")])
+        .agg([col("value").median().alias("national_median")]);
+    let table = compare(comparison, values)?;
+    Ok(table
+        .lazy()
+        .select([
+            col("kpi"),
+            col("municipality"),
+            col("year"),
+            col("value"),
+            col("peer_n"),
+            col("peer_mean"),
+        ])
+        .join(
+            medians,
+            [col("year")],
+            [col("year")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .sort(["year"], SortMultipleOptions::default())
+        .collect()?)
+}

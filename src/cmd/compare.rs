@@ -1,0 +1,107 @@
+//! `nyckeltal compare MUNICIPALITY (--set NAME | --kpi IDS) [--peers P] [--year Y | --years A-B]`
+//!
+//! How a municipality stands against comparable municipalities and the
+//! whole country, KPI by KPI and year by year: its value; the peers' n,
+//! mean, median, min and max; its rank among the peers and in Sweden, its
+//! national percentile; its deviation from the peer mean; the change from
+//! the year before; the green/yellow/red band; whether the year is still
+//! preliminary. A terminal shows the latest year per KPI; exports (csv,
+//! json, parquet, xlsx) hold every year in the tidy long table.
+
+use anyhow::Result;
+
+use super::{open_source, provenance};
+use crate::analysis::{self, Bands, Comparison};
+use crate::catalogue::Catalogue;
+use crate::flags::{BandChoice, CompareArgs, Format, GlobalArgs};
+use crate::plan::{self, Request};
+use crate::refdata::RefData;
+use crate::render::{emit, workbook, write_to, Target};
+use crate::resolve;
+
+pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<()> {
+    let target = Target::from_flags(&args.output)?;
+    let years = match args.year.as_deref().or(args.years.as_deref()) {
+        Some(text) => Some(resolve::parse_years(text)?),
+        None => None,
+    };
+    let refdata = RefData::new(global.data_dir.clone());
+    let source = open_source(global)?;
+    let catalogue = Catalogue::new(source.as_ref());
+    let request = Request {
+        municipality: &args.municipality,
+        set: args.set.as_deref(),
+        kpis: args.kpi.as_deref(),
+        peers: &args.peers.peers,
+        years,
+        default_years: 5,
+        gender: args.gender.gender(),
+    };
+    let plan = plan::plan(&request, &catalogue, &refdata, global)?;
+    let comparison = Comparison {
+        municipality: &plan.municipality,
+        gender: args.gender.gender(),
+        years: plan.years.clone(),
+        kpis: plan.kpis.clone(),
+        bands: match args.bands {
+            BandChoice::Quartiles => Bands::Quartiles,
+            BandChoice::Thirds => Bands::Thirds,
+        },
+    };
+    let mut table = analysis::compare(
+        &comparison,
+        analysis::values_frame(&plan.observations, comparison.gender)?,
+    )?;
+
+    let mut footer = peer_lines(&plan, &catalogue)?;
+    if table.column("preliminary")?.bool()?.any() {
+        footer.push("* preliminary: Kolada publishes the final figures later".to_string());
+    }
+    footer.extend(provenance(source.as_ref()));
+    match target.format {
+        Format::Table => {
+            let view = crate::view::compare(&table, &plan.kpis)?;
+            let title = match &plan.set {
+                Some((name, title)) => format!("{} — {title} ({name})", plan.municipality.title),
+                None => plan.municipality.title.clone(),
+            };
+            write_to(target.path.as_deref(), |out| {
+                writeln!(out, "{title}")?;
+                writeln!(out, "{view}")?;
+                for line in &footer {
+                    writeln!(out, "{line}")?;
+                }
+                Ok(())
+            })
+        }
+        Format::Xlsx => {
+            let sheet = plan
+                .set
+                .as_ref()
+                .map_or("compare", |(name, _)| name.as_str());
+            let bytes = workbook(&[(sheet, &table)], &footer)?;
+            write_to(target.path.as_deref(), |out| Ok(out.write_all(&bytes)?))
+        }
+        _ => emit(&mut table, &target, &footer),
+    }
+}
+
+/// "Peers (label): A, B, C" once per distinct peer group.
+fn peer_lines(plan: &plan::Plan, catalogue: &Catalogue) -> Result<Vec<String>> {
+    let mut lines: Vec<String> = Vec::new();
+    for kpi in &plan.kpis {
+        let mut names = Vec::new();
+        for id in &kpi.peers.members {
+            names.push(
+                catalogue
+                    .municipality(id)?
+                    .map_or(id.clone(), |m| m.title.clone()),
+            );
+        }
+        let line = format!("Peers ({}): {}", kpi.peers.label, names.join(", "));
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
+    Ok(lines)
+}

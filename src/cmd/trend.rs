@@ -1,0 +1,125 @@
+//! `nyckeltal trend MUNICIPALITY --kpi ID [--peers P] [--years A-B] [-o FILE.svg|.png|.csv]`
+//!
+//! One KPI over the years: the municipality, the mean of its peers and the
+//! national median, as a table, as numbers (.csv, .json, .xlsx, .parquet)
+//! or as a chart (.svg, .png).
+
+use anyhow::Result;
+
+use super::{open_source, provenance};
+use crate::analysis::{self, Bands, Comparison};
+use crate::catalogue::Catalogue;
+use crate::chart::{line_chart, ChartFormat, Series};
+use crate::error;
+use crate::flags::{self, GlobalArgs, TrendArgs};
+use crate::plan::{self, Request};
+use crate::refdata::RefData;
+use crate::render::{emit, write_to, Target};
+use crate::resolve;
+use crate::view::Cells;
+
+pub fn run(args: &TrendArgs, global: &GlobalArgs) -> Result<()> {
+    let chart = match args
+        .output
+        .as_ref()
+        .and_then(|p| p.extension())
+        .and_then(|e| e.to_str())
+    {
+        Some(e) if e.eq_ignore_ascii_case("svg") => Some(ChartFormat::Svg),
+        Some(e) if e.eq_ignore_ascii_case("png") => Some(ChartFormat::Png),
+        _ => None,
+    };
+    let target = match chart {
+        Some(format) => Err(format),
+        None => Ok(Target::from_flags(&flags::Output {
+            format: args.format,
+            output: args.output.clone(),
+            csv_dialect: None,
+        })?),
+    };
+    if args.kpi.split(',').filter(|s| !s.trim().is_empty()).count() != 1 {
+        return Err(error::usage(
+            "trend follows one KPI: give a single id to --kpi",
+        ));
+    }
+    let years = args
+        .years
+        .as_deref()
+        .map(resolve::parse_years)
+        .transpose()?;
+    let refdata = RefData::new(global.data_dir.clone());
+    let source = open_source(global)?;
+    let catalogue = Catalogue::new(source.as_ref());
+    let request = Request {
+        municipality: &args.municipality,
+        set: None,
+        kpis: Some(&args.kpi),
+        peers: &args.peers.peers,
+        years,
+        default_years: 10,
+        gender: args.gender.gender(),
+    };
+    let plan = plan::plan(&request, &catalogue, &refdata, global)?;
+    let comparison = Comparison {
+        municipality: &plan.municipality,
+        gender: args.gender.gender(),
+        years: plan.years.clone(),
+        kpis: plan.kpis.clone(),
+        bands: Bands::Quartiles,
+    };
+    let mut table = analysis::trend(
+        &comparison,
+        analysis::values_frame(&plan.observations, comparison.gender)?,
+    )?;
+    let kpi = &plan.kpis[0];
+    let mut footer = vec![format!(
+        "Peers ({}): {} municipalities",
+        kpi.peers.label,
+        kpi.peers.members.len()
+    )];
+    footer.extend(provenance(source.as_ref()));
+
+    match target {
+        Err(format) => {
+            let cells = Cells(&table);
+            let series_of = |column: &str| -> Vec<(i32, f64)> {
+                (0..table.height())
+                    .filter_map(|r| Some((cells.int("year", r)? as i32, cells.f64(column, r)?)))
+                    .collect()
+            };
+            let series = [
+                Series {
+                    name: plan.municipality.title.clone(),
+                    points: series_of("value"),
+                },
+                Series {
+                    name: format!("Peers' mean ({})", short(&kpi.peers.label)),
+                    points: series_of("peer_mean"),
+                },
+                Series {
+                    name: "Median of all municipalities".to_string(),
+                    points: series_of("national_median"),
+                },
+            ];
+            let title = format!("{} {}", kpi.id, kpi.label);
+            let unit = if kpi.unit.is_empty() {
+                kpi.title.rsplit(", ").next().unwrap_or("").to_string()
+            } else {
+                kpi.unit.clone()
+            };
+            let bytes = line_chart(
+                &title,
+                &format!("{unit}   (Källa: Kolada. Bearbetning: nyckeltal)"),
+                &series,
+                format,
+            )?;
+            write_to(args.output.as_deref(), |out| Ok(out.write_all(&bytes)?))
+        }
+        Ok(target) => emit(&mut table, &target, &footer),
+    }
+}
+
+/// The id part of a peer label ("G176709 Liknande …" → "G176709").
+fn short(label: &str) -> &str {
+    label.split_whitespace().next().unwrap_or(label)
+}

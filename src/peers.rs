@@ -1,0 +1,111 @@
+//! Whom a municipality is compared with: `--peers` resolved to member ids.
+//!
+//! - `auto` — Kolada's current "Liknande kommuner AREA, KOMMUN" group, the
+//!   area from the indicator set; `auto:LSS` names the area;
+//! - a Kolada group id (`G96190`);
+//! - a peer list in `data/peers/` by name (`tjorn-aldreomsorg`) or a path to a `.toml`;
+//! - a comma list of municipalities (`Hörby,Vara,1470`).
+//!
+//! The municipality itself is never one of its own peers.
+
+use anyhow::Result;
+
+use crate::catalogue::Catalogue;
+use crate::error;
+use crate::kolada::is_group_id;
+use crate::model::Municipality;
+use crate::refdata::RefData;
+use crate::resolve;
+
+/// A resolved peer group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Peers {
+    /// What to call the group in tables and exports.
+    pub label: String,
+    /// Member ids, without the municipality itself.
+    pub members: Vec<String>,
+    /// Whether the municipality was listed and left out.
+    pub excluded_self: bool,
+}
+
+/// Resolve `spec` for `municipality`; `area` is the set's area for `auto`.
+pub fn resolve(
+    spec: &str,
+    municipality: &Municipality,
+    area: Option<&str>,
+    catalogue: &Catalogue,
+    refdata: &RefData,
+) -> Result<Peers> {
+    let spec = spec.trim();
+    let (label, members): (String, Vec<String>) = if let Some(rest) = spec.strip_prefix("auto") {
+        let area = match rest.strip_prefix(':') {
+            Some(area) => area.to_string(),
+            None if rest.is_empty() => area.map(str::to_string).ok_or_else(|| {
+                error::usage("--peers auto takes the area from the indicator set; with --kpi say which: auto:äldreomsorg, auto:LSS, …")
+            })?,
+            None => return Err(error::usage(format!("--peers '{spec}': write auto or auto:AREA"))),
+        };
+        let group = resolve::similar_group(municipality, &area, catalogue)?;
+        (
+            format!("{} {}", group.id, group.title),
+            group.members.iter().map(|m| m.member_id.clone()).collect(),
+        )
+    } else if is_group_id(spec) {
+        let group = resolve::group(spec, catalogue)?;
+        (
+            format!("{} {}", group.id, group.title),
+            group.members.iter().map(|m| m.member_id.clone()).collect(),
+        )
+    } else if let Some(list) = refdata.peer_list(spec)? {
+        let mut ids = Vec::new();
+        for (member, line) in &list.members {
+            let found = resolve::municipality(member, catalogue).map_err(|e| {
+                error::not_found(format!(
+                    "{}: {}",
+                    list.at_line(*line),
+                    crate::error::report(&e).1
+                ))
+            })?;
+            ids.push(found.id.clone());
+        }
+        (format!("{} ({})", list.name, list.title), ids)
+    } else {
+        let ids = resolve::municipality_ids(spec, catalogue).map_err(|e| {
+            let (_, message) = crate::error::report(&e);
+            let lists: Vec<String> = refdata.peer_names().into_iter().map(|(n, _)| n).collect();
+            error::not_found(format!(
+                "--peers '{spec}': {message} (peer lists: {})",
+                lists.join(", ")
+            ))
+        })?;
+        let names: Vec<String> = ids
+            .iter()
+            .map(|id| {
+                catalogue
+                    .municipality(id)
+                    .ok()
+                    .flatten()
+                    .map_or(id.clone(), |m| m.title.clone())
+            })
+            .collect();
+        (names.join(", "), ids)
+    };
+    let excluded_self = members.contains(&municipality.id);
+    let mut unique: Vec<String> = Vec::new();
+    for id in members {
+        if id != municipality.id && !unique.contains(&id) {
+            unique.push(id);
+        }
+    }
+    if unique.is_empty() {
+        return Err(error::usage(format!(
+            "the peer group '{label}' has no members besides {}; give other municipalities",
+            municipality.title
+        )));
+    }
+    Ok(Peers {
+        label,
+        members: unique,
+        excluded_self,
+    })
+}

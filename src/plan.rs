@@ -1,0 +1,207 @@
+//! What a comparison needs before any figure is computed: the municipality,
+//! its KPIs with labels, directions and peers, the years, and the figures
+//! of all 290 municipalities (national ranks need everybody).
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+
+use crate::analysis::KpiPlan;
+use crate::catalogue::Catalogue;
+use crate::cmd::fetch_values;
+use crate::error;
+use crate::flags::GlobalArgs;
+use crate::model::{Gender, Municipality, Observation};
+use crate::peers::{self, Peers};
+use crate::refdata::{Direction, RefData, SetEntry};
+use crate::resolve;
+use crate::source::ValueQuery;
+
+/// What was asked for.
+pub struct Request<'a> {
+    pub municipality: &'a str,
+    /// An indicator set by name or path…
+    pub set: Option<&'a str>,
+    /// …or KPI ids.
+    pub kpis: Option<&'a str>,
+    pub peers: &'a str,
+    /// Years to report; `None` for the latest `default_years` with figures.
+    pub years: Option<Vec<i32>>,
+    pub default_years: usize,
+    pub gender: Gender,
+}
+
+pub struct Plan {
+    pub municipality: Municipality,
+    /// The set's name and title, when a set was asked for.
+    pub set: Option<(String, String)>,
+    pub kpis: Vec<KpiPlan>,
+    pub years: Vec<i32>,
+    /// All municipalities' figures for the years and the year before.
+    pub observations: Vec<Observation>,
+}
+
+pub fn plan(
+    request: &Request,
+    catalogue: &Catalogue,
+    refdata: &RefData,
+    global: &GlobalArgs,
+) -> Result<Plan> {
+    let municipality = resolve::municipality(request.municipality, catalogue)?.clone();
+    if !municipality.is_kommun() {
+        return Err(error::usage(format!(
+            "{} ({}) is not a municipality; comparisons rank the 290 municipalities, so give one of them",
+            municipality.title, municipality.id
+        )));
+    }
+    let (set, entries) = match (request.set, request.kpis) {
+        (Some(name), _) => {
+            let set = refdata.set(name)?;
+            set.check(catalogue)?;
+            (Some((set.name.clone(), set.title.clone())), set.entries)
+        }
+        (None, Some(ids)) => (
+            None,
+            entries_for_ids(&resolve::kpi_ids(ids, catalogue)?, catalogue, refdata)?,
+        ),
+        (None, None) => return Err(error::usage("give --set NAME or --kpi IDS")),
+    };
+
+    let today = chrono::Local::now().date_naive();
+    let mut peers_by_area: HashMap<Option<String>, Peers> = HashMap::new();
+    let mut kpis = Vec::new();
+    for entry in &entries {
+        let kpi = catalogue.kpi(&entry.kpi)?.expect("checked above");
+        if !kpi.for_municipalities() {
+            return Err(error::usage(format!(
+                "{} ({}) is published for regions only, not for municipalities; leave it out",
+                kpi.id, kpi.title
+            )));
+        }
+        let peers = match peers_by_area.get(&entry.area) {
+            Some(peers) => peers.clone(),
+            None => {
+                let peers = peers::resolve(
+                    request.peers,
+                    &municipality,
+                    entry.area.as_deref(),
+                    catalogue,
+                    refdata,
+                )?;
+                if peers.excluded_self && !global.quiet && peers_by_area.is_empty() {
+                    eprintln!(
+                        "note: {} is left out of its own peer group ({})",
+                        municipality.title, peers.label
+                    );
+                }
+                peers_by_area.insert(entry.area.clone(), peers.clone());
+                peers
+            }
+        };
+        kpis.push(KpiPlan {
+            id: kpi.id.clone(),
+            title: kpi.title.clone(),
+            label: entry.label.clone(),
+            unit: entry.unit.clone(),
+            direction: entry.direction,
+            peers,
+            preliminary_year: kpi.preliminary_year(today),
+        });
+    }
+
+    // Without years: a window up to the latest published year, cut to the
+    // latest years that have figures.
+    let fetch_years: Vec<i32> = match &request.years {
+        Some(years) => {
+            let first = *years.first().expect("parse_years gives at least one");
+            std::iter::once(first - 1)
+                .chain(years.iter().copied())
+                .collect()
+        }
+        None => {
+            let latest = entries
+                .iter()
+                .filter_map(|e| {
+                    catalogue
+                        .kpi(&e.kpi)
+                        .ok()
+                        .flatten()
+                        .and_then(|k| k.latest_year())
+                })
+                .max()
+                .unwrap_or_else(|| chrono::Local::now().year_ce().1 as i32 - 1);
+            let span = request.default_years as i32 + 10;
+            ((latest - span)..=latest).collect()
+        }
+    };
+    let everybody: Vec<String> = catalogue.kommuner()?.iter().map(|m| m.id.clone()).collect();
+    let query = ValueQuery {
+        kpis: kpis.iter().map(|k| k.id.clone()).collect(),
+        entities: everybody,
+        years: fetch_years,
+    };
+    let source = catalogue.source();
+    let observations = fetch_values(source, &query, global)?;
+
+    let years = match &request.years {
+        Some(years) => years.clone(),
+        None => {
+            let latest = observations
+                .iter()
+                .filter(|o| o.gender == request.gender && o.value.is_some())
+                .map(|o| o.year)
+                .max()
+                .ok_or_else(|| {
+                    error::not_found(format!(
+                        "Kolada has no figures for {} in {}; give --years",
+                        query.kpis.join(", "),
+                        resolve::format_years(&query.years)
+                    ))
+                })?;
+            ((latest + 1 - request.default_years as i32)..=latest).collect()
+        }
+    };
+    Ok(Plan {
+        municipality,
+        set,
+        kpis,
+        years,
+        observations,
+    })
+}
+
+/// Set entries for bare KPI ids: label and direction from a built-in set
+/// that has the KPI, otherwise Kolada's title and neutral.
+fn entries_for_ids(
+    ids: &[String],
+    catalogue: &Catalogue,
+    refdata: &RefData,
+) -> Result<Vec<SetEntry>> {
+    let known: Vec<SetEntry> = refdata
+        .set_names()
+        .into_iter()
+        .filter_map(|(name, _)| refdata.set(&name).ok())
+        .flat_map(|set| set.entries)
+        .collect();
+    ids.iter()
+        .map(|id| {
+            if let Some(entry) = known.iter().find(|e| &e.kpi == id) {
+                return Ok(entry.clone());
+            }
+            let title = catalogue
+                .kpi(id)?
+                .map(|k| k.title.clone())
+                .unwrap_or_default();
+            Ok(SetEntry {
+                kpi: id.clone(),
+                label: title,
+                unit: String::new(),
+                direction: Direction::Neutral,
+                area: None,
+                line: 0,
+            })
+        })
+        .collect()
+}
+
+use chrono::Datelike;
