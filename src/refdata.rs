@@ -16,7 +16,7 @@ use toml::Spanned;
 
 use crate::catalogue::Catalogue;
 use crate::error;
-use crate::resolve::did_you_mean;
+use crate::resolve::did_you_mean_kpi;
 
 const BUILTIN_SETS: [(&str, &str); 4] = [
     (
@@ -115,12 +115,7 @@ impl IndicatorSet {
     pub fn check(&self, catalogue: &Catalogue) -> Result<()> {
         for entry in &self.entries {
             if catalogue.kpi(&entry.kpi)?.is_none() {
-                let hint = did_you_mean(
-                    &entry.kpi,
-                    catalogue.kpis()?,
-                    |k| &k.id,
-                    |k| format!("{} ({})", k.id, k.title),
-                );
+                let hint = did_you_mean_kpi(&entry.kpi, catalogue.kpis()?);
                 return Err(error::not_found(format!(
                     "{}: unknown KPI id '{}' in set {}; {hint}fix the id in the file",
                     self.origin.at_line(entry.line),

@@ -8,8 +8,8 @@ use anyhow::Result;
 use crate::catalogue::Catalogue;
 use crate::error;
 use crate::kolada::is_group_id;
-use crate::model::{Group, Municipality};
-use crate::text::{closest, fold, or_list};
+use crate::model::{Group, Kpi, Municipality};
+use crate::text::{closest, closest_ids, fold, or_list};
 
 /// Years as typed: `2022`, `2018-2022`, `2018,2020`, or a mix (`2015,2018-2020`).
 pub fn parse_years(text: &str) -> Result<Vec<i32>> {
@@ -84,12 +84,7 @@ pub fn kpi_ids(text: &str, catalogue: &Catalogue) -> Result<Vec<String>> {
                 }
             }
             None => {
-                let did_you_mean = did_you_mean(
-                    raw,
-                    catalogue.kpis()?,
-                    |k| &k.id,
-                    |k| format!("{} ({})", k.id, k.title),
-                );
+                let did_you_mean = did_you_mean_kpi(raw, catalogue.kpis()?);
                 return Err(error::not_found(format!(
                     "unknown KPI id '{raw}'; {did_you_mean}find ids with `nyckeltal kpi search WORDS`"
                 )));
@@ -112,7 +107,31 @@ pub fn did_you_mean<T>(
     name: impl Fn(&T) -> &str,
     label: impl Fn(&T) -> String,
 ) -> String {
-    let guesses: Vec<String> = closest(typed, items.iter().map(&name), 3)
+    suggest(
+        closest(typed, items.iter().map(&name), 3),
+        items,
+        name,
+        label,
+    )
+}
+
+/// The same for KPI ids, where typos are digits and look-alike letters.
+pub fn did_you_mean_kpi(typed: &str, kpis: &[Kpi]) -> String {
+    suggest(
+        closest_ids(typed, kpis.iter().map(|k| k.id.as_str()), 3),
+        kpis,
+        |k| &k.id,
+        |k| format!("{} ({})", k.id, k.title),
+    )
+}
+
+fn suggest<T>(
+    hits: Vec<&str>,
+    items: &[T],
+    name: impl Fn(&T) -> &str,
+    label: impl Fn(&T) -> String,
+) -> String {
+    let guesses: Vec<String> = hits
         .into_iter()
         .filter_map(|hit| items.iter().find(|item| name(item) == hit))
         .map(label)

@@ -41,6 +41,32 @@ where
     scored.into_iter().take(n).map(|(_, c)| c).collect()
 }
 
+/// The ids (KPI ids such as N20900) closest to a mistyped one, best first:
+/// edit distance after reading look-alikes as digits (O→0, I/l→1).
+pub fn closest_ids<'a, I>(typed: &str, ids: I, n: usize) -> Vec<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let plain = |s: &str| -> String {
+        s.to_uppercase()
+            .chars()
+            .map(|c| match c {
+                'O' => '0',
+                'I' | 'L' => '1',
+                c => c,
+            })
+            .collect()
+    };
+    let typed = plain(typed);
+    let mut scored: Vec<(usize, &str)> = ids
+        .into_iter()
+        .map(|id| (strsim::damerau_levenshtein(&typed, &plain(id)), id))
+        .filter(|(distance, _)| *distance <= 2)
+        .collect();
+    scored.sort();
+    scored.into_iter().take(n).map(|(_, id)| id).collect()
+}
+
 /// "a, b or c" for a message.
 pub fn or_list(items: &[String]) -> String {
     match items {
@@ -66,6 +92,13 @@ mod tests {
         let names = ["Tjörn", "Tanum", "Tierp", "Göteborg"];
         assert_eq!(closest("Tjörnn", names, 1), vec!["Tjörn"]);
         assert!(closest("xyzzy", names, 3).is_empty());
+    }
+
+    #[test]
+    fn closest_ids_read_look_alikes() {
+        let ids = ["N21900", "N20900", "N29002"];
+        assert_eq!(closest_ids("N2O900", ids, 1), vec!["N20900"]);
+        assert_eq!(closest_ids("n2090", ids, 1), vec!["N20900"]);
     }
 
     #[test]
