@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use anyhow::Result;
 
-use crate::analysis::KpiPlan;
+use crate::analysis::{Bands, Comparison, KpiPlan};
 use crate::catalogue::Catalogue;
 use crate::cmd::fetch_values;
 use crate::error;
@@ -39,6 +39,24 @@ pub struct Plan {
     pub years: Vec<i32>,
     /// All municipalities' figures for the years and the year before.
     pub observations: Vec<Observation>,
+}
+
+impl Plan {
+    /// The comparison to compute for this plan.
+    pub fn comparison(&self, gender: Gender, bands: Bands) -> Comparison<'_> {
+        Comparison {
+            municipality: &self.municipality,
+            gender,
+            years: self.years.clone(),
+            kpis: self.kpis.clone(),
+            bands,
+        }
+    }
+
+    /// The figures as the analysis takes them.
+    pub fn values(&self, gender: Gender) -> Result<polars::prelude::DataFrame> {
+        crate::analysis::values_frame(&self.observations, gender)
+    }
 }
 
 pub fn plan(

@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use common::*;
 
@@ -45,7 +45,7 @@ fn peer_means_equal_kolada_group_values_and_the_snapshot_agrees() {
         "offline from the snapshot: identical numbers"
     );
 
-    let rows = csv_rows_quoted(&via_api);
+    let rows = csv_rows(&via_api);
     assert_eq!(rows.len(), 6 * 5, "six KPIs × five years");
     let mut checked = 0;
     for row in &rows {
@@ -86,7 +86,7 @@ fn ranks_percentiles_and_bands_equal_an_independent_computation() {
     let out = ok(nyckeltal_offline_snapshot().args(SET_ARGS).arg("csv"));
     let kommuner = kommuner();
     let peers = ["0686", "0687", "0767", "1270", "1407", "1473", "1982"];
-    for row in csv_rows_quoted(&out) {
+    for row in csv_rows(&out) {
         let kpi = &row["kpi"];
         let year: i32 = row["year"].parse().unwrap();
         let dump = dump_values(kpi);
@@ -177,7 +177,7 @@ fn excel_sv_csv_has_semicolons_decimal_commas_and_a_bom() {
     let header: Vec<&str> = text.lines().next().unwrap().split(';').collect();
     assert_eq!(header.len(), 23);
     let value_at = header.iter().position(|h| *h == "value").unwrap();
-    let plain_rows = csv_rows_quoted(&plain);
+    let plain_rows = csv_rows(&plain);
     for (line, plain_row) in text.lines().skip(1).zip(&plain_rows) {
         let fields = split_quoted(line, ';');
         let swedish = &fields[value_at];
@@ -305,7 +305,7 @@ fn missing_figures_are_marked_not_invented() {
         "--format",
         "csv",
     ]));
-    let rows = csv_rows_quoted(&out);
+    let rows = csv_rows(&out);
     let missing = rows.iter().find(|r| r["kpi"] == "N25022").unwrap();
     assert_eq!(
         (
@@ -454,7 +454,7 @@ fn own_peer_lists_from_the_data_dir_and_self_exclusion() {
         ]));
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stderr(&output).contains("left out of its own peer group"));
-    let rows = csv_rows_quoted(&stdout(&output));
+    let rows = csv_rows(&stdout(&output));
     assert_eq!(rows[0]["peer_n"], "2", "Vara and Öckerö, not Tjörn");
 }
 
@@ -472,7 +472,7 @@ fn trend_writes_numbers_and_charts() {
         "--format",
         "csv",
     ]));
-    let rows = csv_rows_quoted(&out);
+    let rows = csv_rows(&out);
     assert_eq!(rows.len(), 8);
     let dump = dump_values("N20900");
     let kommuner = kommuner();
@@ -533,7 +533,7 @@ fn set_list_and_show() {
         "--format",
         "csv",
     ]));
-    let rows = csv_rows_quoted(&show);
+    let rows = csv_rows(&show);
     assert!(
         rows.len() >= 6 && rows.iter().all(|r| r["kpi"].starts_with('U')),
         "{show}"
@@ -546,7 +546,7 @@ fn set_list_and_show() {
         "nara-vard",
     ] {
         let show = ok(nyckeltal_offline_snapshot().args(["set", "show", name, "--format", "csv"]));
-        for row in csv_rows_quoted(&show) {
+        for row in csv_rows(&show) {
             if row["kpi"] != "N25022" {
                 assert!(
                     !dump_values(&row["kpi"]).is_empty(),
@@ -566,33 +566,4 @@ fn kpi_for_regions_only() -> String {
         .as_str()
         .unwrap()
         .to_string()
-}
-
-/// CSV rows where fields may be quoted (titles contain commas).
-fn csv_rows_quoted(text: &str) -> Vec<HashMap<String, String>> {
-    let mut lines = text.lines();
-    let header = split_quoted(lines.next().unwrap_or(""), ',');
-    lines
-        .filter(|l| !l.is_empty())
-        .map(|line| {
-            header
-                .iter()
-                .cloned()
-                .zip(split_quoted(line, ','))
-                .collect()
-        })
-        .collect()
-}
-
-fn split_quoted(line: &str, separator: char) -> Vec<String> {
-    let mut fields = vec![String::new()];
-    let mut quoted = false;
-    for c in line.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            c if c == separator && !quoted => fields.push(String::new()),
-            c => fields.last_mut().unwrap().push(c),
-        }
-    }
-    fields
 }

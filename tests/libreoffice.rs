@@ -7,28 +7,57 @@ use common::*;
 
 #[test]
 fn xlsx_opens_in_libreoffice_with_numbers_as_numbers() {
-    let found = std::process::Command::new("soffice").arg("--version").output().is_ok_and(|o| o.status.success());
+    let found = std::process::Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !found {
-        assert!(std::env::var_os("CI").is_none(), "CI must have LibreOffice (soffice): .ci/run installs it");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have LibreOffice (soffice): .ci/run installs it"
+        );
         eprintln!("skipped: LibreOffice (soffice) is not installed");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let xlsx = dir.path().join("tjorn.xlsx");
     ok(nyckeltal_offline_snapshot()
-        .args(["compare", "Tjörn", "--set", "aldreomsorg-kostnad", "--peers", "G176709", "--years", "2018-2022", "-o"])
+        .args([
+            "compare",
+            "Tjörn",
+            "--set",
+            "aldreomsorg-kostnad",
+            "--peers",
+            "G176709",
+            "--years",
+            "2018-2022",
+            "-o",
+        ])
         .arg(&xlsx));
-    let profile = format!("-env:UserInstallation=file://{}", dir.path().join("profile").display());
+    let profile = format!(
+        "-env:UserInstallation=file://{}",
+        dir.path().join("profile").display()
+    );
     let status = std::process::Command::new("soffice")
         .args(["--headless", &profile, "--convert-to", "fods", "--outdir"])
         .arg(dir.path())
         .arg(&xlsx)
         .output()
         .unwrap();
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let fods = std::fs::read_to_string(dir.path().join("tjorn.fods")).unwrap();
-    assert!(fods.contains("table:name=\"aldreomsorg-kostnad\"") && fods.contains("table:name=\"Källa\""));
-    assert!(fods.contains("office:value-type=\"float\" office:value=\"-4.4413\""), "Tjörn's 2018 N20900 is a number");
+    assert!(
+        fods.contains("table:name=\"aldreomsorg-kostnad\"")
+            && fods.contains("table:name=\"Källa\"")
+    );
+    assert!(
+        fods.contains("office:value-type=\"float\" office:value=\"-4.4413\""),
+        "Tjörn's 2018 N20900 is a number"
+    );
     // 30 rows × 15 numeric columns, less the empty cells.
     let numbers = fods.matches("office:value-type=\"float\"").count();
     assert!(numbers > 400, "{numbers} number cells");

@@ -11,7 +11,7 @@
 use anyhow::Result;
 
 use super::{open_source, provenance};
-use crate::analysis::{self, Bands, Comparison};
+use crate::analysis::{self, Bands};
 use crate::catalogue::Catalogue;
 use crate::flags::{BandChoice, CompareArgs, Format, GlobalArgs};
 use crate::plan::{self, Request};
@@ -38,20 +38,12 @@ pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<()> {
         gender: args.gender.gender(),
     };
     let plan = plan::plan(&request, &catalogue, &refdata, global)?;
-    let comparison = Comparison {
-        municipality: &plan.municipality,
-        gender: args.gender.gender(),
-        years: plan.years.clone(),
-        kpis: plan.kpis.clone(),
-        bands: match args.bands {
-            BandChoice::Quartiles => Bands::Quartiles,
-            BandChoice::Thirds => Bands::Thirds,
-        },
+    let bands = match args.bands {
+        BandChoice::Quartiles => Bands::Quartiles,
+        BandChoice::Thirds => Bands::Thirds,
     };
-    let mut table = analysis::compare(
-        &comparison,
-        analysis::values_frame(&plan.observations, comparison.gender)?,
-    )?;
+    let gender = args.gender.gender();
+    let mut table = analysis::compare(&plan.comparison(gender, bands), plan.values(gender)?)?;
 
     let mut footer = peer_lines(&plan, &catalogue)?;
     if table.column("preliminary")?.bool()?.any() {

@@ -7,7 +7,7 @@
 use anyhow::Result;
 
 use super::{open_source, provenance};
-use crate::analysis::{self, Bands, Comparison};
+use crate::analysis::{self, Bands};
 use crate::catalogue::Catalogue;
 use crate::chart::{line_chart, ChartFormat, Series};
 use crate::error;
@@ -60,16 +60,10 @@ pub fn run(args: &TrendArgs, global: &GlobalArgs) -> Result<()> {
         gender: args.gender.gender(),
     };
     let plan = plan::plan(&request, &catalogue, &refdata, global)?;
-    let comparison = Comparison {
-        municipality: &plan.municipality,
-        gender: args.gender.gender(),
-        years: plan.years.clone(),
-        kpis: plan.kpis.clone(),
-        bands: Bands::Quartiles,
-    };
+    let gender = args.gender.gender();
     let mut table = analysis::trend(
-        &comparison,
-        analysis::values_frame(&plan.observations, comparison.gender)?,
+        &plan.comparison(gender, Bands::Quartiles),
+        plan.values(gender)?,
     )?;
     let kpi = &plan.kpis[0];
     let mut footer = vec![format!(

@@ -116,23 +116,32 @@ pub fn dump_values(kpi: &str) -> HashMap<(String, i32, String), f64> {
     values
 }
 
-/// Rows of a CSV with a header, as maps from column name to text.
+/// Rows of a CSV with a header, as maps from column name to text (fields
+/// may be quoted: titles contain commas).
 pub fn csv_rows(text: &str) -> Vec<HashMap<String, String>> {
     let mut lines = text.lines();
-    let header: Vec<String> = lines
-        .next()
-        .unwrap_or("")
-        .split(',')
-        .map(String::from)
-        .collect();
+    let header = split_quoted(lines.next().unwrap_or(""), ',');
     lines
         .filter(|l| !l.is_empty())
         .map(|line| {
             header
                 .iter()
                 .cloned()
-                .zip(line.split(',').map(String::from))
+                .zip(split_quoted(line, ','))
                 .collect()
         })
         .collect()
+}
+
+pub fn split_quoted(line: &str, separator: char) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            c if c == separator && !quoted => fields.push(String::new()),
+            c => fields.last_mut().unwrap().push(c),
+        }
+    }
+    fields
 }
