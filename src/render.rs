@@ -157,8 +157,8 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 pub fn table(frame: &DataFrame, to_terminal: bool) -> Table {
     let mut table = Table::new();
     table.load_preset(presets::UTF8_FULL_CONDENSED);
-    if to_terminal && std::io::stdout().is_terminal() {
-        table.set_content_arrangement(ContentArrangement::Dynamic);
+    if to_terminal {
+        fit_to_terminal(&mut table);
     }
     table.set_header(frame.get_column_names().iter().map(|n| n.as_str()));
     let columns = frame.columns();
@@ -177,6 +177,14 @@ pub fn table(frame: &DataFrame, to_terminal: bool) -> Table {
         }
     }
     table
+}
+
+/// Wrap cells to the terminal's width, when there is a terminal of a
+/// usable width (a pseudo-terminal may report none).
+pub fn fit_to_terminal(table: &mut Table) {
+    if std::io::stdout().is_terminal() && table.width().is_some_and(|w| w >= 60) {
+        table.set_content_arrangement(ContentArrangement::Dynamic);
+    }
 }
 
 pub fn cell_text(value: &AnyValue) -> String {

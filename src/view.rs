@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 
 use anyhow::Result;
-use comfy_table::{presets, Cell, CellAlignment, Color, ContentArrangement, Table};
+use comfy_table::{presets, Cell, CellAlignment, Color, Table};
 use polars::prelude::*;
 
 use crate::analysis::KpiPlan;
@@ -99,9 +99,7 @@ pub fn compare(table: &DataFrame, kpis: &[KpiPlan]) -> Result<Table> {
     let colour = colour_allowed();
     let mut view = Table::new();
     view.load_preset(presets::UTF8_FULL_CONDENSED);
-    if std::io::stdout().is_terminal() {
-        view.set_content_arrangement(ContentArrangement::Dynamic);
-    }
+    crate::render::fit_to_terminal(&mut view);
     view.set_header([
         "KPI",
         "year",
