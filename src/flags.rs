@@ -98,6 +98,9 @@ pub enum Command {
     /// A municipality against its peers and the whole country, KPI by KPI: value, peer
     /// mean/median/min/max, ranks, percentile, deviation, change and the green/yellow/red band.
     Compare(CompareArgs),
+    /// The municipalities most like one, by structural factors: nearest first, why, and how
+    /// many RKA's "Liknande kommuner" group shares; or how far a given peer list is.
+    Similar(SimilarArgs),
     /// One KPI over the years: the municipality, its peers' mean and the national median,
     /// as a table, a CSV or a chart (.svg, .png).
     Trend(TrendArgs),
@@ -123,8 +126,9 @@ pub enum SetCommand {
 #[derive(Debug, Args, Clone)]
 pub struct PeerArgs {
     /// Peers: `auto` (Kolada's current "Liknande kommuner" group for the set's area),
-    /// `auto:AREA` (e.g. auto:LSS), a Kolada group id (G96190), a peer list in data/peers
-    /// (tjorn-aldreomsorg) or a .toml path, or municipalities (Hörby,Vara,1470).
+    /// `auto:AREA` (e.g. auto:LSS), `similar:AREA` (nyckeltal's 7 most similar by structural
+    /// factors), a Kolada group id (G96190), a peer list in data/peers (tjorn-aldreomsorg) or a
+    /// .toml path, or municipalities (Hörby,Vara,1470).
     #[arg(long, default_value = "auto", value_name = "PEERS")]
     pub peers: String,
 }
@@ -159,6 +163,31 @@ pub struct CompareArgs {
     /// Bands: quartiles (green best 25%, red worst 25%, as kolada.se) or thirds.
     #[arg(long, value_enum, default_value = "quartiles")]
     pub bands: BandChoice,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+#[derive(Debug, Args)]
+pub struct SimilarArgs {
+    /// The municipality: code or name.
+    pub municipality: String,
+    /// Factors for an area: äldreomsorg, LSS, övergripande (data/similarity/*.toml), or a
+    /// .toml path [default: övergripande].
+    #[arg(long, value_name = "AREA", conflicts_with = "factors")]
+    pub area: Option<String>,
+    /// Your own factors instead: KPI[:WEIGHT],… (e.g. N01813:1.5,N00954).
+    #[arg(long, value_name = "KPIS")]
+    pub factors: Option<String>,
+    /// Year of the factors [default: the latest year with figures for nearly everybody].
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<i32>,
+    /// How many similar municipalities.
+    #[arg(short = 'k', long = "k", default_value_t = 7, value_name = "K")]
+    pub k: usize,
+    /// Instead: how far each member of this peer group is, and its rank among all 289
+    /// (a peer list such as tjorn-aldreomsorg, a group id, or municipalities).
+    #[arg(long, value_name = "PEERS")]
+    pub check_peers: Option<String>,
     #[command(flatten)]
     pub output: Output,
 }

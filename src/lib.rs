@@ -21,6 +21,7 @@ pub mod plan;
 pub mod refdata;
 pub mod render;
 pub mod resolve;
+pub mod similar;
 pub mod source;
 pub mod text;
 pub mod view;

@@ -17,6 +17,9 @@ use crate::model::Municipality;
 use crate::refdata::RefData;
 use crate::resolve;
 
+/// How many municipalities `similar:AREA` takes, as RKA's groups have.
+pub const SIMILAR_K: usize = 7;
+
 /// A resolved peer group.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Peers {
@@ -49,6 +52,26 @@ pub fn resolve(
         (
             format!("{} {}", group.id, group.title),
             group.members.iter().map(|m| m.member_id.clone()).collect(),
+        )
+    } else if let Some(area) = spec.strip_prefix("similar:") {
+        let set = refdata.factor_set(area)?;
+        set.check(catalogue)?;
+        let (year, standardised) = crate::similar::standardise(catalogue, &set, None, None)?;
+        let me = standardised.index(&municipality.id).ok_or_else(|| {
+            error::not_found(format!(
+                "{} has no figures for the similarity factors",
+                municipality.title
+            ))
+        })?;
+        let nearest: Vec<String> = standardised
+            .ranking(me)
+            .into_iter()
+            .take(SIMILAR_K)
+            .map(|n| standardised.ids[n.index].clone())
+            .collect();
+        (
+            format!("similar:{area} (nyckeltal, {SIMILAR_K} most similar, factors {year})"),
+            nearest,
         )
     } else if is_group_id(spec) {
         let group = resolve::group(spec, catalogue)?;

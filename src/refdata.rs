@@ -50,6 +50,18 @@ const BUILTIN_PEERS: [(&str, &str); 4] = [
     ("varmland", include_str!("../data/peers/varmland.toml")),
 ];
 
+const BUILTIN_SIMILARITY: [(&str, &str); 3] = [
+    (
+        "aldreomsorg",
+        include_str!("../data/similarity/aldreomsorg.toml"),
+    ),
+    ("lss", include_str!("../data/similarity/lss.toml")),
+    (
+        "overgripande",
+        include_str!("../data/similarity/overgripande.toml"),
+    ),
+];
+
 /// Which way is better, for ranks and the green/yellow/red band.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -165,6 +177,74 @@ struct EntryFile {
     direction: Direction,
     #[serde(default)]
     area: Option<String>,
+}
+
+/// A structural factor for similarity (`data/similarity/*.toml`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Factor {
+    pub kpi: String,
+    pub label: String,
+    pub weight: f64,
+    /// Take the logarithm before standardising (for skewed counts such as population).
+    pub log: bool,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct FactorSet {
+    pub name: String,
+    pub title: String,
+    /// RKA's "Liknande kommuner" area to set the result against.
+    pub area: Option<String>,
+    pub factors: Vec<Factor>,
+    pub origin: Origin,
+}
+
+impl FactorSet {
+    pub fn check(&self, catalogue: &Catalogue) -> Result<()> {
+        for factor in &self.factors {
+            if catalogue.kpi(&factor.kpi)?.is_none() {
+                let hint = did_you_mean_kpi(&factor.kpi, catalogue.kpis()?);
+                return Err(error::not_found(format!(
+                    "{}: unknown factor KPI '{}'; {hint}fix the id",
+                    self.origin.at_line(factor.line),
+                    factor.kpi
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FactorFile {
+    title: String,
+    #[serde(default)]
+    area: Option<String>,
+    #[serde(rename = "factor", default)]
+    factors: Vec<FactorEntryFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FactorEntryFile {
+    id: Spanned<String>,
+    label: String,
+    #[serde(default = "one")]
+    weight: f64,
+    #[serde(default)]
+    transform: Option<Transform>,
+}
+
+#[derive(Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case")]
+enum Transform {
+    Log,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 #[derive(Deserialize)]
@@ -320,6 +400,58 @@ impl RefData {
             name,
             title: file.title,
             entries,
+            origin,
+        })
+    }
+
+    /// The similarity factors for an area ("äldreomsorg" → aldreomsorg.toml) or a path.
+    pub fn factor_set(&self, area_or_path: &str) -> Result<FactorSet> {
+        let name = if area_or_path.ends_with(".toml") {
+            area_or_path.to_string()
+        } else {
+            crate::text::fold(area_or_path).replace(' ', "-")
+        };
+        let Some((name, text, origin)) = self.read("similarity", &BUILTIN_SIMILARITY, &name)?
+        else {
+            let names: Vec<String> = self
+                .names("similarity", &BUILTIN_SIMILARITY)
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect();
+            return Err(error::not_found(format!(
+                "no similarity factors for '{area_or_path}'; there are factor sets for {} (data/similarity/), or give --factors KPI:WEIGHT,…",
+                names.join(", ")
+            )));
+        };
+        let file: FactorFile = parse_toml(&text, &origin)?;
+        if file.factors.is_empty() {
+            return Err(error::usage(format!(
+                "{}: no [[factor]] entries; add some",
+                origin.path
+            )));
+        }
+        let mut factors = Vec::new();
+        for f in file.factors {
+            let line = line_of(&text, f.id.span().start);
+            if !(f.weight.is_finite() && f.weight > 0.0) {
+                return Err(error::usage(format!(
+                    "{}: weight must be a positive number",
+                    origin.at_line(line)
+                )));
+            }
+            factors.push(Factor {
+                kpi: f.id.into_inner().trim().to_uppercase(),
+                label: f.label,
+                weight: f.weight,
+                log: f.transform == Some(Transform::Log),
+                line,
+            });
+        }
+        Ok(FactorSet {
+            name,
+            title: file.title,
+            area: file.area,
+            factors,
             origin,
         })
     }

@@ -6,6 +6,7 @@ pub mod group;
 pub mod kpi;
 pub mod municipality;
 pub mod set;
+pub mod similar;
 pub mod trend;
 pub mod values;
 
@@ -34,6 +35,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Set(command) => set::run(command, global),
         Command::Compare(args) => compare::run(args, global),
         Command::Trend(args) => trend::run(args, global),
+        Command::Similar(args) => similar::run(args, global),
     }
 }
 
