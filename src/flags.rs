@@ -101,6 +101,16 @@ pub enum Command {
     /// The municipalities most like one, by structural factors: nearest first, why, and how
     /// many RKA's "Liknande kommuner" group shares; or how far a given peer list is.
     Similar(SimilarArgs),
+    /// When each KPI's figures are published: latest year, preliminary and final dates, and
+    /// whether the next year is due.
+    Calendar(CalendarArgs),
+    /// Freeze figures in a snapshot folder that --source reads back (for a meeting, for everyone).
+    #[command(subcommand)]
+    Snapshot(SnapshotCommand),
+    /// Values that are new, revised (old → new) or deleted since a snapshot, or changed since a date.
+    Changes(ChangesArgs),
+    /// The autumn review pack from a spec file: report.html, report.xlsx and data.csv in a folder.
+    Report(ReportArgs),
     /// One KPI over the years: the municipality, its peers' mean and the national median,
     /// as a table, a CSV or a chart (.svg, .png).
     Trend(TrendArgs),
@@ -165,6 +175,65 @@ pub struct CompareArgs {
     pub bands: BandChoice,
     #[command(flatten)]
     pub output: Output,
+}
+
+/// Which KPIs: indicator sets and/or ids.
+#[derive(Debug, Args, Clone)]
+pub struct KpiChoice {
+    /// Indicator sets (repeat the flag for several) [default with neither: every built-in set].
+    #[arg(long = "set", value_name = "NAME")]
+    pub sets: Vec<String>,
+    /// KPI ids, comma-separated.
+    #[arg(long, short = 'k', value_name = "IDS")]
+    pub kpi: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CalendarArgs {
+    #[command(flatten)]
+    pub kpis: KpiChoice,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SnapshotCommand {
+    /// Write a snapshot folder: meta/*.json, the figures as DDF CSVs, snapshot.json.
+    Save {
+        /// The folder to create.
+        path: PathBuf,
+        #[command(flatten)]
+        kpis: KpiChoice,
+        /// Municipalities: codes, names, a group id or `all`.
+        #[arg(long, short = 'm', value_name = "SEL", default_value = "all")]
+        municipality: String,
+        /// Years [default: the latest ten published].
+        #[arg(long, short = 'y', value_name = "RANGE")]
+        years: Option<String>,
+        /// Replace the folder if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ChangesArgs {
+    /// A snapshot folder to compare with, or a date (YYYY-MM-DD: what Kolada changed since then).
+    #[arg(long, value_name = "SNAPSHOT|DATE")]
+    pub since: String,
+    #[command(flatten)]
+    pub kpis: KpiChoice,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The spec file (TOML), e.g. examples/tjorn-hosten.toml.
+    pub spec: PathBuf,
+    /// The folder to write (replaced as a whole when it exists).
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -182,6 +182,37 @@ impl KoladaClient {
         requests: &[ValueRequest],
         progress: Option<&ProgressBar>,
     ) -> Result<Vec<Observation>> {
+        let rows = self.data_rows(requests, None, progress)?;
+        let mut observations = Vec::with_capacity(rows.len() * 3);
+        for row in rows {
+            row.into_observations(&mut observations, false);
+        }
+        Ok(observations.into_iter().map(|(o, _)| o).collect())
+    }
+
+    /// Values changed since `date` (Kolada's `from_date`), each with whether
+    /// Kolada deleted it.
+    pub fn changed_since(
+        &self,
+        requests: &[ValueRequest],
+        date: chrono::NaiveDate,
+        progress: Option<&ProgressBar>,
+    ) -> Result<Vec<(Observation, bool)>> {
+        let rows = self.data_rows(requests, Some(date), progress)?;
+        let mut changes = Vec::new();
+        for row in rows {
+            row.into_observations(&mut changes, true);
+        }
+        Ok(changes)
+    }
+
+    /// The data rows of the requests, queries run in parallel.
+    fn data_rows(
+        &self,
+        requests: &[ValueRequest],
+        from_date: Option<chrono::NaiveDate>,
+        progress: Option<&ProgressBar>,
+    ) -> Result<Vec<DataRow>> {
         let queries: Vec<String> = requests.iter().flat_map(plan_queries).collect();
         if let Some(bar) = progress {
             bar.inc_length(queries.len() as u64);
@@ -198,16 +229,16 @@ impl KoladaClient {
                     let Some(path) = queue.lock().unwrap().pop_front() else {
                         return;
                     };
-                    let rows = self
-                        .endpoint(&path)
-                        .and_then(|url| self.get_all::<DataRow>(url));
+                    let rows = self.endpoint(&path).and_then(|mut url| {
+                        if let Some(date) = from_date {
+                            url.query_pairs_mut()
+                                .append_pair("from_date", &date.format("%Y-%m-%d").to_string());
+                        }
+                        self.get_all::<DataRow>(url)
+                    });
                     match rows {
                         Ok(rows) => {
-                            let mut observations = Vec::with_capacity(rows.len() * 3);
-                            for row in rows {
-                                row.into_observations(&mut observations);
-                            }
-                            results.lock().unwrap().push(observations);
+                            results.lock().unwrap().push(rows);
                             if let Some(bar) = progress {
                                 bar.inc(1);
                             }
@@ -527,7 +558,9 @@ struct DataValue {
 }
 
 impl DataRow {
-    fn into_observations(self, out: &mut Vec<Observation>) {
+    /// The row's values as observations, each with Kolada's deleted flag;
+    /// deleted values only when `keep_deleted`.
+    fn into_observations(self, out: &mut Vec<(Observation, bool)>, keep_deleted: bool) {
         let Some(entity) = self.municipality.or(self.ou) else {
             return;
         };
@@ -537,18 +570,24 @@ impl DataRow {
                 continue;
             };
             let status = entry.status.unwrap_or_default();
-            if entry.isdeleted == Some(true) || (entry.value.is_none() && status.is_empty()) {
+            let deleted = entry.isdeleted == Some(true);
+            if (deleted && !keep_deleted)
+                || (!deleted && entry.value.is_none() && status.is_empty())
+            {
                 continue;
             }
-            out.push(Observation {
-                kpi: self.kpi.clone(),
-                entity: entity.clone(),
-                year: self.period,
-                gender,
-                value: entry.value,
-                count: entry.count.map(|c| c as u32),
-                status,
-            });
+            out.push((
+                Observation {
+                    kpi: self.kpi.clone(),
+                    entity: entity.clone(),
+                    year: self.period,
+                    gender,
+                    value: entry.value,
+                    count: entry.count.map(|c| c as u32),
+                    status,
+                },
+                deleted,
+            ));
         }
     }
 }
@@ -621,7 +660,8 @@ mod tests {
         )
         .unwrap();
         let mut out = Vec::new();
-        row.into_observations(&mut out);
+        row.into_observations(&mut out, false);
+        let out: Vec<Observation> = out.into_iter().map(|(o, _)| o).collect();
         assert_eq!(out.len(), 2);
         assert!(out
             .iter()

@@ -161,6 +161,18 @@ pub fn plan(
     let source = catalogue.source();
     let observations = fetch_values(source, &query, global)?;
 
+    let covered: std::collections::HashSet<&str> = observations
+        .iter()
+        .filter(|o| o.value.is_some())
+        .map(|o| o.entity.as_str())
+        .collect();
+    if covered.len() < query.entities.len() * 9 / 10 && !global.quiet {
+        eprintln!(
+            "note: the source has figures for only {} of the {} municipalities; national ranks and bands cover those",
+            covered.len(),
+            query.entities.len()
+        );
+    }
     let years = match &request.years {
         Some(years) => years.clone(),
         None => {

@@ -1,12 +1,16 @@
 //! One file per subcommand; this module opens the data source they share.
 
+pub mod calendar;
+pub mod changes;
 pub mod compare;
 pub mod fetch;
 pub mod group;
 pub mod kpi;
 pub mod municipality;
+pub mod report;
 pub mod set;
 pub mod similar;
+pub mod snapshot;
 pub mod trend;
 pub mod values;
 
@@ -36,6 +40,10 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Compare(args) => compare::run(args, global),
         Command::Trend(args) => trend::run(args, global),
         Command::Similar(args) => similar::run(args, global),
+        Command::Calendar(args) => calendar::run(args, global),
+        Command::Snapshot(command) => snapshot::run(command, global),
+        Command::Changes(args) => changes::run(args, global),
+        Command::Report(args) => report::run(args, global),
     }
 }
 
@@ -45,19 +53,7 @@ pub fn open_source(global: &GlobalArgs) -> Result<Box<dyn DataSource>> {
     if let Some(path) = &global.source {
         return Ok(Box::new(Snapshot::open(path)?));
     }
-    if !global.max_rate.is_finite() || global.max_rate < 0.0 {
-        return Err(error::usage(
-            "--max-rate takes requests per second, 0 or more (0: no limit)",
-        ));
-    }
-    let client = KoladaClient::new(&ClientConfig {
-        base_url: global.api_url.clone(),
-        jobs: usize::from(global.jobs),
-        tries: global.tries,
-        timeout: Duration::from_secs(global.timeout.max(1)),
-        max_rate: global.max_rate,
-        ..ClientConfig::default()
-    })?;
+    let client = open_client(global)?;
     if global.no_cache {
         return Ok(Box::new(client));
     }
@@ -87,6 +83,58 @@ pub fn progress(global: &GlobalArgs, what: &str) -> Option<ProgressBar> {
     bar.set_message(what.to_string());
     bar.enable_steady_tick(Duration::from_millis(120));
     Some(bar)
+}
+
+/// The KPIs of `--set` flags and `--kpi`, in order, without repeats; every
+/// built-in set's when neither is given.
+pub fn chosen_kpis(
+    choice: &crate::flags::KpiChoice,
+    catalogue: &crate::catalogue::Catalogue,
+    refdata: &crate::refdata::RefData,
+) -> Result<Vec<String>> {
+    let mut ids: Vec<String> = Vec::new();
+    let sets: Vec<String> = if choice.sets.is_empty() && choice.kpi.is_none() {
+        refdata
+            .set_names()
+            .into_iter()
+            .filter(|(_, o)| o.builtin)
+            .map(|(n, _)| n)
+            .collect()
+    } else {
+        choice.sets.clone()
+    };
+    for name in &sets {
+        let set = refdata.set(name)?;
+        set.check(catalogue)?;
+        ids.extend(set.entries.into_iter().map(|e| e.kpi));
+    }
+    if let Some(text) = &choice.kpi {
+        ids.extend(resolve::kpi_ids(text, catalogue)?);
+    }
+    let mut unique = Vec::new();
+    for id in ids {
+        if !unique.contains(&id) {
+            unique.push(id);
+        }
+    }
+    Ok(unique)
+}
+
+/// A client for the live API from the global flags (for what only the API can answer).
+pub fn open_client(global: &GlobalArgs) -> Result<KoladaClient> {
+    if !global.max_rate.is_finite() || global.max_rate < 0.0 {
+        return Err(error::usage(
+            "--max-rate takes requests per second, 0 or more (0: no limit)",
+        ));
+    }
+    KoladaClient::new(&ClientConfig {
+        base_url: global.api_url.clone(),
+        jobs: usize::from(global.jobs),
+        tries: global.tries,
+        timeout: Duration::from_secs(global.timeout.max(1)),
+        max_rate: global.max_rate,
+        ..ClientConfig::default()
+    })
 }
 
 /// KPIs × municipalities × years as typed → a query of Kolada ids.

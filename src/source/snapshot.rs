@@ -313,3 +313,143 @@ mod tests {
         }
     }
 }
+
+/// What a snapshot holds and when it was taken (`snapshot.json`).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Stamp {
+    pub fetched_at: chrono::DateTime<chrono::Utc>,
+    /// Where the figures came from.
+    pub source: String,
+    pub kpis: Vec<String>,
+    pub municipalities: Vec<String>,
+    pub years: Vec<i32>,
+}
+
+impl Snapshot {
+    /// The scope recorded by `snapshot save`, if any.
+    pub fn stamp(&self) -> Option<Stamp> {
+        serde_json::from_slice(&std::fs::read(self.root.join("snapshot.json")).ok()?).ok()
+    }
+
+    /// The KPIs that have value files.
+    pub fn kpis_with_values(&self) -> Vec<String> {
+        let mut kpis: Vec<String> = [TOTALS_DIR, GENDER_DIR]
+            .iter()
+            .filter_map(|dir| std::fs::read_dir(self.root.join(dir)).ok())
+            .flat_map(|entries| entries.flatten())
+            .filter_map(|e| {
+                e.file_name()
+                    .to_str()?
+                    .split("--")
+                    .nth(2)
+                    .map(str::to_uppercase)
+            })
+            .collect();
+        kpis.sort();
+        kpis.dedup();
+        kpis
+    }
+}
+
+/// Write a snapshot directory that `--source` reads back: the metadata, the
+/// values in the DDF layout and `snapshot.json`. Written next to `path` and
+/// renamed into place; an existing snapshot is replaced only with `replace`.
+pub fn write(
+    path: &Path,
+    replace: bool,
+    meta: (&[Kpi], &[Municipality], &[Group]),
+    observations: &[Observation],
+    stamp: &Stamp,
+) -> Result<()> {
+    if path.exists() && !replace {
+        return Err(error::output(format!(
+            "{} exists; choose another folder or add --force to replace it",
+            path.display()
+        )));
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let fail = |e: &dyn std::fmt::Display| {
+        error::output(format!(
+            "cannot write the snapshot {} ({e})",
+            path.display()
+        ))
+    };
+    let staging = tempfile::Builder::new()
+        .prefix(".nyckeltal-snapshot-")
+        .tempdir_in(parent)
+        .map_err(|e| fail(&e))?;
+    let root = staging.path();
+    let write_file = |relative: &str, bytes: &[u8]| -> Result<()> {
+        let file = root.join(relative);
+        std::fs::create_dir_all(file.parent().expect("inside the snapshot"))
+            .map_err(|e| fail(&e))?;
+        std::fs::write(&file, bytes).map_err(|e| fail(&e))?;
+        Ok(())
+    };
+    write_file(META_FILES[0], &serde_json::to_vec(meta.0)?)?;
+    write_file(META_FILES[1], &serde_json::to_vec(meta.1)?)?;
+    write_file(META_FILES[2], &serde_json::to_vec(meta.2)?)?;
+    std::fs::create_dir_all(root.join(TOTALS_DIR)).map_err(|e| fail(&e))?;
+
+    let mut by_kpi: BTreeMap<&str, Vec<&Observation>> = BTreeMap::new();
+    for o in observations
+        .iter()
+        .filter(|o| o.value.is_some() && !is_group_id(&o.entity))
+    {
+        by_kpi.entry(o.kpi.as_str()).or_default().push(o);
+    }
+    for (kpi, rows) in by_kpi {
+        let lower = kpi.to_lowercase();
+        let mut totals = format!("geo,year,{lower}\n");
+        let mut split = format!("geo,gender,year,{lower}\n");
+        let mut has_split = false;
+        for o in rows {
+            // f64's Display is the shortest text that reads back as the same number.
+            let value = o.value.expect("filtered above");
+            match o.gender {
+                Gender::T => {
+                    totals.push_str(&format!("{},{},{value}\n", ddf_geo(&o.entity), o.year))
+                }
+                g => {
+                    has_split = true;
+                    split.push_str(&format!(
+                        "{},{},{},{value}\n",
+                        ddf_geo(&o.entity),
+                        g.code().to_lowercase(),
+                        o.year
+                    ));
+                }
+            }
+        }
+        write_file(
+            &format!("{TOTALS_DIR}/ddf--datapoints--{lower}--by--geo--year.csv"),
+            totals.as_bytes(),
+        )?;
+        if has_split {
+            write_file(
+                &format!("{GENDER_DIR}/ddf--datapoints--{lower}--by--geo--gender--year.csv"),
+                split.as_bytes(),
+            )?;
+        }
+    }
+    write_file("snapshot.json", &serde_json::to_vec_pretty(stamp)?)?;
+
+    let staged = staging.keep();
+    if path.exists() {
+        let old = tempfile::Builder::new()
+            .prefix(".nyckeltal-old-")
+            .tempdir_in(parent)
+            .map_err(|e| fail(&e))?
+            .keep();
+        std::fs::remove_dir(&old).map_err(|e| fail(&e))?;
+        std::fs::rename(path, &old).map_err(|e| fail(&e))?;
+        std::fs::rename(&staged, path).map_err(|e| fail(&e))?;
+        let _ = std::fs::remove_dir_all(&old);
+    } else {
+        std::fs::rename(&staged, path).map_err(|e| fail(&e))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,85 @@
+//! `nyckeltal snapshot save PATH [--set NAME]... [--kpi IDS] [--municipality SEL] [--years RANGE]`
+//!
+//! Freeze figures in a folder with the layout `--source` reads (meta/*.json,
+//! the values as DDF CSVs) and a `snapshot.json` that says what it holds and
+//! when it was fetched, so a network meets over the same numbers. Written
+//! to a temporary folder and renamed into place.
+
+use anyhow::Result;
+
+use super::{chosen_kpis, fetch_values, open_source};
+use crate::catalogue::Catalogue;
+use crate::flags::{GlobalArgs, SnapshotCommand};
+use crate::refdata::RefData;
+use crate::resolve;
+use crate::source::snapshot::{write, Stamp};
+use crate::source::ValueQuery;
+
+pub fn run(command: &SnapshotCommand, global: &GlobalArgs) -> Result<()> {
+    let SnapshotCommand::Save {
+        path,
+        kpis,
+        municipality,
+        years,
+        force,
+    } = command;
+    let years = years.as_deref().map(resolve::parse_years).transpose()?;
+    let refdata = RefData::new(global.data_dir.clone());
+    let source = open_source(global)?;
+    let catalogue = Catalogue::new(source.as_ref());
+    let kpi_ids = chosen_kpis(kpis, &catalogue, &refdata)?;
+    let entities = resolve::municipality_ids(municipality, &catalogue)?;
+    let years = match years {
+        Some(years) => years,
+        None => {
+            let latest = kpi_ids
+                .iter()
+                .filter_map(|k| {
+                    catalogue
+                        .kpi(k)
+                        .ok()
+                        .flatten()
+                        .and_then(|k| k.latest_year())
+                })
+                .max()
+                .unwrap_or(2024);
+            ((latest - 9)..=latest).collect()
+        }
+    };
+    let query = ValueQuery {
+        kpis: kpi_ids,
+        entities,
+        years,
+    };
+    let observations = fetch_values(source.as_ref(), &query, global)?;
+    let stamp = Stamp {
+        fetched_at: source.fetched_at().unwrap_or_else(chrono::Utc::now),
+        source: source.describe(),
+        kpis: query.kpis.clone(),
+        municipalities: query.entities.clone(),
+        years: query.years.clone(),
+    };
+    write(
+        path,
+        *force,
+        (
+            catalogue.kpis()?,
+            catalogue.municipalities()?,
+            catalogue.groups()?,
+        ),
+        &observations,
+        &stamp,
+    )?;
+    if !global.quiet {
+        eprintln!(
+            "saved {} values ({} KPIs × {} municipalities × years {}) in {}; read it with --source {}",
+            observations.iter().filter(|o| o.value.is_some()).count(),
+            query.kpis.len(),
+            query.entities.len(),
+            resolve::format_years(&query.years),
+            path.display(),
+            path.display()
+        );
+    }
+    Ok(())
+}
