@@ -332,3 +332,13 @@ pub fn trend(comparison: &Comparison, values: DataFrame) -> Result<DataFrame> {
         .sort(["year"], SortMultipleOptions::default())
         .collect()?)
 }
+
+/// The national median per KPI and year (all municipalities with a value).
+pub fn medians(values: &DataFrame) -> Result<DataFrame> {
+    Ok(values
+        .clone()
+        .lazy()
+        .group_by([col("kpi"), col("year")])
+        .agg([col("value").median().alias("national_median")])
+        .collect()?)
+}

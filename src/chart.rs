@@ -162,3 +162,81 @@ fn draw<DB: DrawingBackend>(
     root.present().map_err(|e| fail(&e))?;
     Ok(())
 }
+
+/// A scatter of every municipality (grey) with some named and highlighted:
+/// for cost (x) against quality (y).
+pub fn scatter(
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    everybody: &[(f64, f64)],
+    highlighted: &[(String, f64, f64)],
+) -> Result<Vec<u8>> {
+    FONT.call_once(|| {
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, DEJAVU_SANS);
+    });
+    if everybody.is_empty() {
+        return Err(crate::error::not_found(
+            "no municipality has both figures for this year",
+        ));
+    }
+    let fail = |e: &dyn std::fmt::Display| anyhow!("cannot draw the chart: {e}");
+    let (x_min, x_max) = everybody
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(lo, hi), (x, _)| {
+            (lo.min(*x), hi.max(*x))
+        });
+    let (y_min, y_max) = everybody
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(lo, hi), (_, y)| {
+            (lo.min(*y), hi.max(*y))
+        });
+    let (px, py) = (
+        ((x_max - x_min) * 0.05).max(1e-9),
+        ((y_max - y_min) * 0.05).max(1e-9),
+    );
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| fail(&e))?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 22))
+            .margin(18)
+            .x_label_area_size(44)
+            .y_label_area_size(70)
+            .build_cartesian_2d((x_min - px)..(x_max + px), (y_min - py)..(y_max + py))
+            .map_err(|e| fail(&e))?;
+        chart
+            .configure_mesh()
+            .x_desc(x_label)
+            .y_desc(y_label)
+            .x_label_formatter(&|v| axis_number(*v, x_max - x_min))
+            .y_label_formatter(&|v| axis_number(*v, y_max - y_min))
+            .label_style(("sans-serif", 14))
+            .draw()
+            .map_err(|e| fail(&e))?;
+        let grey = RGBColor(170, 170, 170);
+        chart
+            .draw_series(
+                everybody
+                    .iter()
+                    .map(|&(x, y)| Circle::new((x, y), 3, grey.filled())),
+            )
+            .map_err(|e| fail(&e))?;
+        for (i, (name, x, y)) in highlighted.iter().enumerate() {
+            let colour = if i == 0 { COLOURS[0] } else { COLOURS[1] };
+            chart
+                .draw_series(std::iter::once(Circle::new((*x, *y), 6, colour.filled())))
+                .map_err(|e| fail(&e))?;
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    name.clone(),
+                    (*x, *y),
+                    ("sans-serif", 13).into_font().color(&BLACK),
+                )))
+                .map_err(|e| fail(&e))?;
+        }
+        root.present().map_err(|e| fail(&e))?;
+    }
+    Ok(svg.into_bytes())
+}

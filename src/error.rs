@@ -91,6 +91,14 @@ pub fn output(message: impl Into<String>) -> anyhow::Error {
     UserError::new(Kind::Output, message).into()
 }
 
+/// The same error, its message prefixed with where it arose ("spec.toml line 4").
+pub fn at(location: &str, err: anyhow::Error) -> anyhow::Error {
+    match err.downcast::<UserError>() {
+        Ok(user) => UserError::new(user.kind, format!("{location}: {}", user.message)).into(),
+        Err(other) => other.context(location.to_string()),
+    }
+}
+
 /// The exit code and the one-line message for any error that reaches `main`.
 pub fn report(err: &anyhow::Error) -> (i32, String) {
     for cause in err.chain() {

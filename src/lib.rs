@@ -20,9 +20,11 @@ pub mod peers;
 pub mod plan;
 pub mod refdata;
 pub mod render;
+pub mod report;
 pub mod resolve;
 pub mod similar;
 pub mod source;
+pub mod spec;
 pub mod text;
 pub mod view;
 

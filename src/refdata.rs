@@ -98,7 +98,7 @@ pub struct Origin {
 }
 
 impl Origin {
-    fn at_line(&self, line: usize) -> String {
+    pub fn at_line(&self, line: usize) -> String {
         format!("{} line {line}", self.path)
     }
 }
@@ -478,7 +478,7 @@ impl RefData {
     }
 }
 
-fn parse_toml<T: serde::de::DeserializeOwned>(text: &str, origin: &Origin) -> Result<T> {
+pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str, origin: &Origin) -> Result<T> {
     toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
         let message = e
@@ -489,13 +489,13 @@ fn parse_toml<T: serde::de::DeserializeOwned>(text: &str, origin: &Origin) -> Re
             .trim()
             .to_string();
         error::usage(format!(
-            "{}: {message}; fix the file (see data/sets/aldreomsorg-kostnad.toml for the layout)",
+            "{}: {message}; fix the file (the layout is in the README)",
             origin.at_line(line)
         ))
     })
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
+pub fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())]
         .bytes()
         .filter(|&b| b == b'\n')

@@ -251,3 +251,62 @@ pub fn workbook(sheets: &[(&str, &DataFrame)], provenance: &[String]) -> Result<
     source.autofit();
     Ok(book.save_to_buffer()?)
 }
+
+/// Build a folder with `fill` in a temporary folder beside `path`, then put
+/// it in place: a failure leaves no half-written folder. An existing folder
+/// is replaced only when `replace` is set.
+pub fn write_dir(path: &Path, replace: bool, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    if path.exists() && !replace {
+        return Err(error::output(format!(
+            "{} exists; choose another folder or replace it",
+            path.display()
+        )));
+    }
+    if path.exists() && !path.is_dir() {
+        return Err(error::output(format!(
+            "{} is a file, not a folder; choose another name",
+            path.display()
+        )));
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let fail = |e: &dyn std::fmt::Display| {
+        error::output(format!(
+            "cannot write {} ({e}); check that the folder above it exists and is writable",
+            path.display()
+        ))
+    };
+    std::fs::create_dir_all(parent).map_err(|e| fail(&e))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".nyckeltal-")
+        .tempdir_in(parent)
+        .map_err(|e| fail(&e))?;
+    fill(staging.path())?;
+    let staged = staging.keep();
+    let result = if path.exists() {
+        let old = parent.join(format!(".nyckeltal-old-{}", std::process::id()));
+        std::fs::rename(path, &old)
+            .and_then(|_| std::fs::rename(&staged, path))
+            .map(|_| {
+                let _ = std::fs::remove_dir_all(&old);
+            })
+    } else {
+        std::fs::rename(&staged, path)
+    };
+    result.map_err(|e| {
+        let _ = std::fs::remove_dir_all(&staged);
+        fail(&e)
+    })
+}
+
+/// Write `bytes` to `relative` inside `dir`, making folders as needed.
+pub fn write_file(dir: &Path, relative: &str, bytes: &[u8]) -> Result<()> {
+    let file = dir.join(relative);
+    if let Some(folder) = file.parent() {
+        std::fs::create_dir_all(folder)?;
+    }
+    std::fs::write(&file, bytes)
+        .map_err(|e| error::output(format!("cannot write {} ({e})", file.display())))
+}

@@ -367,32 +367,22 @@ pub fn write(
             path.display()
         )));
     }
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let fail = |e: &dyn std::fmt::Display| {
-        error::output(format!(
-            "cannot write the snapshot {} ({e})",
-            path.display()
-        ))
-    };
-    let staging = tempfile::Builder::new()
-        .prefix(".nyckeltal-snapshot-")
-        .tempdir_in(parent)
-        .map_err(|e| fail(&e))?;
-    let root = staging.path();
-    let write_file = |relative: &str, bytes: &[u8]| -> Result<()> {
-        let file = root.join(relative);
-        std::fs::create_dir_all(file.parent().expect("inside the snapshot"))
-            .map_err(|e| fail(&e))?;
-        std::fs::write(&file, bytes).map_err(|e| fail(&e))?;
-        Ok(())
-    };
-    write_file(META_FILES[0], &serde_json::to_vec(meta.0)?)?;
-    write_file(META_FILES[1], &serde_json::to_vec(meta.1)?)?;
-    write_file(META_FILES[2], &serde_json::to_vec(meta.2)?)?;
-    std::fs::create_dir_all(root.join(TOTALS_DIR)).map_err(|e| fail(&e))?;
+    crate::render::write_dir(path, replace, |root| {
+        write_contents(root, meta, observations, stamp)
+    })
+}
+
+fn write_contents(
+    root: &Path,
+    meta: (&[Kpi], &[Municipality], &[Group]),
+    observations: &[Observation],
+    stamp: &Stamp,
+) -> Result<()> {
+    use crate::render::write_file;
+    write_file(root, META_FILES[0], &serde_json::to_vec(meta.0)?)?;
+    write_file(root, META_FILES[1], &serde_json::to_vec(meta.1)?)?;
+    write_file(root, META_FILES[2], &serde_json::to_vec(meta.2)?)?;
+    std::fs::create_dir_all(root.join(TOTALS_DIR))?;
 
     let mut by_kpi: BTreeMap<&str, Vec<&Observation>> = BTreeMap::new();
     for o in observations
@@ -425,31 +415,18 @@ pub fn write(
             }
         }
         write_file(
+            root,
             &format!("{TOTALS_DIR}/ddf--datapoints--{lower}--by--geo--year.csv"),
             totals.as_bytes(),
         )?;
         if has_split {
             write_file(
+                root,
                 &format!("{GENDER_DIR}/ddf--datapoints--{lower}--by--geo--gender--year.csv"),
                 split.as_bytes(),
             )?;
         }
     }
-    write_file("snapshot.json", &serde_json::to_vec_pretty(stamp)?)?;
-
-    let staged = staging.keep();
-    if path.exists() {
-        let old = tempfile::Builder::new()
-            .prefix(".nyckeltal-old-")
-            .tempdir_in(parent)
-            .map_err(|e| fail(&e))?
-            .keep();
-        std::fs::remove_dir(&old).map_err(|e| fail(&e))?;
-        std::fs::rename(path, &old).map_err(|e| fail(&e))?;
-        std::fs::rename(&staged, path).map_err(|e| fail(&e))?;
-        let _ = std::fs::remove_dir_all(&old);
-    } else {
-        std::fs::rename(&staged, path).map_err(|e| fail(&e))?;
-    }
+    write_file(root, "snapshot.json", &serde_json::to_vec_pretty(stamp)?)?;
     Ok(())
 }
