@@ -651,6 +651,23 @@ mod tests {
     }
 
     #[test]
+    fn deleted_values_are_kept_only_when_asked() {
+        let text = r#"{"kpi":"N1","municipality":"1419","period":2021,"values":[
+                {"gender":"T","count":1,"status":"","value":null,"isdeleted":true}]}"#;
+        let mut kept = Vec::new();
+        serde_json::from_str::<DataRow>(text)
+            .unwrap()
+            .into_observations(&mut kept, true);
+        assert_eq!(kept.len(), 1);
+        assert!(kept[0].1, "flagged as deleted");
+        let mut dropped = Vec::new();
+        serde_json::from_str::<DataRow>(text)
+            .unwrap()
+            .into_observations(&mut dropped, false);
+        assert!(dropped.is_empty());
+    }
+
+    #[test]
     fn gender_is_taken_from_the_field_not_the_position() {
         let row: DataRow = serde_json::from_str(
             r#"{"kpi":"N1","municipality":"1419","period":2022,"values":[

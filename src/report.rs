@@ -41,7 +41,8 @@ h1 { margin-bottom: .2rem; } .sub { color: #555; margin-top: 0; }
 nav ul { list-style: none; padding: 0; display: flex; gap: 1.5rem; flex-wrap: wrap; }
 section { margin-top: 2.5rem; border-top: 2px solid #005eb8; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1.5rem; font-size: .92rem; }
-th, td { padding: .35rem .5rem; border-bottom: 1px solid #ddd; text-align: right; }
+th, td { padding: .35rem .5rem; border-bottom: 1px solid #ddd; text-align: right; white-space: nowrap; }
+td.text { white-space: normal; }
 th { background: #f2f5f9; } td.text, th.text { text-align: left; }
 td.band { text-align: center; font-weight: bold; border-radius: 3px; }
 .green { background: #c8e6c9; color: #1b5e20; } .yellow { background: #fff3c4; color: #7a5b00; }

@@ -132,10 +132,12 @@ pub fn load(path: &Path, catalogue: &Catalogue, refdata: &RefData) -> Result<Spe
                     .map_err(|e| error::at(&at(pair.span()), e))?;
                 Some((ids[0].clone(), ids[1].clone()))
             }
-            _ => return Err(error::usage(format!(
+            _ => {
+                return Err(error::usage(format!(
                 "{}: cost_quality takes two KPI ids, cost then quality: [\"N20900\", \"U21468\"]",
                 at(pair.span())
-            ))),
+            )))
+            }
         },
         // Elderly care: net cost deviation against overall satisfaction with home care.
         None if sets.iter().any(|s| {
