@@ -97,8 +97,7 @@ pub fn values_frame(observations: &[Observation], gender: Gender) -> Result<Data
     )?)
 }
 
-/// Every municipality's national rank, percentile and band per KPI and year,
-/// and the national median. `values` holds the municipalities to rank
+/// Every municipality's national rank, percentile and band per KPI and year. `values` holds the municipalities to rank
 /// (normally all 290); `directions` maps kpi → direction.
 pub fn national(
     values: LazyFrame,
@@ -135,8 +134,7 @@ pub fn national(
                 .rank(worst_first, None)
                 .over(by.clone())?
                 .alias("worse_plus_one"),
-            len().over(by.clone())?.alias("national_n"),
-            col("value").median().over(by)?.alias("national_median"),
+            len().over(by)?.alias("national_n"),
         ])
         .with_columns([
             when(col("national_n").gt(lit(1)))
@@ -301,17 +299,7 @@ pub fn compare(comparison: &Comparison, values: DataFrame) -> Result<DataFrame> 
 /// One KPI over the years: the municipality's value, the peers' mean (and
 /// how many peers had a value) and the national median.
 pub fn trend(comparison: &Comparison, values: DataFrame) -> Result<DataFrame> {
-    let kpi = comparison
-        .kpis
-        .first()
-        .map(|k| k.id.clone())
-        .unwrap_or_default();
-    let medians = values
-        .clone()
-        .lazy()
-        .filter(col("kpi").eq(lit(kpi.as_str())))
-        .group_by([col("year")])
-        .agg([col("value").median().alias("national_median")]);
+    let medians = medians(&values)?;
     let table = compare(comparison, values)?;
     Ok(table
         .lazy()
@@ -324,9 +312,9 @@ pub fn trend(comparison: &Comparison, values: DataFrame) -> Result<DataFrame> {
             col("peer_mean"),
         ])
         .join(
-            medians,
-            [col("year")],
-            [col("year")],
+            medians.lazy(),
+            [col("kpi"), col("year")],
+            [col("kpi"), col("year")],
             JoinArgs::new(JoinType::Left),
         )
         .sort(["year"], SortMultipleOptions::default())

@@ -71,6 +71,35 @@ impl<'s> Catalogue<'s> {
         Ok(kommuner)
     }
 
+    /// The name of a municipality, region or group; the id itself when unknown.
+    pub fn name(&self, id: &str) -> String {
+        if crate::kolada::is_group_id(id) {
+            if let Ok(groups) = self.groups() {
+                if let Some(g) = groups.iter().find(|g| g.id == id) {
+                    return g.title.clone();
+                }
+            }
+        } else if let Ok(Some(m)) = self.municipality(id) {
+            return m.title.clone();
+        }
+        id.to_string()
+    }
+
+    /// The latest year any of these KPIs has published (`publ_period`); last
+    /// calendar year when the catalogue does not say.
+    pub fn latest_year_or_last(&self, kpis: &[String]) -> i32 {
+        use chrono::Datelike;
+        self.latest_year(kpis)
+            .unwrap_or_else(|| chrono::Local::now().year() - 1)
+    }
+
+    /// The latest year any of these KPIs has published (`publ_period`).
+    pub fn latest_year(&self, kpis: &[String]) -> Option<i32> {
+        kpis.iter()
+            .filter_map(|k| self.kpi(k).ok().flatten().and_then(|k| k.latest_year()))
+            .max()
+    }
+
     /// Display names of municipalities and regions by id.
     pub fn municipality_names(&self) -> Result<HashMap<String, String>> {
         Ok(self

@@ -64,7 +64,7 @@ pub struct GlobalArgs {
     pub tries: u32,
 
     /// Seconds to wait for one answer from Kolada.
-    #[arg(long, global = true, default_value_t = 120, value_name = "SECONDS")]
+    #[arg(long, global = true, default_value_t = 120, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
 
     /// Your own indicator sets and peer lists: a folder with sets/ and peers/ inside
@@ -398,7 +398,8 @@ pub struct Selection {
     #[arg(long, short = 'k', value_name = "IDS")]
     pub kpi: String,
     /// Municipalities, comma-separated: codes or names (1419, Tjörn, "Tjörns kommun"),
-    /// a group id for its members (G96190), or `all` (the 290 municipalities).
+    /// a group id for its members (G96190), mean:G96190 for the group's own value (the
+    /// unweighted mean of its members), or `all` (the 290 municipalities).
     #[arg(long, short = 'm', value_name = "SEL")]
     pub municipality: String,
     /// Years: 2022, 2018-2022 or 2018,2020.

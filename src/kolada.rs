@@ -278,7 +278,7 @@ impl KoladaClient {
             items.extend(page.values);
             match page.next_url.filter(|next| !next.is_empty()) {
                 Some(next) => {
-                    url = url.join(&next).map_err(|e| {
+                    url = self.follow(&url, &next).map_err(|e| {
                         error::network(format!(
                             "Kolada sent an unusable next_url '{next}' ({e}) for {url}"
                         ))
@@ -290,6 +290,21 @@ impl KoladaClient {
         Err(error::network(format!(
             "Kolada kept sending next_url past 100000 pages from {url}; giving up"
         )))
+    }
+
+    /// The next page: `next` resolved against the current URL, kept on our
+    /// base's scheme, host and port (a mirror or emulator may be told
+    /// Kolada's own address).
+    fn follow(&self, current: &Url, next: &str) -> Result<Url, url::ParseError> {
+        let mut url = current.join(next)?;
+        if url.host_str() != self.base.host_str()
+            || url.port_or_known_default() != self.base.port_or_known_default()
+        {
+            let _ = url.set_scheme(self.base.scheme());
+            url.set_host(self.base.host_str())?;
+            let _ = url.set_port(self.base.port());
+        }
+        Ok(url)
     }
 
     fn get_json<T: DeserializeOwned>(&self, url: &Url) -> Result<T> {
@@ -489,11 +504,16 @@ fn retry_after(response: &reqwest::blocking::Response) -> Option<Duration> {
         .ok()?
         .trim();
     if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds));
+        return (seconds.is_finite() && seconds >= 0.0)
+            .then(|| Duration::from_secs_f64(seconds.min(60.0)));
     }
     let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
     let wait = when.with_timezone(&chrono::Utc) - chrono::Utc::now();
-    Some(wait.to_std().unwrap_or(Duration::ZERO))
+    Some(
+        wait.to_std()
+            .unwrap_or(Duration::ZERO)
+            .min(Duration::from_secs(60)),
+    )
 }
 
 /// Spaces requests evenly so the client stays under a rate.

@@ -18,6 +18,7 @@ pub mod kolada;
 pub mod model;
 pub mod peers;
 pub mod plan;
+pub mod progress;
 pub mod refdata;
 pub mod render;
 pub mod report;

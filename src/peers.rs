@@ -101,16 +101,7 @@ pub fn resolve(
                 lists.join(", ")
             ))
         })?;
-        let names: Vec<String> = ids
-            .iter()
-            .map(|id| {
-                catalogue
-                    .municipality(id)
-                    .ok()
-                    .flatten()
-                    .map_or(id.clone(), |m| m.title.clone())
-            })
-            .collect();
+        let names: Vec<String> = ids.iter().map(|id| catalogue.name(id)).collect();
         (names.join(", "), ids)
     };
     let excluded_self = members.contains(&municipality.id);

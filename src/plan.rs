@@ -8,11 +8,11 @@ use anyhow::Result;
 
 use crate::analysis::{Bands, Comparison, KpiPlan};
 use crate::catalogue::Catalogue;
-use crate::cmd::fetch_values;
 use crate::error;
 use crate::flags::GlobalArgs;
 use crate::model::{Gender, Municipality, Observation};
 use crate::peers::{self, Peers};
+use crate::progress::fetch_values;
 use crate::refdata::{Direction, RefData, SetEntry};
 use crate::resolve;
 use crate::source::ValueQuery;
@@ -130,24 +130,16 @@ pub fn plan(
     // Without years: a window up to the latest published year, cut to the
     // latest years that have figures.
     let fetch_years: Vec<i32> = match &request.years {
+        // Each year and the one before it, for the change on last year.
         Some(years) => {
-            let first = *years.first().expect("parse_years gives at least one");
-            std::iter::once(first - 1)
-                .chain(years.iter().copied())
-                .collect()
+            let mut wanted: Vec<i32> = years.iter().flat_map(|&y| [y - 1, y]).collect();
+            wanted.sort_unstable();
+            wanted.dedup();
+            wanted
         }
         None => {
-            let latest = entries
-                .iter()
-                .filter_map(|e| {
-                    catalogue
-                        .kpi(&e.kpi)
-                        .ok()
-                        .flatten()
-                        .and_then(|k| k.latest_year())
-                })
-                .max()
-                .unwrap_or_else(|| chrono::Local::now().year_ce().1 as i32 - 1);
+            let ids: Vec<String> = entries.iter().map(|e| e.kpi.clone()).collect();
+            let latest = catalogue.latest_year_or_last(&ids);
             let span = request.default_years as i32 + 10;
             ((latest - span)..=latest).collect()
         }
@@ -233,5 +225,3 @@ fn entries_for_ids(
         })
         .collect()
 }
-
-use chrono::Datelike;

@@ -136,9 +136,13 @@ pub fn write_to(
             let mut file = builder.tempfile_in(parent).map_err(|e| fail(&e))?;
             {
                 let mut out = std::io::BufWriter::new(file.as_file_mut());
-                write(&mut out)?;
+                write(&mut out).map_err(|e| match e.downcast::<crate::error::UserError>() {
+                    Ok(user) => user.into(),
+                    Err(other) => fail(&format!("{other:#}")),
+                })?;
                 out.flush().map_err(|e| fail(&e))?;
             }
+            file.as_file().sync_all().map_err(|e| fail(&e))?;
             file.persist(path).map_err(|e| fail(&e.error))?;
             Ok(())
         }
@@ -254,17 +258,22 @@ pub fn workbook(sheets: &[(&str, &DataFrame)], provenance: &[String]) -> Result<
 
 /// Build a folder with `fill` in a temporary folder beside `path`, then put
 /// it in place: a failure leaves no half-written folder. An existing folder
-/// is replaced only when `replace` is set.
-pub fn write_dir(path: &Path, replace: bool, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
-    if path.exists() && !replace {
-        return Err(error::output(format!(
-            "{} exists; choose another folder or replace it",
-            path.display()
-        )));
-    }
+/// is replaced only when `replaceable` says its contents may go (so a
+/// mistyped `-o .` never deletes someone's files).
+pub fn write_dir(
+    path: &Path,
+    replaceable: impl Fn(&Path) -> bool,
+    fill: impl FnOnce(&Path) -> Result<()>,
+) -> Result<()> {
     if path.exists() && !path.is_dir() {
         return Err(error::output(format!(
             "{} is a file, not a folder; choose another name",
+            path.display()
+        )));
+    }
+    if path.exists() && !replaceable(path) {
+        return Err(error::output(format!(
+            "{} exists and holds other files; choose a new or empty folder",
             path.display()
         )));
     }
@@ -274,7 +283,7 @@ pub fn write_dir(path: &Path, replace: bool, fill: impl FnOnce(&Path) -> Result<
     };
     let fail = |e: &dyn std::fmt::Display| {
         error::output(format!(
-            "cannot write {} ({e}); check that the folder above it exists and is writable",
+            "cannot write {} ({e}); check that the folder above it is writable",
             path.display()
         ))
     };
@@ -285,19 +294,37 @@ pub fn write_dir(path: &Path, replace: bool, fill: impl FnOnce(&Path) -> Result<
         .map_err(|e| fail(&e))?;
     fill(staging.path())?;
     let staged = staging.keep();
-    let result = if path.exists() {
-        let old = parent.join(format!(".nyckeltal-old-{}", std::process::id()));
-        std::fs::rename(path, &old)
-            .and_then(|_| std::fs::rename(&staged, path))
-            .map(|_| {
-                let _ = std::fs::remove_dir_all(&old);
-            })
-    } else {
-        std::fs::rename(&staged, path)
-    };
-    result.map_err(|e| {
+    if !path.exists() {
+        return std::fs::rename(&staged, path).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&staged);
+            fail(&e)
+        });
+    }
+    let old = parent.join(format!(".nyckeltal-old-{}", std::process::id()));
+    std::fs::rename(path, &old).map_err(|e| {
         let _ = std::fs::remove_dir_all(&staged);
         fail(&e)
+    })?;
+    match std::fs::rename(&staged, path) {
+        Ok(()) => {
+            let _ = std::fs::remove_dir_all(&old);
+            Ok(())
+        }
+        Err(e) => {
+            // Put the old folder back: never lose what was there.
+            let _ = std::fs::rename(&old, path);
+            let _ = std::fs::remove_dir_all(&staged);
+            Err(fail(&e))
+        }
+    }
+}
+
+/// Whether a folder holds nothing but these file names (or nothing at all).
+pub fn holds_only(dir: &Path, names: &[&str]) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .all(|e| e.file_name().to_str().is_some_and(|n| names.contains(&n)))
     })
 }
 

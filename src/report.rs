@@ -138,7 +138,7 @@ fn compare_table(section: &Section) -> Markup {
             } }
             tbody {
                 @for kpi in &section.kpis {
-                    @if let Some(row) = (0..section.table.height()).filter(|&r| cells.text("kpi", r) == kpi.id).last() {
+                    @if let Some(row) = (0..section.table.height()).rev().find(|&r| cells.text("kpi", r) == kpi.id) {
                         tr {
                             td.text { b { (kpi.id) } " " (kpi.label) @if !kpi.unit.is_empty() { ", " (kpi.unit) } }
                             td { (cells.text("year", row)) @if cells.flag("preliminary", row) { "*" } }
@@ -157,16 +157,27 @@ fn compare_table(section: &Section) -> Markup {
     }
 }
 
+/// The rows of one KPI and year, best rank among the peers first.
+fn ranked_rows(cells: &Cells, height: usize, kpi: &str, year: Option<i64>) -> Vec<usize> {
+    let mut rows: Vec<usize> = (0..height)
+        .filter(|&r| cells.text("kpi", r) == kpi && cells.int("year", r) == year)
+        .collect();
+    rows.sort_by_key(|&r| {
+        (
+            cells.int("rank_in_peers", r).unwrap_or(i64::MAX),
+            cells.text("municipality", r),
+        )
+    });
+    rows
+}
+
 /// Per KPI, every member of the network in the latest year, best first.
 fn network_tables(section: &Section) -> Markup {
     let cells = Cells(&section.table);
     html! {
         @for kpi in &section.kpis {
             @let latest = (0..section.table.height()).filter(|&r| cells.text("kpi", r) == kpi.id).filter_map(|r| cells.int("year", r)).max();
-            @let mut rows: Vec<usize> = (0..section.table.height())
-                .filter(|&r| cells.text("kpi", r) == kpi.id && cells.int("year", r) == latest)
-                .collect();
-            @let _ = rows.sort_by_key(|&r| (cells.int("rank_in_peers", r).unwrap_or(i64::MAX), cells.text("municipality", r)));
+            @let rows = ranked_rows(&cells, section.table.height(), &kpi.id, latest);
             h4 { (kpi.id) " " (kpi.label) @if !kpi.unit.is_empty() { ", " (kpi.unit) } " — " (latest.map(|y| y.to_string()).unwrap_or_default()) }
             table {
                 thead { tr {

@@ -144,7 +144,8 @@ fn suggest<T>(
 }
 
 /// Municipality selectors, comma-separated: codes, names, group ids (their
-/// members) or `all` (the 290 municipalities). Duplicates are dropped.
+/// members), `mean:G96190` (the group's own value) or `all` (the 290
+/// municipalities). Duplicates are dropped.
 pub fn municipality_ids(text: &str, catalogue: &Catalogue) -> Result<Vec<String>> {
     let mut ids: Vec<String> = Vec::new();
     let mut add = |id: &str| {
@@ -153,7 +154,10 @@ pub fn municipality_ids(text: &str, catalogue: &Catalogue) -> Result<Vec<String>
         }
     };
     for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        if fold(item) == "all" {
+        if let Some(id) = item.strip_prefix("mean:") {
+            // The group's own value: Kolada's unweighted mean of the members with a value.
+            add(&group(id, catalogue)?.id);
+        } else if fold(item) == "all" {
             catalogue.kommuner()?.iter().for_each(|m| add(&m.id));
         } else if is_group_id(item) {
             let group = group(item, catalogue)?;
@@ -205,11 +209,24 @@ fn find_by_name<'c>(typed: &str, all: &'c [Municipality]) -> Option<&'c Municipa
             }
         }
     }
+    // Exactly as written first: "Habo" and "Håbo" fold alike.
+    let exact: Vec<&Municipality> = all
+        .iter()
+        .filter(|m| m.title.to_lowercase() == typed.trim().to_lowercase())
+        .collect();
+    if let Some(hit) = exact.iter().find(|m| m.is_kommun()).or(exact.first()) {
+        return Some(hit);
+    }
     for form in &forms {
         let mut hits: Vec<&Municipality> = all.iter().filter(|m| fold(&m.title) == *form).collect();
         hits.sort_by_key(|m| !m.is_kommun());
-        if let Some(hit) = hits.first() {
-            return Some(hit);
+        match hits.as_slice() {
+            [] => continue,
+            [one] => return Some(one),
+            // Several fold alike and none was typed exactly: prefer one kind
+            // only when it is unique (a municipality over a region).
+            [first, second, ..] if first.is_kommun() && !second.is_kommun() => return Some(first),
+            _ => return None,
         }
     }
     None
@@ -323,12 +340,13 @@ pub fn similar_group<'c>(
     catalogue: &'c Catalogue,
 ) -> Result<&'c Group> {
     let area = similar_area(area)?;
-    let (area_folded, name_folded) = (fold(area), fold(&municipality.title));
+    let area_folded = fold(area);
+    // The exact name: "Habo" and "Håbo" fold alike but have groups of their own.
     catalogue
         .groups()?
         .iter()
         .filter_map(|g| parse_similar_title(&g.title).map(|parsed| (parsed, g)))
-        .filter(|((a, m, _), _)| *a == area_folded && fold(m) == name_folded)
+        .filter(|((a, m, _), _)| *a == area_folded && *m == municipality.title)
         .max_by_key(|((_, _, year), _)| *year)
         .map(|(_, g)| g)
         .ok_or_else(|| {

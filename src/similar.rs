@@ -59,7 +59,7 @@ impl Standardised {
             let n = present.len() as f64;
             let mean = present.iter().sum::<f64>() / n;
             let sd = (present.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n).sqrt();
-            if present.len() < 2 || !(sd > 0.0) {
+            if present.len() < 2 || sd.is_nan() || sd <= 0.0 {
                 return Err(error::not_found(format!(
                     "factor {} ({}) has too few figures to compare municipalities by; choose another year or factor",
                     factor.kpi, factor.label
@@ -195,17 +195,7 @@ pub fn standardise(
     let years: Vec<i32> = match year {
         Some(y) => vec![y],
         None => {
-            let latest = kpis
-                .iter()
-                .filter_map(|k| {
-                    catalogue
-                        .kpi(k)
-                        .ok()
-                        .flatten()
-                        .and_then(|k| k.latest_year())
-                })
-                .max()
-                .unwrap_or(2024);
+            let latest = catalogue.latest_year_or_last(&kpis);
             ((latest - 8)..=latest).collect()
         }
     };

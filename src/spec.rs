@@ -83,14 +83,27 @@ pub fn load(path: &Path, catalogue: &Catalogue, refdata: &RefData) -> Result<Spe
             } else {
                 file.peers.iter().map(|p| p.get_ref().clone()).collect()
             };
+            // Check what can be checked now: `auto` and `similar:` depend on
+            // each set's area and are resolved per set when the report runs.
             for p in &file.peers {
-                crate::peers::resolve(p.get_ref(), &municipality, Some("äldreomsorg"), catalogue, refdata)
-                    .map_err(|e| error::at(&at(p.span()), e))?;
+                let spec = p.get_ref().trim();
+                if spec != "auto" && !spec.starts_with("auto:") && !spec.starts_with("similar:") {
+                    crate::peers::resolve(spec, &municipality, None, catalogue, refdata)
+                        .map_err(|e| error::at(&at(p.span()), e))?;
+                }
             }
             Subject::Municipality { municipality, peers }
         }
         (None, Some(n)) => {
             let (label, ids) = network_members(n.get_ref(), catalogue, refdata).map_err(|e| error::at(&at(n.span()), e))?;
+            if ids.len() < 2 {
+                return Err(error::usage(format!(
+                    "{}: the network '{}' has {} member(s); a network review needs at least two",
+                    at(n.span()),
+                    n.get_ref(),
+                    ids.len()
+                )));
+            }
             let mut members = Vec::new();
             for id in ids {
                 members.push(catalogue.municipality(&id)?.expect("resolved above").clone());
@@ -128,9 +141,12 @@ pub fn load(path: &Path, catalogue: &Catalogue, refdata: &RefData) -> Result<Spe
     let cost_quality = match &file.cost_quality {
         Some(pair) => match pair.get_ref().as_slice() {
             [cost, quality] => {
-                let ids = resolve::kpi_ids(&format!("{cost},{quality}"), catalogue)
-                    .map_err(|e| error::at(&at(pair.span()), e))?;
-                Some((ids[0].clone(), ids[1].clone()))
+                let one = |id: &str| -> Result<String> {
+                    let mut ids = resolve::kpi_ids(id, catalogue)
+                        .map_err(|e| error::at(&at(pair.span()), e))?;
+                    Ok(ids.remove(0))
+                };
+                Some((one(cost)?, one(quality)?))
             }
             _ => {
                 return Err(error::usage(format!(

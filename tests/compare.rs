@@ -567,3 +567,26 @@ fn kpi_for_regions_only() -> String {
         .unwrap()
         .to_string()
 }
+
+#[test]
+fn changes_on_last_year_are_there_for_years_with_gaps() {
+    let out = ok(nyckeltal_offline_snapshot().args([
+        "compare",
+        "Tjörn",
+        "--kpi",
+        "N20900",
+        "--peers",
+        "Vara",
+        "--years",
+        "2015,2018-2019",
+        "--format",
+        "csv",
+    ]));
+    let rows = csv_rows(&out);
+    assert_eq!(rows.len(), 3);
+    assert!(
+        rows.iter()
+            .all(|r| !r["change_from_previous_year"].is_empty()),
+        "{out}"
+    );
+}

@@ -184,3 +184,50 @@ fn group_show_and_list() {
     ]));
     assert!(list.contains("G176709"), "{list}");
 }
+
+#[test]
+fn names_that_fold_alike_stay_apart() {
+    let out = ok(nyckeltal_offline_snapshot().args([
+        "values",
+        "--kpi",
+        "N20900",
+        "--municipality",
+        "Habo,Håbo",
+        "--years",
+        "2022",
+        "--format",
+        "csv",
+    ]));
+    assert!(
+        out.contains(",0643,Habo,") && out.contains(",0305,Håbo,"),
+        "{out}"
+    );
+    let habo =
+        ok(nyckeltal_offline_snapshot().args(["group", "peers", "Habo", "--area", "äldreomsorg"]));
+    assert!(
+        habo.contains("Liknande kommuner äldreomsorg, Habo,"),
+        "{habo}"
+    );
+    let hobo =
+        ok(nyckeltal_offline_snapshot().args(["group", "peers", "Håbo", "--area", "äldreomsorg"]));
+    assert!(
+        hobo.contains("Liknande kommuner äldreomsorg, Håbo,"),
+        "{hobo}"
+    );
+}
+
+#[test]
+fn out_of_range_numbers_are_refused_not_panicked_on() {
+    for args in [
+        vec!["--max-rate", "1e-20", "kpi", "search", "x"],
+        vec!["--timeout", "0", "kpi", "search", "x"],
+    ] {
+        let output = run(nyckeltal_offline_snapshot().args(&args));
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+}

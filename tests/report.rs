@@ -459,3 +459,53 @@ fn the_calendar_says_what_is_preliminary_and_due() {
         assert_eq!(row["next_due"], if next <= today { "yes" } else { "no" });
     }
 }
+
+#[test]
+fn a_report_never_replaces_a_folder_with_other_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("documents");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("budget.xlsx"), "precious").unwrap();
+    let output = run(nyckeltal_offline_snapshot()
+        .args(["report", &example("gr-natverk.toml"), "-o"])
+        .arg(&out));
+    assert_eq!(output.status.code(), Some(7), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read_to_string(out.join("budget.xlsx")).unwrap(),
+        "precious"
+    );
+    // A previous report is replaced.
+    let previous = dir.path().join("previous");
+    ok(nyckeltal_offline_snapshot()
+        .args(["report", &example("gr-natverk.toml"), "-o"])
+        .arg(&previous));
+    ok(nyckeltal_offline_snapshot()
+        .args(["report", &example("gr-natverk.toml"), "-o"])
+        .arg(&previous));
+}
+
+#[test]
+fn odd_specs_are_errors_not_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let cases = [
+        ("municipality = \"Tjörn\"\nsets = [\"aldreomsorg-kostnad\"]\ncost_quality = [\"N20900\", \"N20900\"]\nyears = \"2022\"\n", 0),
+        ("network = \"Tjörn\"\nsets = [\"aldreomsorg-kostnad\"]\n", 2),
+        ("municipality = \"Tjörn\"\nsets = [\"funktionshinder-kostnad\"]\npeers = [\"auto\"]\nyears = \"2022\"\n", 0),
+    ];
+    for (text, code) in cases {
+        let path = spec(dir.path(), text);
+        let output = run(nyckeltal_offline_snapshot()
+            .arg("report")
+            .arg(&path)
+            .arg("-o")
+            .arg(&out));
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "{text}: {}",
+            stderr(&output)
+        );
+        assert!(!stderr(&output).contains("panicked"));
+    }
+}

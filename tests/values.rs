@@ -350,3 +350,77 @@ fn refresh_asks_kolada_again() {
         "{refreshed}"
     );
 }
+
+#[test]
+fn refresh_keeps_what_it_was_not_asked_to_refresh() {
+    let emulator = emulator();
+    let cache = tempfile::tempdir().unwrap();
+    ok(nyckeltal(&emulator.url(), cache.path()).args([
+        "fetch",
+        "--kpi",
+        "N20900",
+        "--municipality",
+        "Tjörn",
+        "--years",
+        "2018-2020",
+    ]));
+    ok(nyckeltal(&emulator.url(), cache.path()).args([
+        "--refresh",
+        "fetch",
+        "--kpi",
+        "N20900",
+        "--municipality",
+        "Tjörn",
+        "--years",
+        "2021-2022",
+    ]));
+    let out = ok(nyckeltal(&emulator.url(), cache.path()).args([
+        "--offline",
+        "values",
+        "--kpi",
+        "N20900",
+        "--municipality",
+        "Tjörn",
+        "--years",
+        "2018-2022",
+        "--format",
+        "csv",
+    ]));
+    assert_eq!(csv_rows(&out).len(), 5, "{out}");
+}
+
+#[test]
+fn a_groups_own_value_is_koladas_mean_through_api_and_snapshot() {
+    let emulator = emulator();
+    let cache = tempfile::tempdir().unwrap();
+    let args = [
+        "values",
+        "--kpi",
+        "N20900,U21468",
+        "--municipality",
+        "mean:G96190",
+        "--years",
+        "2020-2022",
+        "--gender",
+        "all",
+        "--format",
+        "csv",
+    ];
+    let via_api = ok(nyckeltal(&emulator.url(), cache.path()).args(args));
+    let via_snapshot = ok(nyckeltal_offline_snapshot().args(args));
+    let (api, snapshot) = (csv_rows(&via_api), csv_rows(&via_snapshot));
+    assert_eq!(api.len(), snapshot.len());
+    assert!(
+        api.len() >= 9,
+        "T for N20900, T/K/M for U21468 (no survey figures for 2021): {via_api}"
+    );
+    for (a, s) in api.iter().zip(&snapshot) {
+        assert_eq!(
+            (&a["kpi"], &a["year"], &a["gender"]),
+            (&s["kpi"], &s["year"], &s["gender"])
+        );
+        let (x, y): (f64, f64) = (a["value"].parse().unwrap(), s["value"].parse().unwrap());
+        assert!((x - y).abs() <= 1e-9 * x.abs().max(1.0));
+        assert_eq!(a["municipality"], "Göteborgsregionen (ovägt medel)");
+    }
+}

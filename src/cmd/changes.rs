@@ -19,6 +19,7 @@ use crate::kolada::{Entities, ValueRequest};
 use crate::model::{Gender, Observation};
 use crate::refdata::RefData;
 use crate::render::{emit, Target};
+use crate::source::cache::{Cache, CachedSource, DEFAULT_META_TTL};
 use crate::source::snapshot::Snapshot;
 use crate::source::{DataSource, ValueQuery};
 
@@ -131,16 +132,7 @@ fn since_snapshot(
         Some(stamp) => stamp.municipalities.clone(),
         None => catalogue.kommuner()?.iter().map(|m| m.id.clone()).collect(),
     };
-    let latest = kpis
-        .iter()
-        .filter_map(|k| {
-            catalogue
-                .kpi(k)
-                .ok()
-                .flatten()
-                .and_then(|k| k.latest_year())
-        })
-        .max();
+    let latest = catalogue.latest_year(&kpis);
     let years: Vec<i32> = match &stamp {
         // The snapshot's years, and any year published after them.
         Some(stamp) => {
@@ -149,7 +141,7 @@ fn since_snapshot(
             years.extend((last + 1)..=latest.unwrap_or(last).max(last));
             years
         }
-        None => (1998..=latest.unwrap_or(2024)).collect(),
+        None => (1998..=catalogue.latest_year_or_last(&kpis)).collect(),
     };
     let query = ValueQuery {
         kpis,
@@ -199,17 +191,7 @@ fn since_date(
     let source = open_source(global)?;
     let catalogue = Catalogue::new(source.as_ref());
     let kpis = chosen_kpis(&args.kpis, &catalogue, refdata)?;
-    let latest = kpis
-        .iter()
-        .filter_map(|k| {
-            catalogue
-                .kpi(k)
-                .ok()
-                .flatten()
-                .and_then(|k| k.latest_year())
-        })
-        .max()
-        .unwrap_or(2024);
+    let latest = catalogue.latest_year_or_last(&kpis);
     let years: Vec<i32> = ((latest - 24)..=latest).collect();
     let client = open_client(global)?;
     let bar = progress(global, "asking Kolada");
@@ -225,32 +207,30 @@ fn since_date(
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    // What the cache holds for these cells (nothing when it holds nothing).
-    let cached: BTreeMap<Key, f64> = {
-        let offline = GlobalArgs {
-            offline: true,
-            refresh: false,
-            no_cache: false,
-            ..global.clone()
-        };
-        let entities = catalogue
-            .municipalities()?
-            .iter()
-            .map(|m| m.id.clone())
-            .collect();
-        open_source(&offline)
-            .and_then(|s| {
-                s.values(
-                    &ValueQuery {
-                        kpis,
-                        entities,
-                        years,
-                    },
-                    None,
-                )
-            })
-            .map(keyed)
-            .unwrap_or_default()
+    // What the cache holds for these cells, to tell revised from new.
+    let cached: BTreeMap<Key, f64> = match (
+        global.no_cache,
+        global.cache_dir.clone().or_else(Cache::default_root),
+    ) {
+        (false, Some(root)) => {
+            let held = CachedSource::new(
+                Cache::new(&root, client.base_url()),
+                None,
+                false,
+                DEFAULT_META_TTL,
+            );
+            let entities = catalogue
+                .municipalities()?
+                .iter()
+                .map(|m| m.id.clone())
+                .collect();
+            keyed(held.held(&ValueQuery {
+                kpis,
+                entities,
+                years,
+            }))
+        }
+        _ => BTreeMap::new(),
     };
     let mut changes: Vec<Change> = reported?
         .into_iter()

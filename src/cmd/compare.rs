@@ -84,11 +84,7 @@ fn peer_lines(plan: &plan::Plan, catalogue: &Catalogue) -> Result<Vec<String>> {
     for kpi in &plan.kpis {
         let mut names = Vec::new();
         for id in &kpi.peers.members {
-            names.push(
-                catalogue
-                    .municipality(id)?
-                    .map_or(id.clone(), |m| m.title.clone()),
-            );
+            names.push(catalogue.name(id));
         }
         let line = format!("Peers ({}): {}", kpi.peers.label, names.join(", "));
         if !lines.contains(&line) {

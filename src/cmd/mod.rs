@@ -14,11 +14,9 @@ pub mod snapshot;
 pub mod trend;
 pub mod values;
 
-use std::io::IsTerminal;
 use std::time::Duration;
 
 use anyhow::Result;
-use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::error;
 use crate::flags::{Cli, Command, GlobalArgs, Selection};
@@ -30,6 +28,12 @@ use crate::source::{DataSource, ValueQuery};
 
 pub fn dispatch(cli: Cli) -> Result<()> {
     let global = &cli.global;
+    // Checked here, before any command, so a bad value never reaches a Duration.
+    if !(global.max_rate == 0.0 || (0.01..=1000.0).contains(&global.max_rate)) {
+        return Err(error::usage(
+            "--max-rate takes requests per second from 0.01 to 1000, or 0 for no limit",
+        ));
+    }
     match &cli.command {
         Command::Kpi(command) => kpi::run(command, global),
         Command::Municipality(command) => municipality::run(command, global),
@@ -70,20 +74,7 @@ pub fn open_source(global: &GlobalArgs) -> Result<Box<dyn DataSource>> {
     )))
 }
 
-/// A progress bar on a terminal; nothing when piped or `--quiet`.
-pub fn progress(global: &GlobalArgs, what: &str) -> Option<ProgressBar> {
-    if global.quiet || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = ProgressBar::new(0);
-    let style = ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} ({elapsed})")
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> ");
-    bar.set_style(style);
-    bar.set_message(what.to_string());
-    bar.enable_steady_tick(Duration::from_millis(120));
-    Some(bar)
-}
+pub use crate::progress::{fetch_values, progress};
 
 /// The KPIs of `--set` flags and `--kpi`, in order, without repeats; every
 /// built-in set's when neither is given.
@@ -122,11 +113,6 @@ pub fn chosen_kpis(
 
 /// A client for the live API from the global flags (for what only the API can answer).
 pub fn open_client(global: &GlobalArgs) -> Result<KoladaClient> {
-    if !global.max_rate.is_finite() || global.max_rate < 0.0 {
-        return Err(error::usage(
-            "--max-rate takes requests per second, 0 or more (0: no limit)",
-        ));
-    }
     KoladaClient::new(&ClientConfig {
         base_url: global.api_url.clone(),
         jobs: usize::from(global.jobs),
@@ -150,20 +136,6 @@ pub fn resolve_selection(
         entities,
         years,
     })
-}
-
-/// Fetch the values of a query, with a progress bar on a terminal.
-pub fn fetch_values(
-    source: &dyn DataSource,
-    query: &ValueQuery,
-    global: &GlobalArgs,
-) -> Result<Vec<crate::model::Observation>> {
-    let bar = progress(global, "fetching");
-    let result = source.values(query, bar.as_ref());
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    result
 }
 
 /// The attribution every table carries (Kolada's terms).

@@ -209,11 +209,16 @@ pub fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<()> {
     let xlsx = workbook(&sheets, &lines)?;
     let page = html(&report);
 
-    write_dir(&args.output, true, |dir| {
-        write_file(dir, "report.html", page.as_bytes())?;
-        write_file(dir, "report.xlsx", &xlsx)?;
-        write_file(dir, "data.csv", &csv)
-    })?;
+    const FILES: [&str; 3] = ["report.html", "report.xlsx", "data.csv"];
+    write_dir(
+        &args.output,
+        |dir| crate::render::holds_only(dir, &FILES),
+        |dir| {
+            write_file(dir, "report.html", page.as_bytes())?;
+            write_file(dir, "report.xlsx", &xlsx)?;
+            write_file(dir, "data.csv", &csv)
+        },
+    )?;
     if !global.quiet {
         eprintln!(
             "wrote {}/report.html, report.xlsx and data.csv ({} rows)",
@@ -255,13 +260,7 @@ fn plan_for(
 }
 
 fn names(ids: &[String], catalogue: &Catalogue) -> Result<Vec<String>> {
-    ids.iter()
-        .map(|id| {
-            Ok(catalogue
-                .municipality(id)?
-                .map_or(id.clone(), |m| m.title.clone()))
-        })
-        .collect()
+    ids.iter().map(|id| Ok(catalogue.name(id))).collect()
 }
 
 /// Per KPI: the municipality, each peer group's mean and the national median over the years.
@@ -375,13 +374,7 @@ fn cost_quality_figure(
         let mut named = Vec::new();
         for id in highlighted {
             if let Some((_, x, y)) = points.iter().find(|(p, _, _)| p == id) {
-                named.push((
-                    catalogue
-                        .municipality(id)?
-                        .map_or(id.clone(), |m| m.title.clone()),
-                    *x,
-                    *y,
-                ));
+                named.push((catalogue.name(id), *x, *y));
             }
         }
         let title = |id: &str| {

@@ -57,9 +57,7 @@ pub fn run(args: &SimilarArgs, global: &GlobalArgs) -> Result<()> {
     let ranking = standardised.ranking(me);
     let name = |index: usize| -> Result<String> {
         let id = &standardised.ids[index];
-        Ok(catalogue
-            .municipality(id)?
-            .map_or(id.clone(), |m| m.title.clone()))
+        Ok(catalogue.name(id))
     };
     let top: Vec<&str> = ranking
         .iter()

@@ -32,17 +32,7 @@ pub fn run(command: &SnapshotCommand, global: &GlobalArgs) -> Result<()> {
     let years = match years {
         Some(years) => years,
         None => {
-            let latest = kpi_ids
-                .iter()
-                .filter_map(|k| {
-                    catalogue
-                        .kpi(k)
-                        .ok()
-                        .flatten()
-                        .and_then(|k| k.latest_year())
-                })
-                .max()
-                .unwrap_or(2024);
+            let latest = catalogue.latest_year_or_last(&kpi_ids);
             ((latest - 9)..=latest).collect()
         }
     };

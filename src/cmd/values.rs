@@ -44,6 +44,14 @@ pub fn run(args: &ValuesArgs, global: &GlobalArgs) -> Result<()> {
     if observations.is_empty() && !global.quiet {
         eprintln!("note: Kolada has no values for this selection");
     }
-    let mut frame = long_frame(&observations, &catalogue.municipality_names()?)?;
+    let mut names = catalogue.municipality_names()?;
+    for id in query
+        .entities
+        .iter()
+        .filter(|id| crate::kolada::is_group_id(id))
+    {
+        names.insert(id.clone(), catalogue.name(id));
+    }
+    let mut frame = long_frame(&observations, &names)?;
     emit(&mut frame, &target, &[source_line(source.as_ref())])
 }

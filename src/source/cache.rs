@@ -239,6 +239,19 @@ impl CachedSource {
         }
     }
 
+    /// What the cache holds for the query, without asking Kolada and without
+    /// failing on cells it does not hold.
+    pub fn held(&self, query: &ValueQuery) -> Vec<Observation> {
+        let mut observations: Vec<Observation> = query
+            .kpis
+            .iter()
+            .filter_map(|kpi| Some((kpi, self.cache.load::<KpiEntry>(&values_file(kpi))?)))
+            .flat_map(|(kpi, entry)| entry.observations(kpi, query))
+            .collect();
+        sort_observations(&mut observations);
+        observations
+    }
+
     fn meta<T: Serialize + DeserializeOwned>(
         &self,
         name: &str,
@@ -269,7 +282,9 @@ impl CachedSource {
                     fetched_at: Utc::now(),
                     items,
                 };
-                self.cache.store(&file, &stamped)?;
+                if let Err(e) = self.cache.store(&file, &stamped) {
+                    eprintln!("warning: {e:#}; the {what} is used but not kept");
+                }
                 Ok(stamped.items)
             }
             Err(err) => match cached {
@@ -316,17 +331,17 @@ impl DataSource for CachedSource {
         // KPIs that lack the same cells are fetched together.
         let mut missing: BTreeMap<(Vec<String>, Vec<i32>), Vec<String>> = BTreeMap::new();
         for kpi in &query.kpis {
-            let entry = if self.refresh {
-                None
-            } else {
-                self.cache.load::<KpiEntry>(&values_file(kpi))
-            };
-            let entry = entry.unwrap_or_default();
+            // With --refresh every asked cell counts as missing, but the rest
+            // of what the cache holds for the KPI stays.
+            let entry = self
+                .cache
+                .load::<KpiEntry>(&values_file(kpi))
+                .unwrap_or_default();
             let mut lacking_entities = BTreeSet::new();
             let mut lacking_years = BTreeSet::new();
             for entity in &query.entities {
                 for &year in &query.years {
-                    if !entry.covers(entity, year) {
+                    if self.refresh || !entry.covers(entity, year) {
                         lacking_entities.insert(entity.clone());
                         lacking_years.insert(year);
                     }
@@ -383,10 +398,16 @@ impl DataSource for CachedSource {
             }
             let touched: BTreeSet<&String> = requests.iter().flat_map(|r| &r.kpis).collect();
             for kpi in touched {
-                self.cache.store(&values_file(kpi), &entries[kpi])?;
+                if let Err(e) = self.cache.store(&values_file(kpi), &entries[kpi]) {
+                    eprintln!("warning: {e:#}; the figures are used but not kept");
+                }
             }
         }
 
+        let mut oldest = self.oldest.borrow_mut();
+        for fetched in entries.values().filter_map(|e| e.fetched_at) {
+            *oldest = Some(oldest.map_or(fetched, |o| o.min(fetched)));
+        }
         let mut observations: Vec<Observation> = entries
             .iter()
             .flat_map(|(kpi, entry)| entry.observations(kpi, query))

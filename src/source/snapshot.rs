@@ -367,7 +367,10 @@ pub fn write(
             path.display()
         )));
     }
-    crate::render::write_dir(path, replace, |root| {
+    // --force replaces a snapshot (or an empty folder), never other files.
+    let replaceable =
+        |dir: &Path| dir.join("snapshot.json").exists() || crate::render::holds_only(dir, &[]);
+    crate::render::write_dir(path, replaceable, |root| {
         write_contents(root, meta, observations, stamp)
     })
 }
