@@ -280,14 +280,7 @@ impl DataSource for Snapshot {
     /// When the snapshot was taken, if its `snapshot.json` says so (a copied
     /// folder's file dates say nothing about the figures).
     fn fetched_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
-        #[derive(serde::Deserialize)]
-        struct Stamp {
-            fetched_at: chrono::DateTime<chrono::Utc>,
-        }
-        let bytes = std::fs::read(self.root.join("snapshot.json")).ok()?;
-        serde_json::from_slice::<Stamp>(&bytes)
-            .ok()
-            .map(|stamp| stamp.fetched_at)
+        self.stamp().map(|stamp| stamp.fetched_at)
     }
 
     fn describe(&self) -> String {
@@ -330,25 +323,7 @@ impl Snapshot {
     pub fn stamp(&self) -> Option<Stamp> {
         serde_json::from_slice(&std::fs::read(self.root.join("snapshot.json")).ok()?).ok()
     }
-
-    /// The KPIs that have value files.
-    pub fn kpis_with_values(&self) -> Vec<String> {
-        let mut kpis: Vec<String> = [TOTALS_DIR, GENDER_DIR]
-            .iter()
-            .filter_map(|dir| std::fs::read_dir(self.root.join(dir)).ok())
-            .flat_map(|entries| entries.flatten())
-            .filter_map(|e| {
-                e.file_name()
-                    .to_str()?
-                    .split("--")
-                    .nth(2)
-                    .map(str::to_uppercase)
-            })
-            .collect();
-        kpis.sort();
-        kpis.dedup();
-        kpis
-    }
+}
 }
 
 /// Write a snapshot directory that `--source` reads back: the metadata, the
