@@ -324,7 +324,6 @@ impl Snapshot {
         serde_json::from_slice(&std::fs::read(self.root.join("snapshot.json")).ok()?).ok()
     }
 }
-}
 
 /// Write a snapshot directory that `--source` reads back: the metadata, the
 /// values in the DDF layout and `snapshot.json`. Written next to `path` and
