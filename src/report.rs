@@ -6,7 +6,7 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 use polars::prelude::DataFrame;
 
 use crate::analysis::KpiPlan;
-use crate::view::{number, Cells};
+use crate::view::{Cells, RowText};
 
 /// One comparison table: a set against one peer group (or a whole network).
 pub struct Section {
@@ -115,16 +115,14 @@ pub fn html(report: &Report) -> String {
     .into_string()
 }
 
-fn band_cell(band: &str) -> Markup {
-    html! { td class={ "band " (band) } { (band) } }
-}
-
-fn or_dash(value: Option<String>) -> String {
-    value.unwrap_or_else(|| "–".to_string())
-}
-
-fn signed_pct(value: Option<f64>) -> Option<String> {
-    value.map(|d| format!("{}{} %", if d > 0.0 { "+" } else { "" }, number(d)))
+/// The figure cells of a comparison row, the band coloured.
+fn figures(row: &RowText) -> Markup {
+    html! {
+        td { (row.value) } td { (row.peer_mean) } td { (row.vs_peers) }
+        td { (row.rank_in_peers) } td { (row.rank_national) }
+        td class={ "band " (row.band) } { (row.band) }
+        td { (row.change) }
+    }
 }
 
 /// The latest year per KPI for one municipality against one peer group.
@@ -142,13 +140,7 @@ fn compare_table(section: &Section) -> Markup {
                         tr {
                             td.text { b { (kpi.id) } " " (kpi.label) @if !kpi.unit.is_empty() { ", " (kpi.unit) } }
                             td { (cells.text("year", row)) @if cells.flag("preliminary", row) { "*" } }
-                            td { (or_dash(cells.f64("value", row).map(number))) }
-                            td { (or_dash(cells.f64("peer_mean", row).map(number))) }
-                            td { (or_dash(signed_pct(cells.f64("deviation_from_peer_mean_pct", row)))) }
-                            td { (or_dash(cells.int("rank_in_peers", row).map(|r| format!("{r}/{}", cells.int("peer_n", row).unwrap_or(0) + 1)))) }
-                            td { (or_dash(cells.int("rank_national", row).map(|r| format!("{r}/{}", cells.int("national_n", row).unwrap_or(0))))) }
-                            (band_cell(&cells.text("band", row)))
-                            td { (or_dash(signed_pct(cells.f64("change_from_previous_year_pct", row)))) }
+                            (figures(&cells.summary(row)))
                         }
                     }
                 }
@@ -188,13 +180,7 @@ fn network_tables(section: &Section) -> Markup {
                     @for row in rows {
                         tr {
                             td.text { (cells.text("municipality", row)) @if cells.flag("preliminary", row) { " *" } }
-                            td { (or_dash(cells.f64("value", row).map(number))) }
-                            td { (or_dash(cells.f64("peer_mean", row).map(number))) }
-                            td { (or_dash(signed_pct(cells.f64("deviation_from_peer_mean_pct", row)))) }
-                            td { (or_dash(cells.int("rank_in_peers", row).map(|r| format!("{r}/{}", cells.int("peer_n", row).unwrap_or(0) + 1)))) }
-                            td { (or_dash(cells.int("rank_national", row).map(|r| format!("{r}/{}", cells.int("national_n", row).unwrap_or(0))))) }
-                            (band_cell(&cells.text("band", row)))
-                            td { (or_dash(signed_pct(cells.f64("change_from_previous_year_pct", row)))) }
+                            (figures(&cells.summary(row)))
                         }
                     }
                 }

@@ -92,6 +92,43 @@ impl Cells<'_> {
     }
 }
 
+/// One comparison row as people read it: rounded, "–" where there is no figure.
+pub struct RowText {
+    pub value: String,
+    pub peer_mean: String,
+    pub vs_peers: String,
+    pub rank_in_peers: String,
+    pub rank_national: String,
+    pub band: String,
+    pub change: String,
+}
+
+fn signed_pct(value: Option<f64>) -> Option<String> {
+    value.map(|d| format!("{}{} %", if d > 0.0 { "+" } else { "" }, number(d)))
+}
+
+impl Cells<'_> {
+    /// The reading of row `row` of a comparison table (`analysis::COLUMNS`).
+    pub fn summary(&self, row: usize) -> RowText {
+        let dash = |v: Option<String>| v.unwrap_or_else(|| "–".to_string());
+        RowText {
+            value: dash(self.f64("value", row).map(number)),
+            peer_mean: dash(self.f64("peer_mean", row).map(number)),
+            vs_peers: dash(signed_pct(self.f64("deviation_from_peer_mean_pct", row))),
+            rank_in_peers: dash(
+                self.int("rank_in_peers", row)
+                    .map(|r| format!("{r}/{}", self.int("peer_n", row).unwrap_or(0) + 1)),
+            ),
+            rank_national: dash(
+                self.int("rank_national", row)
+                    .map(|r| format!("{r}/{}", self.int("national_n", row).unwrap_or(0))),
+            ),
+            band: self.text("band", row),
+            change: dash(signed_pct(self.f64("change_from_previous_year_pct", row))),
+        }
+    }
+}
+
 /// `compare` on a terminal: one row per KPI for the latest year, with the
 /// trend of the years before as a sparkline.
 pub fn compare(table: &DataFrame, kpis: &[KpiPlan]) -> Result<Table> {
@@ -117,7 +154,6 @@ pub fn compare(table: &DataFrame, kpis: &[KpiPlan]) -> Result<Table> {
             .collect();
         let Some(&last) = rows.last() else { continue };
         let trend: Vec<Option<f64>> = rows.iter().map(|&r| cells.f64("value", r)).collect();
-        let or_dash = |v: Option<String>| v.unwrap_or_else(|| "–".to_string());
         let unit = if kpi.unit.is_empty() {
             String::new()
         } else {
@@ -129,17 +165,15 @@ pub fn compare(table: &DataFrame, kpis: &[KpiPlan]) -> Result<Table> {
             } else {
                 ""
             };
-        let peer_n = cells.int("peer_n", last).unwrap_or(0);
-        let in_peers = cells
-            .int("rank_in_peers", last)
-            .map(|r| format!("{r}/{}", peer_n + 1));
-        let national = cells
-            .int("rank_national", last)
-            .map(|r| format!("{r}/{}", cells.int("national_n", last).unwrap_or(0)));
-        let deviation = cells
-            .f64("deviation_from_peer_mean_pct", last)
-            .map(|d| format!("{}{} %", if d > 0.0 { "+" } else { "" }, number(d)));
-        let band = cells.text("band", last);
+        let RowText {
+            value,
+            peer_mean,
+            vs_peers,
+            rank_in_peers,
+            rank_national,
+            band,
+            ..
+        } = cells.summary(last);
         let mut band_cell = Cell::new(&band);
         if colour {
             band_cell = match band.as_str() {
@@ -156,13 +190,11 @@ pub fn compare(table: &DataFrame, kpis: &[KpiPlan]) -> Result<Table> {
         view.add_row(vec![
             Cell::new(format!("{} {}{unit}", kpi.id, kpi.label)),
             Cell::new(year),
-            Cell::new(or_dash(cells.f64("value", last).map(number)))
-                .set_alignment(CellAlignment::Right),
-            Cell::new(or_dash(cells.f64("peer_mean", last).map(number)))
-                .set_alignment(CellAlignment::Right),
-            Cell::new(or_dash(deviation)).set_alignment(CellAlignment::Right),
-            Cell::new(or_dash(in_peers)).set_alignment(CellAlignment::Right),
-            Cell::new(or_dash(national)).set_alignment(CellAlignment::Right),
+            Cell::new(value).set_alignment(CellAlignment::Right),
+            Cell::new(peer_mean).set_alignment(CellAlignment::Right),
+            Cell::new(vs_peers).set_alignment(CellAlignment::Right),
+            Cell::new(rank_in_peers).set_alignment(CellAlignment::Right),
+            Cell::new(rank_national).set_alignment(CellAlignment::Right),
             band_cell,
             Cell::new(format!("{} {first_year}–", sparkline(&trend))),
         ]);

@@ -7,16 +7,7 @@ use common::*;
 
 #[test]
 fn xlsx_opens_in_libreoffice_with_numbers_as_numbers() {
-    let found = std::process::Command::new("soffice")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have LibreOffice (soffice): .ci/run installs it"
-        );
-        eprintln!("skipped: LibreOffice (soffice) is not installed");
+    if !tool_available("soffice") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -145,3 +145,20 @@ pub fn split_quoted(line: &str, separator: char) -> Vec<String> {
     }
     fields
 }
+
+/// Whether an outside program the test needs is installed; in CI it must be
+/// (.ci/run installs it), elsewhere the caller skips with a note.
+pub fn tool_available(program: &str) -> bool {
+    let found = std::process::Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have {program}: .ci/run installs it"
+        );
+        eprintln!("skipped: {program} is not installed");
+    }
+    found
+}
