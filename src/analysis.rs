@@ -13,6 +13,8 @@
 //!   neutral KPIs.
 
 use anyhow::Result;
+use std::collections::HashMap;
+
 use polars::prelude::*;
 
 use crate::model::{Gender, Municipality, Observation};
@@ -108,51 +110,80 @@ pub fn national(
         "kpi" => directions.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
         "sign" => directions.iter().map(|(_, d)| d.sign()).collect::<Vec<_>>(),
         "neutral" => directions.iter().map(|(_, d)| *d == Direction::Neutral).collect::<Vec<_>>(),
+        // A number per KPI, so groups are keyed by integers, not text.
+        "kpi_no" => (0..directions.len() as u32).collect::<Vec<_>>(),
     )?;
-    let by = [col("kpi"), col("year")];
-    let score = col("value") * col("sign");
-    let best_first = RankOptions {
-        method: RankMethod::Min,
-        descending: true,
-    };
-    let worst_first = RankOptions {
-        method: RankMethod::Min,
-        descending: false,
-    };
     let n = col("national_n").cast(DataType::Float64);
     let rank = col("rank_national").cast(DataType::Float64);
-    Ok(values
+    let mut joined = values
         .inner_join(signs.lazy(), col("kpi"), col("kpi"))
-        .with_columns([
-            score
-                .clone()
-                .rank(best_first, None)
-                .over(by.clone())?
-                .alias("rank_national"),
-            // 1 + the number of strictly worse municipalities.
-            score
-                .rank(worst_first, None)
-                .over(by.clone())?
-                .alias("worse_plus_one"),
-            len().over(by)?.alias("national_n"),
-        ])
-        .with_columns([
-            when(col("national_n").gt(lit(1)))
-                .then(
-                    (col("worse_plus_one").cast(DataType::Float64) - lit(1.0)) * lit(100.0)
-                        / (n.clone() - lit(1.0)),
-                )
-                .otherwise(lit(NULL))
-                .alias("national_percentile"),
-            when(col("neutral"))
-                .then(lit("none"))
-                .when(rank.clone().lt_eq(n.clone() * lit(bands.share())))
-                .then(lit("green"))
-                .when(rank.gt(n * lit(1.0 - bands.share())))
-                .then(lit("red"))
-                .otherwise(lit("yellow"))
-                .alias("band"),
-        ]))
+        .with_column((col("value") * col("sign")).alias("score"))
+        .collect()?;
+    add_national_ranks(&mut joined)?;
+    Ok(joined.lazy().with_columns([
+        when(col("national_n").gt(lit(1)))
+            .then(
+                (col("worse_plus_one").cast(DataType::Float64) - lit(1.0)) * lit(100.0)
+                    / (n.clone() - lit(1.0)),
+            )
+            .otherwise(lit(NULL))
+            .alias("national_percentile"),
+        when(col("neutral"))
+            .then(lit("none"))
+            .when(rank.clone().lt_eq(n.clone() * lit(bands.share())))
+            .then(lit("green"))
+            .when(rank.gt(n * lit(1.0 - bands.share())))
+            .then(lit("red"))
+            .otherwise(lit("yellow"))
+            .alias("band"),
+    ]))
+}
+
+/// `rank_national` (1 + how many score better), `worse_plus_one` (1 + how
+/// many score worse) and `national_n` per KPI and year. Counted from sorted
+/// scores in each group: a window per column in polars costs several times
+/// as much on the whole catalogue.
+fn add_national_ranks(frame: &mut DataFrame) -> Result<()> {
+    let kpi_no = frame.column("kpi_no")?.u32()?.clone();
+    let year = frame.column("year")?.i32()?.clone();
+    let score = frame.column("score")?.f64()?.clone();
+    let mut groups: HashMap<(u32, i32), Vec<f64>> = HashMap::new();
+    for ((k, y), s) in kpi_no.iter().zip(year.iter()).zip(score.iter()) {
+        if let (Some(k), Some(y), Some(s)) = (k, y, s) {
+            groups.entry((k, y)).or_default().push(s);
+        }
+    }
+    for scores in groups.values_mut() {
+        scores.sort_by(f64::total_cmp);
+    }
+    let height = frame.height();
+    let (mut best, mut worse, mut count) = (
+        Vec::with_capacity(height),
+        Vec::with_capacity(height),
+        Vec::with_capacity(height),
+    );
+    for ((k, y), s) in kpi_no.iter().zip(year.iter()).zip(score.iter()) {
+        match (k, y, s) {
+            (Some(k), Some(y), Some(s)) => {
+                let sorted = &groups[&(k, y)];
+                let below = sorted.partition_point(|v| *v < s) as u32;
+                let at_or_below = sorted.partition_point(|v| *v <= s) as u32;
+                let n = sorted.len() as u32;
+                best.push(Some(n - at_or_below + 1));
+                worse.push(Some(below + 1));
+                count.push(Some(n));
+            }
+            _ => {
+                best.push(None);
+                worse.push(None);
+                count.push(None);
+            }
+        }
+    }
+    frame.with_column(Column::new("rank_national".into(), best))?;
+    frame.with_column(Column::new("worse_plus_one".into(), worse))?;
+    frame.with_column(Column::new("national_n".into(), count))?;
+    Ok(())
 }
 
 /// The tidy comparison table, one row per KPI and year (see [`COLUMNS`]).
