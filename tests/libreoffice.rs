@@ -53,3 +53,44 @@ fn xlsx_opens_in_libreoffice_with_numbers_as_numbers() {
     let numbers = fods.matches("office:value-type=\"float\"").count();
     assert!(numbers > 400, "{numbers} number cells");
 }
+
+#[test]
+fn the_report_workbook_opens_in_libreoffice() {
+    if !tool_available("soffice") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let spec = format!("{}/examples/tjorn-hosten.toml", env!("CARGO_MANIFEST_DIR"));
+    ok(nyckeltal_offline_snapshot()
+        .args(["report", &spec, "-o"])
+        .arg(&out));
+    let profile = format!(
+        "-env:UserInstallation=file://{}",
+        dir.path().join("profile").display()
+    );
+    let converted = std::process::Command::new("soffice")
+        .args(["--headless", &profile, "--convert-to", "fods", "--outdir"])
+        .arg(dir.path())
+        .arg(out.join("report.xlsx"))
+        .output()
+        .unwrap();
+    assert!(
+        converted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&converted.stderr)
+    );
+    let fods = std::fs::read_to_string(dir.path().join("report.fods")).unwrap();
+    for sheet in [
+        "aldreomsorg-kostnad",
+        "funktionshinder-kostnad",
+        "aldreomsorg-kvalitet",
+        "Källa",
+    ] {
+        assert!(fods.contains(&format!("table:name=\"{sheet}\"")), "{sheet}");
+    }
+    assert!(
+        fods.matches("office:value-type=\"float\"").count() > 1000,
+        "numbers as numbers"
+    );
+}
