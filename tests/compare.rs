@@ -385,19 +385,7 @@ fn bad_input_is_explained() {
         ),
     ];
     for (args, code, needle) in cases {
-        let output = run(nyckeltal_offline_snapshot().args(&args));
-        assert_eq!(
-            output.status.code(),
-            Some(code),
-            "{args:?}: {}",
-            stderr(&output)
-        );
-        assert!(
-            stderr(&output).contains(needle),
-            "{args:?}: {}",
-            stderr(&output)
-        );
-        assert!(!stderr(&output).contains("panicked"));
+        fails_offline(&args, code, needle);
     }
     let regional = kpi_for_regions_only();
     let output = run(nyckeltal_offline_snapshot()

@@ -162,3 +162,21 @@ pub fn tool_available(program: &str) -> bool {
     }
     found
 }
+
+/// Run against the shared snapshot; insist on exit `code`, `needle` in the
+/// error and no panic.
+pub fn fails_offline(args: &[&str], code: i32, needle: &str) {
+    let output = run(nyckeltal_offline_snapshot().args(args));
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "{args:?}: {}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains(needle),
+        "{args:?}: {}",
+        stderr(&output)
+    );
+    assert!(!stderr(&output).contains("panicked"), "{args:?}");
+}
