@@ -19,7 +19,7 @@ use polars::prelude::*;
 
 use crate::model::{Gender, Municipality, Observation};
 use crate::peers::Peers;
-use crate::refdata::Direction;
+use crate::refdata::{Direction, Scale};
 
 /// One KPI of a comparison, with what it needs besides the figures.
 #[derive(Debug, Clone)]
@@ -29,9 +29,34 @@ pub struct KpiPlan {
     pub label: String,
     pub unit: String,
     pub direction: Direction,
+    pub scale: Scale,
+    /// First years of a new method: no change is computed across them.
+    pub breaks: Vec<i32>,
+    /// For a category: the label of each code (index = code).
+    pub levels: Vec<String>,
     pub peers: Peers,
     /// The year that is still preliminary today, if any.
     pub preliminary_year: Option<i32>,
+}
+
+impl KpiPlan {
+    /// Whether differences are percentage points (a percent, or a signed figure in %).
+    pub fn in_points(&self) -> bool {
+        self.scale == Scale::Percent || (self.scale == Scale::Signed && self.unit.trim() == "%")
+    }
+
+    /// Whether `year` starts a new method (its change from the year before is not computed).
+    pub fn breaks_at(&self, year: i32) -> bool {
+        self.breaks.contains(&year)
+    }
+
+    /// The label of a category's value; `None` for other scales or an unknown code.
+    pub fn level_label(&self, value: f64) -> Option<&str> {
+        if self.scale != Scale::Category || value.fract() != 0.0 || value < 0.0 {
+            return None;
+        }
+        self.levels.get(value as usize).map(String::as_str)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,8 +83,9 @@ pub struct Comparison<'a> {
     pub bands: Bands,
 }
 
-/// The export columns, in order.
-pub const COLUMNS: [&str; 23] = [
+/// The export columns, in order (new columns are added at the end, so
+/// scripts that read by position keep working).
+pub const COLUMNS: [&str; 29] = [
     "kpi",
     "kpi_title",
     "municipality_id",
@@ -83,6 +109,12 @@ pub const COLUMNS: [&str; 23] = [
     "change_from_previous_year_pct",
     "band",
     "preliminary",
+    "scale",
+    "unit",
+    "value_label",
+    "peer_levels",
+    "national_levels",
+    "series_break",
 ];
 
 /// `kpi, municipality_id, year, value` for the given gender, values only.
@@ -196,6 +228,7 @@ pub fn compare(comparison: &Comparison, values: DataFrame) -> Result<DataFrame> 
         .iter()
         .map(|k| (k.id.clone(), k.direction))
         .collect();
+    let levels_source = values.clone();
     let national = national(values.lazy(), &directions, comparison.bands)?.cache();
     let on = [col("kpi"), col("year")];
     let left = JoinArgs::new(JoinType::Left);
@@ -271,6 +304,9 @@ pub fn compare(comparison: &Comparison, values: DataFrame) -> Result<DataFrame> 
     let mut cell_group = Vec::new();
     let mut cell_year = Vec::new();
     let mut cell_preliminary = Vec::new();
+    let mut cell_scale = Vec::new();
+    let mut cell_unit = Vec::new();
+    let mut cell_break = Vec::new();
     for (order, kpi) in comparison.kpis.iter().enumerate() {
         for &year in &comparison.years {
             cell_kpi.push(kpi.id.as_str());
@@ -279,6 +315,9 @@ pub fn compare(comparison: &Comparison, values: DataFrame) -> Result<DataFrame> 
             cell_group.push(kpi.peers.label.as_str());
             cell_year.push(year);
             cell_preliminary.push(kpi.preliminary_year == Some(year));
+            cell_scale.push(kpi.scale.name());
+            cell_unit.push(kpi.unit.as_str());
+            cell_break.push(kpi.breaks_at(year));
         }
     }
     let cells = df!(
@@ -288,11 +327,27 @@ pub fn compare(comparison: &Comparison, values: DataFrame) -> Result<DataFrame> 
         "peer_group" => cell_group,
         "year" => cell_year,
         "preliminary" => cell_preliminary,
+        "scale" => cell_scale,
+        "unit" => cell_unit,
+        "series_break" => cell_break,
     )?;
 
-    let pct = |part: Expr, whole: Expr| {
-        when(whole.clone().neq(lit(0.0)))
-            .then(part * lit(100.0) / whole.abs())
+    // What each scale allows (README, "Definitions").
+    let scale_is = |scales: &[Scale]| {
+        scales
+            .iter()
+            .map(|s| col("scale").eq(lit(s.name())))
+            .reduce(|a, b| a.or(b))
+            .expect("at least one scale")
+    };
+    let ranked = scale_is(&[Scale::Amount, Scale::Percent, Scale::Signed]);
+    let relative = scale_is(&[Scale::Amount]);
+    let category = scale_is(&[Scale::Category]);
+    let only = |allowed: Expr, figure: Expr| when(allowed).then(figure).otherwise(lit(NULL));
+    // A share of a base that is above zero; empty otherwise.
+    let pct = |part: Expr, base: Expr| {
+        when(base.clone().gt(lit(0.0)))
+            .then(part * lit(100.0) / base)
             .otherwise(lit(NULL))
     };
     let table = cells
@@ -308,22 +363,135 @@ pub fn compare(comparison: &Comparison, values: DataFrame) -> Result<DataFrame> 
             lit(comparison.gender.code()).alias("gender"),
             col("peer_n").fill_null(lit(0)).cast(DataType::UInt32),
             col("national_n").fill_null(lit(0)).cast(DataType::UInt32),
-            col("rank_in_peers").cast(DataType::UInt32),
-            col("rank_national").cast(DataType::UInt32),
-            (col("value") - col("peer_mean")).alias("deviation_from_peer_mean"),
-            pct(col("value") - col("peer_mean"), col("peer_mean"))
-                .alias("deviation_from_peer_mean_pct"),
-            (col("value") - col("previous_value")).alias("change_from_previous_year"),
-            pct(col("value") - col("previous_value"), col("previous_value"))
-                .alias("change_from_previous_year_pct"),
+            only(ranked.clone(), col("rank_in_peers"))
+                .cast(DataType::UInt32)
+                .alias("rank_in_peers"),
+            only(ranked.clone(), col("rank_national"))
+                .cast(DataType::UInt32)
+                .alias("rank_national"),
+            only(ranked.clone(), col("national_percentile")).alias("national_percentile"),
+            // A category's codes are not numbers to average.
+            only(category.clone().not(), col("peer_mean")).alias("peer_mean"),
+            only(category.clone().not(), col("peer_median")).alias("peer_median"),
+            only(category.clone().not(), col("peer_min")).alias("peer_min"),
+            only(category.clone().not(), col("peer_max")).alias("peer_max"),
+            only(category.clone().not(), col("value") - col("peer_mean"))
+                .alias("deviation_from_peer_mean"),
+            only(
+                relative.clone(),
+                pct(col("value") - col("peer_mean"), col("peer_mean")),
+            )
+            .alias("deviation_from_peer_mean_pct"),
+            // No change across a break in the series.
+            only(
+                category.not().and(col("series_break").not()),
+                col("value") - col("previous_value"),
+            )
+            .alias("change_from_previous_year"),
+            only(
+                relative.and(col("series_break").not()),
+                pct(col("value") - col("previous_value"), col("previous_value")),
+            )
+            .alias("change_from_previous_year_pct"),
             when(col("value").is_null())
                 .then(lit("grey"))
+                .when(ranked.not())
+                .then(lit("none"))
                 .otherwise(col("band"))
                 .alias("band"),
+            lit(NULL).cast(DataType::String).alias("value_label"),
+            lit(NULL).cast(DataType::String).alias("peer_levels"),
+            lit(NULL).cast(DataType::String).alias("national_levels"),
         ])
         .sort_by_exprs([col("order"), col("year")], SortMultipleOptions::default())
         .select(COLUMNS.iter().map(|c| col(*c)).collect::<Vec<_>>())
         .collect()?;
+    label_categories(comparison, &levels_source, table)
+}
+
+/// For category KPIs: the label of the municipality's value, and how many
+/// peers and municipalities in the country are at each level ("Breddinfört
+/// 6; Testverksamhet 4; Nej 3", highest code first).
+fn label_categories(
+    comparison: &Comparison,
+    values: &DataFrame,
+    mut table: DataFrame,
+) -> Result<DataFrame> {
+    let categories: Vec<&KpiPlan> = comparison
+        .kpis
+        .iter()
+        .filter(|k| k.scale == Scale::Category)
+        .collect();
+    if categories.is_empty() {
+        return Ok(table);
+    }
+    // (kpi, year) → counts per code, among the peers and in the country.
+    let mut counts: HashMap<(&str, i32), (Vec<u32>, Vec<u32>)> = HashMap::new();
+    let kpi_column = values.column("kpi")?.str()?;
+    let id_column = values.column("municipality_id")?.str()?;
+    let year_column = values.column("year")?.i32()?;
+    let value_column = values.column("value")?.f64()?;
+    for row in 0..values.height() {
+        let (Some(kpi_id), Some(id), Some(year), Some(value)) = (
+            kpi_column.get(row),
+            id_column.get(row),
+            year_column.get(row),
+            value_column.get(row),
+        ) else {
+            continue;
+        };
+        let Some(kpi) = categories.iter().find(|k| k.id == kpi_id) else {
+            continue;
+        };
+        if kpi.level_label(value).is_none() {
+            continue;
+        }
+        let code = value as usize;
+        let slot = counts
+            .entry((kpi.id.as_str(), year))
+            .or_insert_with(|| (vec![0; kpi.levels.len()], vec![0; kpi.levels.len()]));
+        slot.1[code] += 1;
+        if kpi.peers.members.iter().any(|m| m == id) {
+            slot.0[code] += 1;
+        }
+    }
+    let text = |kpi: &KpiPlan, counts: &[u32]| -> Option<String> {
+        let parts: Vec<String> = counts
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(_, n)| **n > 0)
+            .map(|(code, n)| format!("{} {n}", kpi.levels[code]))
+            .collect();
+        (!parts.is_empty()).then(|| parts.join("; "))
+    };
+    let cells = crate::view::Cells(&table);
+    let (mut labels, mut peer_levels, mut national_levels) = (Vec::new(), Vec::new(), Vec::new());
+    for row in 0..table.height() {
+        let kpi_id = cells.text("kpi", row);
+        let year = cells.int("year", row).unwrap_or(0) as i32;
+        let kpi = categories.iter().find(|k| k.id == kpi_id);
+        let (label, peers, national) = match kpi {
+            Some(kpi) => {
+                let label = cells
+                    .f64("value", row)
+                    .and_then(|v| kpi.level_label(v))
+                    .map(str::to_string);
+                let (peers, national) = counts
+                    .get(&(kpi.id.as_str(), year))
+                    .map(|(p, n)| (text(kpi, p), text(kpi, n)))
+                    .unwrap_or((None, None));
+                (label, peers, national)
+            }
+            None => (None, None, None),
+        };
+        labels.push(label);
+        peer_levels.push(peers);
+        national_levels.push(national);
+    }
+    table.with_column(Column::new("value_label".into(), labels))?;
+    table.with_column(Column::new("peer_levels".into(), peer_levels))?;
+    table.with_column(Column::new("national_levels".into(), national_levels))?;
     Ok(table)
 }
 
@@ -341,6 +509,7 @@ pub fn trend(comparison: &Comparison, values: DataFrame) -> Result<DataFrame> {
             col("value"),
             col("peer_n"),
             col("peer_mean"),
+            col("series_break"),
         ])
         .join(
             medians.lazy(),

@@ -75,6 +75,17 @@ pub struct GlobalArgs {
     /// No progress bar and no summary lines on stderr.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+
+    /// Language of the review documents (report.html, workbooks, charts): sv or en
+    /// [default: the spec's lang, else sv]. Terminal tables and CSV columns stay English.
+    #[arg(
+        long,
+        global = true,
+        env = "NYCKELTAL_LANG",
+        value_enum,
+        value_name = "LANG"
+    )]
+    pub lang: Option<crate::i18n::Lang>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -14,20 +14,24 @@ pub mod emulator;
 pub mod error;
 pub mod flags;
 pub mod frame;
+pub mod i18n;
 pub mod kolada;
 pub mod model;
 pub mod peers;
 pub mod plan;
 pub mod progress;
+pub mod reading;
 pub mod refdata;
 pub mod render;
 pub mod report;
 pub mod resolve;
+pub mod review;
 pub mod similar;
 pub mod source;
 pub mod spec;
 pub mod text;
 pub mod view;
+pub mod workbook;
 
 use clap::Parser;
 

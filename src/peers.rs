@@ -23,8 +23,10 @@ pub const SIMILAR_K: usize = 7;
 /// A resolved peer group.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Peers {
-    /// What to call the group in tables and exports.
+    /// What to call the group in tables and exports (with its id or file name).
     pub label: String,
+    /// Its name for people, without ids: for documents and chart legends.
+    pub title: String,
     /// Member ids, without the municipality itself.
     pub members: Vec<String>,
     /// Whether the municipality was listed and left out.
@@ -40,7 +42,9 @@ pub fn resolve(
     refdata: &RefData,
 ) -> Result<Peers> {
     let spec = spec.trim();
-    let (label, members): (String, Vec<String>) = if let Some(rest) = spec.strip_prefix("auto") {
+    let (label, title, members): (String, String, Vec<String>) = if let Some(rest) =
+        spec.strip_prefix("auto")
+    {
         let area = match rest.strip_prefix(':') {
             Some(area) => area.to_string(),
             None if rest.is_empty() => area.map(str::to_string).ok_or_else(|| {
@@ -51,6 +55,7 @@ pub fn resolve(
         let group = resolve::similar_group(municipality, &area, catalogue)?;
         (
             format!("{} {}", group.id, group.title),
+            group.title.clone(),
             group.members.iter().map(|m| m.member_id.clone()).collect(),
         )
     } else if let Some(area) = spec.strip_prefix("similar:") {
@@ -71,12 +76,14 @@ pub fn resolve(
             .collect();
         (
             format!("similar:{area} (nyckeltal, {SIMILAR_K} most similar, factors {year})"),
+            format!("similar:{area} (nyckeltal {year})"),
             nearest,
         )
     } else if is_group_id(spec) {
         let group = resolve::group(spec, catalogue)?;
         (
             format!("{} {}", group.id, group.title),
+            group.title.clone(),
             group.members.iter().map(|m| m.member_id.clone()).collect(),
         )
     } else if let Some(list) = refdata.peer_list(spec)? {
@@ -91,7 +98,11 @@ pub fn resolve(
             })?;
             ids.push(found.id.clone());
         }
-        (format!("{} ({})", list.name, list.title), ids)
+        (
+            format!("{} ({})", list.name, list.title),
+            list.title.clone(),
+            ids,
+        )
     } else {
         let ids = resolve::municipality_ids(spec, catalogue).map_err(|e| {
             let (_, message) = crate::error::report(&e);
@@ -102,7 +113,7 @@ pub fn resolve(
             ))
         })?;
         let names: Vec<String> = ids.iter().map(|id| catalogue.name(id)).collect();
-        (names.join(", "), ids)
+        (names.join(", "), names.join(", "), ids)
     };
     let excluded_self = members.contains(&municipality.id);
     let mut unique: Vec<String> = Vec::new();
@@ -119,6 +130,7 @@ pub fn resolve(
     }
     Ok(Peers {
         label,
+        title,
         members: unique,
         excluded_self,
     })

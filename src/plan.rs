@@ -13,7 +13,7 @@ use crate::flags::GlobalArgs;
 use crate::model::{Gender, Municipality, Observation};
 use crate::peers::{self, Peers};
 use crate::progress::fetch_values;
-use crate::refdata::{Direction, RefData, SetEntry};
+use crate::refdata::{Direction, RefData, Scale, SetEntry};
 use crate::resolve;
 use crate::source::ValueQuery;
 
@@ -88,6 +88,7 @@ pub fn plan(
     let today = chrono::Local::now().date_naive();
     let mut peers_by_area: HashMap<Option<String>, Peers> = HashMap::new();
     let mut kpis = Vec::new();
+    let mut inferred = Vec::new();
     for entry in &entries {
         let kpi = catalogue.kpi(&entry.kpi)?.expect("checked above");
         if !kpi.for_municipalities() {
@@ -116,15 +117,34 @@ pub fn plan(
                 peers
             }
         };
+        let (scale, levels) = match entry.scale {
+            Some(scale) if !(scale == Scale::Category && entry.levels.is_empty()) => {
+                (scale, entry.levels.clone())
+            }
+            Some(Scale::Category) => match Scale::infer(&kpi.title) {
+                (Scale::Category, levels) => (Scale::Category, levels),
+                _ => {
+                    return Err(error::usage(format!(
+                        "{} is a category but has no levels; add levels = [\"Nej\", \"Ja\"] (the label of code 0, 1, …) to its entry",
+                        kpi.id
+                    )))
+                }
+            },
+            _ => Scale::infer(&kpi.title),
+        };
         kpis.push(KpiPlan {
             id: kpi.id.clone(),
             title: kpi.title.clone(),
             label: entry.label.clone(),
             unit: entry.unit.clone(),
             direction: entry.direction,
+            scale,
+            breaks: entry.breaks.clone(),
+            levels,
             peers,
             preliminary_year: kpi.preliminary_year(today),
         });
+        inferred.push(entry.scale.is_none());
     }
 
     // Without years: a window up to the latest published year, cut to the
@@ -152,6 +172,17 @@ pub fn plan(
     };
     let source = catalogue.source();
     let observations = fetch_values(source, &query, global)?;
+
+    // A scale read from a title is a guess: a figure with negative values
+    // is a deviation or balance, whatever its title says.
+    for (kpi, _) in kpis.iter_mut().zip(&inferred).filter(|(_, i)| **i) {
+        let negative = observations
+            .iter()
+            .any(|o| o.kpi == kpi.id && o.value.is_some_and(|v| v < 0.0));
+        if negative && matches!(kpi.scale, Scale::Amount | Scale::Percent) {
+            kpi.scale = Scale::Signed;
+        }
+    }
 
     let covered: std::collections::HashSet<&str> = observations
         .iter()
@@ -216,12 +247,36 @@ fn entries_for_ids(
                 .unwrap_or_default();
             Ok(SetEntry {
                 kpi: id.clone(),
+                unit: unit_in_title(&title),
                 label: title,
-                unit: String::new(),
                 direction: Direction::Neutral,
+                scale: None,
+                breaks: Vec::new(),
+                levels: Vec::new(),
+                why: None,
                 area: None,
                 line: 0,
             })
         })
         .collect()
+}
+
+/// The unit at the end of a Kolada title: "…, kr/inv" → "kr/inv",
+/// "…, andel (%)" → "%"; empty when the title does not say.
+fn unit_in_title(title: &str) -> String {
+    let Some((_, tail)) = title.rsplit_once(',') else {
+        return if title.contains("(%)") {
+            "%".into()
+        } else {
+            String::new()
+        };
+    };
+    let tail = tail.trim();
+    if tail.contains('%') {
+        "%".into()
+    } else if tail.contains('=') || tail.chars().count() > 30 {
+        String::new()
+    } else {
+        tail.to_string()
+    }
 }

@@ -90,6 +90,141 @@ impl Direction {
     }
 }
 
+/// What kind of figure a KPI is, which decides the arithmetic that makes
+/// sense for it (README, "Definitions"):
+/// - `amount`: a per-inhabitant or per-user figure, never negative
+///   (kr/inv, kr/brukare, dagar): differences in units and in percent;
+/// - `percent`: a share in percent: differences in percentage points, no
+///   relative change;
+/// - `signed`: a deviation or balance that can be negative: differences in
+///   units (percentage points for a %), no relative change;
+/// - `total`: grows with the municipality's size (mnkr, antal): compared
+///   with peers in units, never ranked against the whole country;
+/// - `category`: coded levels (Nej=0, test=1, breddinfört=2): shown by
+///   label and counted, never averaged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scale {
+    Amount,
+    Percent,
+    Signed,
+    Total,
+    Category,
+}
+
+impl Scale {
+    pub fn name(self) -> &'static str {
+        match self {
+            Scale::Amount => "amount",
+            Scale::Percent => "percent",
+            Scale::Signed => "signed",
+            Scale::Total => "total",
+            Scale::Category => "category",
+        }
+    }
+
+    /// Whether a relative difference (in percent of the base) means something.
+    pub fn relative(self) -> bool {
+        self == Scale::Amount
+    }
+
+    /// Whether the figure is ranked among peers and in the country, and banded.
+    pub fn ranked(self) -> bool {
+        matches!(self, Scale::Amount | Scale::Percent | Scale::Signed)
+    }
+
+    /// The scale and, for a category, its level labels (index = code), read
+    /// from a Kolada title: "…, (Breddinfört=2, testverksamhet=1, Nej=0)" is a
+    /// category, "avvikelse … (%)" signed, "miljoner kronor" or ", antal" a
+    /// total, "(%)" or "andel" a percent, anything else an amount.
+    pub fn infer(title: &str) -> (Scale, Vec<String>) {
+        let levels = levels_in_title(title);
+        if !levels.is_empty() {
+            return (Scale::Category, levels);
+        }
+        let lower = title.to_lowercase();
+        let base = without_end_year(&lower);
+        let tail = base.rsplit(',').next().unwrap_or("").trim();
+        const TOTAL_UNITS: [&str; 8] = [
+            "miljoner kronor",
+            "mnkr",
+            "tkr",
+            "kr",
+            "antal",
+            "mwh",
+            "kg",
+            "meter",
+        ];
+        let scale = if lower.contains("miljoner kronor")
+            || lower.contains("mnkr")
+            || TOTAL_UNITS.contains(&tail)
+            || (tail.starts_with("ton ") && !tail.contains('/'))
+        {
+            Scale::Total
+        } else if lower.contains("avvikelse") || lower.contains("förändring") {
+            Scale::Signed
+        } else if lower.contains('%') || lower.contains("andel") || lower.contains("procent") {
+            Scale::Percent
+        } else {
+            Scale::Amount
+        };
+        (scale, Vec::new())
+    }
+}
+
+/// A title without a trailing "(-2024)", Kolada's mark of a series that ended.
+fn without_end_year(title: &str) -> &str {
+    let trimmed = title.trim_end();
+    if let Some(open) = trimmed.rfind("(-") {
+        let inner = &trimmed[open + 2..];
+        if inner.len() == 5
+            && inner.ends_with(')')
+            && inner[..4].chars().all(|c| c.is_ascii_digit())
+        {
+            return trimmed[..open].trim_end();
+        }
+    }
+    trimmed
+}
+
+/// "(Breddinfört=2, testverksamhet=1, Nej=0)" → ["Nej", "Testverksamhet",
+/// "Breddinfört"]; nothing when the title has no such list.
+fn levels_in_title(title: &str) -> Vec<String> {
+    let mut codes: BTreeMap<usize, String> = BTreeMap::new();
+    for group in title.split('(').skip(1) {
+        let inner = group.split(')').next().unwrap_or("");
+        let mut found = BTreeMap::new();
+        for pair in inner.split([',', '/']) {
+            let Some((label, code)) = pair.split_once('=') else {
+                continue;
+            };
+            let (label, code) = (label.trim(), code.trim());
+            match code.parse::<usize>() {
+                Ok(code) if code <= 9 && !label.is_empty() && !label.contains("max") => {
+                    let mut chars = label.chars();
+                    let first = chars.next().map(|c| c.to_uppercase().collect::<String>());
+                    found.insert(code, first.unwrap_or_default() + chars.as_str());
+                }
+                _ => {}
+            }
+        }
+        if found.len() >= 2 {
+            codes = found;
+        }
+    }
+    let Some(&top) = codes.keys().max() else {
+        return Vec::new();
+    };
+    (0..=top)
+        .map(|code| {
+            codes
+                .get(&code)
+                .cloned()
+                .unwrap_or_else(|| code.to_string())
+        })
+        .collect()
+}
+
 /// Where a reference file came from, for messages that say where to fix it.
 #[derive(Debug, Clone)]
 pub struct Origin {
@@ -109,6 +244,14 @@ pub struct SetEntry {
     pub label: String,
     pub unit: String,
     pub direction: Direction,
+    /// As declared; `None` to infer it from Kolada's title ([`Scale::infer`]).
+    pub scale: Option<Scale>,
+    /// First years of a new method: no change is computed across them.
+    pub breaks: Vec<i32>,
+    /// For a category: the label of each code (index = code).
+    pub levels: Vec<String>,
+    /// Why the KPI is in the set (one line).
+    pub why: Option<String>,
     /// Kolada's "Liknande kommuner" area for `--peers auto`.
     pub area: Option<String>,
     pub line: usize,
@@ -118,8 +261,22 @@ pub struct SetEntry {
 pub struct IndicatorSet {
     pub name: String,
     pub title: String,
+    pub description: Option<String>,
+    /// What Kolada does not measure for the area, said plainly.
+    pub not_measured: Option<String>,
+    /// Municipalities (the default) or regions.
+    pub level: Level,
     pub entries: Vec<SetEntry>,
     pub origin: Origin,
+}
+
+/// Whom a set's KPIs are published for and ranked among.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    #[default]
+    Municipality,
+    Region,
 }
 
 impl IndicatorSet {
@@ -144,6 +301,10 @@ impl IndicatorSet {
 pub struct PeerList {
     pub name: String,
     pub title: String,
+    /// Where the membership comes from.
+    pub source: Option<String>,
+    /// The region that belongs with a county network (as written).
+    pub region: Option<String>,
     /// Members as written (names or codes), with their line.
     pub members: Vec<(String, usize)>,
     pub origin: Origin,
@@ -163,6 +324,10 @@ struct SetFile {
     area: Option<String>,
     #[serde(default)]
     description: Option<String>,
+    #[serde(default)]
+    not_measured: Option<String>,
+    #[serde(default)]
+    level: Level,
     #[serde(rename = "kpi", default)]
     kpis: Vec<EntryFile>,
 }
@@ -175,6 +340,15 @@ struct EntryFile {
     #[serde(default)]
     unit: String,
     direction: Direction,
+    /// Inferred from Kolada's title when left out (see [`Scale::infer`]).
+    #[serde(default)]
+    scale: Option<Scale>,
+    #[serde(default)]
+    breaks: Vec<i32>,
+    #[serde(default)]
+    levels: Vec<String>,
+    #[serde(default)]
+    why: Option<String>,
     #[serde(default)]
     area: Option<String>,
 }
@@ -253,6 +427,10 @@ struct PeerFile {
     title: String,
     #[serde(default)]
     municipality: Option<String>,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    region: Option<String>,
     members: Vec<Spanned<String>>,
 }
 
@@ -377,28 +555,45 @@ impl RefData {
             )));
         };
         let file: SetFile = parse_toml(&text, &origin)?;
-        let _ = file.description;
         if file.kpis.is_empty() {
             return Err(error::usage(format!(
                 "{}: set {name} has no [[kpi]] entries; add some",
                 origin.path
             )));
         }
-        let entries = file
-            .kpis
-            .into_iter()
-            .map(|e| SetEntry {
-                line: line_of(&text, e.id.span().start),
+        let mut entries = Vec::new();
+        for e in file.kpis {
+            let line = line_of(&text, e.id.span().start);
+            let at = origin.at_line(line);
+            if !e.levels.is_empty() && e.scale != Some(Scale::Category) {
+                return Err(error::usage(format!(
+                    "{at}: levels are for scale = \"category\"; remove them or set the scale"
+                )));
+            }
+            if let Some(year) = e.breaks.iter().find(|y| !(1950..=2100).contains(*y)) {
+                return Err(error::usage(format!(
+                    "{at}: break year {year} is not a year; write breaks = [2019]"
+                )));
+            }
+            entries.push(SetEntry {
+                line,
                 kpi: e.id.into_inner().trim().to_uppercase(),
                 label: e.label,
                 unit: e.unit,
                 direction: e.direction,
+                scale: e.scale,
+                breaks: e.breaks,
+                levels: e.levels,
+                why: e.why,
                 area: e.area.or_else(|| file.area.clone()),
-            })
-            .collect();
+            });
+        }
         Ok(IndicatorSet {
             name,
             title: file.title,
+            description: file.description,
+            not_measured: file.not_measured,
+            level: file.level,
             entries,
             origin,
         })
@@ -463,6 +658,7 @@ impl RefData {
         };
         let file: PeerFile = parse_toml(&text, &origin)?;
         let _ = file.municipality;
+        let (source, region) = (file.source, file.region);
         let members = file
             .members
             .into_iter()
@@ -472,6 +668,8 @@ impl RefData {
         Ok(Some(PeerList {
             name,
             title: file.title,
+            source,
+            region,
             members,
             origin,
         }))
@@ -528,6 +726,37 @@ mod tests {
         for (name, _) in BUILTIN_PEERS {
             assert!(!data.peer_list(name).unwrap().unwrap().members.is_empty());
         }
+    }
+
+    #[test]
+    fn scales_are_read_from_koladas_titles() {
+        let cases = [
+            ("Nettokostnadsavvikelse äldreomsorg, (%)", Scale::Signed),
+            (
+                "Nettokostnadsavvikelse äldreomsorg, miljoner kronor",
+                Scale::Total,
+            ),
+            ("Kostnad äldreomsorg, kr/inv 65+", Scale::Amount),
+            ("Invånare 65+ i särskilt boende, andel (%)", Scale::Percent),
+            ("Brukare i hemtjänst, andel (%) (-2024)", Scale::Percent),
+            ("Invånare totalt, antal", Scale::Total),
+            (
+                "Medelvårdtid som utskrivningsklar, antal dagar",
+                Scale::Amount,
+            ),
+            ("Kostnad, tkr", Scale::Total),
+            ("Utsläpp, ton CO2e", Scale::Total),
+            ("Utsläpp, ton CO2e/inv", Scale::Amount),
+        ];
+        for (title, scale) in cases {
+            assert_eq!(Scale::infer(title).0, scale, "{title}");
+        }
+        let (scale, levels) =
+            Scale::infer("SIP med video finns,  (Breddinfört=2, testverksamhet=1, Nej=0)");
+        assert_eq!(scale, Scale::Category);
+        assert_eq!(levels, ["Nej", "Testverksamhet", "Breddinfört"]);
+        assert_eq!(Scale::infer("Rutin finns (Ja=1/Nej=0)").1, ["Nej", "Ja"]);
+        assert_eq!(Scale::infer("Index (max = 100)").0, Scale::Amount);
     }
 
     #[test]

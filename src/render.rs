@@ -206,9 +206,8 @@ pub fn cell_text(value: &AnyValue) -> String {
 /// An Excel workbook: one sheet per frame (numbers as numbers, bold frozen
 /// header) and a `Källa` sheet with the provenance lines.
 pub fn workbook(sheets: &[(&str, &DataFrame)], provenance: &[String]) -> Result<Vec<u8>> {
-    use rust_xlsxwriter::{Format as CellFormat, Workbook};
+    use rust_xlsxwriter::Workbook;
     let mut book = Workbook::new();
-    let bold = CellFormat::new().set_bold();
     for (name, frame) in sheets {
         let sheet = book.add_worksheet();
         // Excel allows 31 characters and no []:*?/\ in a sheet name.
@@ -222,30 +221,7 @@ pub fn workbook(sheets: &[(&str, &DataFrame)], provenance: &[String]) -> Result<
         } else {
             clean
         })?;
-        for (c, column) in frame.columns().iter().enumerate() {
-            let c = c as u16;
-            sheet.write_string_with_format(0, c, column.name().as_str(), &bold)?;
-            let numeric = column.dtype().is_primitive_numeric();
-            for r in 0..frame.height() {
-                let row = r as u32 + 1;
-                match column.get(r)? {
-                    AnyValue::Null => {}
-                    AnyValue::Boolean(b) => {
-                        sheet.write_boolean(row, c, b)?;
-                    }
-                    value if numeric => {
-                        if let Some(number) = value.extract::<f64>() {
-                            sheet.write_number(row, c, number)?;
-                        }
-                    }
-                    value => {
-                        sheet.write_string(row, c, cell_text(&value))?;
-                    }
-                }
-            }
-        }
-        sheet.set_freeze_panes(1, 0)?;
-        sheet.autofit();
+        write_frame_sheet(sheet, frame)?;
     }
     let source = book.add_worksheet();
     source.set_name("Källa")?;
@@ -254,6 +230,37 @@ pub fn workbook(sheets: &[(&str, &DataFrame)], provenance: &[String]) -> Result<
     }
     source.autofit();
     Ok(book.save_to_buffer()?)
+}
+
+/// A frame on a worksheet: a bold header row, frozen; numbers as numbers,
+/// booleans as booleans, text as text.
+pub fn write_frame_sheet(sheet: &mut rust_xlsxwriter::Worksheet, frame: &DataFrame) -> Result<()> {
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (c, column) in frame.columns().iter().enumerate() {
+        let c = c as u16;
+        sheet.write_string_with_format(0, c, column.name().as_str(), &bold)?;
+        let numeric = column.dtype().is_primitive_numeric();
+        for r in 0..frame.height() {
+            let row = r as u32 + 1;
+            match column.get(r)? {
+                AnyValue::Null => {}
+                AnyValue::Boolean(b) => {
+                    sheet.write_boolean(row, c, b)?;
+                }
+                value if numeric => {
+                    if let Some(number) = value.extract::<f64>() {
+                        sheet.write_number(row, c, number)?;
+                    }
+                }
+                value => {
+                    sheet.write_string(row, c, cell_text(&value))?;
+                }
+            }
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofit();
+    Ok(())
 }
 
 /// Build a folder with `fill` in a temporary folder beside `path`, then put

@@ -7,6 +7,12 @@
 //! peers = ["auto", "tjorn-aldreomsorg"]        # side by side; a network compares with its other members
 //! years = "2018-2022"                          # default: the latest five with figures
 //! cost_quality = ["N20900", "U21468"]          # optional: cost (x) against quality (y)
+//! lang = "sv"                                  # the documents' language: sv (default) or en
+//!
+//! [peers]                                      # or: peers per set (instead of the list above)
+//! aldreomsorg-kostnad = ["auto", "tjorn-aldreomsorg"]
+//! funktionshinder-kostnad = ["auto", "tjorn-funktionshinder"]
+//! default = ["auto"]                           # sets not named
 //! ```
 //!
 //! Every mistake is reported with the file, the line and what to do.
@@ -30,18 +36,19 @@ struct SpecFile {
     municipality: Option<Spanned<String>>,
     network: Option<Spanned<String>>,
     sets: Vec<Spanned<String>>,
-    #[serde(default)]
-    peers: Vec<Spanned<String>>,
+    /// A list for every set, or a table of lists (or single names) per set.
+    peers: Option<Spanned<toml::Value>>,
     years: Option<Spanned<String>>,
     cost_quality: Option<Spanned<Vec<String>>>,
+    lang: Option<crate::i18n::Lang>,
 }
 
 /// Who is reviewed.
 pub enum Subject {
-    /// One municipality against one or more peer groups, side by side.
+    /// One municipality against one or more peer groups per set, side by side.
     Municipality {
         municipality: Municipality,
-        peers: Vec<String>,
+        peers: PeerChoice,
     },
     /// Every member of a network in one table, each against the others.
     Network {
@@ -50,8 +57,26 @@ pub enum Subject {
     },
 }
 
+/// The peer groups of each set: `set name → peer specs`, and the default.
+#[derive(Debug, Clone)]
+pub struct PeerChoice {
+    pub per_set: Vec<(String, Vec<String>)>,
+    pub default: Vec<String>,
+}
+
+impl PeerChoice {
+    pub fn for_set(&self, set: &str) -> &[String] {
+        self.per_set
+            .iter()
+            .find(|(name, _)| name == set)
+            .map_or(&self.default, |(_, peers)| peers)
+    }
+}
+
 pub struct Spec {
     pub title: String,
+    /// The documents' language, when the spec says.
+    pub lang: Option<crate::i18n::Lang>,
     pub subject: Subject,
     pub sets: Vec<IndicatorSet>,
     pub years: Option<Vec<i32>>,
@@ -76,22 +101,20 @@ pub fn load(path: &Path, catalogue: &Catalogue, refdata: &RefData) -> Result<Spe
 
     let subject = match (&file.municipality, &file.network) {
         (Some(m), None) => {
-            let municipality =
-                resolve::municipality(m.get_ref(), catalogue).map_err(|e| error::at(&at(m.span()), e))?.clone();
-            let peers: Vec<String> = if file.peers.is_empty() {
-                vec!["auto".to_string()]
-            } else {
-                file.peers.iter().map(|p| p.get_ref().clone()).collect()
-            };
+            let municipality = resolve::municipality(m.get_ref(), catalogue)
+                .map_err(|e| error::at(&at(m.span()), e))?
+                .clone();
+            let choice = peer_choice(file.peers.as_ref(), &text, &origin)?;
             // Check what can be checked now: `auto` and `similar:` depend on
             // each set's area and are resolved per set when the report runs.
-            for p in &file.peers {
-                let spec = p.get_ref().trim();
+            for (spec, line) in &choice {
+                let spec = spec.trim();
                 if spec != "auto" && !spec.starts_with("auto:") && !spec.starts_with("similar:") {
                     crate::peers::resolve(spec, &municipality, None, catalogue, refdata)
-                        .map_err(|e| error::at(&at(p.span()), e))?;
+                        .map_err(|e| error::at(&origin.at_line(*line), e))?;
                 }
             }
+            let peers = group_choice(file.peers.as_ref(), &text, &origin)?;
             Subject::Municipality { municipality, peers }
         }
         (None, Some(n)) => {
@@ -118,13 +141,31 @@ pub fn load(path: &Path, catalogue: &Catalogue, refdata: &RefData) -> Result<Spe
         }
     };
 
-    let mut sets = Vec::new();
+    let mut sets: Vec<IndicatorSet> = Vec::new();
     for name in &file.sets {
         let set = refdata
             .set(name.get_ref())
             .map_err(|e| error::at(&at(name.span()), e))?;
+        // A set named twice is reviewed once.
+        if sets
+            .iter()
+            .any(|s| s.name == set.name && s.origin.path == set.origin.path)
+        {
+            continue;
+        }
         set.check(catalogue)?;
         sets.push(set);
+    }
+    if let Subject::Municipality { peers, .. } = &subject {
+        for (name, _) in &peers.per_set {
+            if name != "default" && !sets.iter().any(|s| &s.name == name) {
+                let line = peers_line(file.peers.as_ref(), &text, name);
+                return Err(error::usage(format!(
+                    "{}: [peers] names the set '{name}', which is not in sets = [...]; add it there or remove the line",
+                    origin.at_line(line)
+                )));
+            }
+        }
     }
     if sets.is_empty() {
         return Err(error::usage(format!(
@@ -172,6 +213,7 @@ pub fn load(path: &Path, catalogue: &Catalogue, refdata: &RefData) -> Result<Spe
     });
     Ok(Spec {
         title,
+        lang: file.lang,
         subject,
         sets,
         years,
@@ -206,4 +248,111 @@ fn network_members(
         spec.to_string(),
         resolve::municipality_ids(spec, catalogue)?,
     ))
+}
+
+/// Every peer spec in `peers` with its line, whichever form it has.
+fn peer_choice(
+    peers: Option<&Spanned<toml::Value>>,
+    text: &str,
+    origin: &Origin,
+) -> Result<Vec<(String, usize)>> {
+    let Some(peers) = peers else {
+        return Ok(Vec::new());
+    };
+    let line = line_of(text, peers.span().start);
+    let list = |value: &toml::Value, line: usize| -> Result<Vec<(String, usize)>> {
+        match value {
+            toml::Value::String(s) => Ok(vec![(s.clone(), line)]),
+            toml::Value::Array(items) => items
+                .iter()
+                .map(|item| match item {
+                    toml::Value::String(s) => Ok((s.clone(), line)),
+                    _ => Err(peers_error(origin, line)),
+                })
+                .collect(),
+            _ => Err(peers_error(origin, line)),
+        }
+    };
+    match peers.get_ref() {
+        toml::Value::Table(table) => {
+            let mut all = Vec::new();
+            for (set, value) in table {
+                all.extend(list(value, peers_line(Some(peers), text, set))?);
+            }
+            Ok(all)
+        }
+        other => list(other, line),
+    }
+}
+
+/// The peer groups per set from `peers`: a list for every set, or a table.
+fn group_choice(
+    peers: Option<&Spanned<toml::Value>>,
+    text: &str,
+    origin: &Origin,
+) -> Result<PeerChoice> {
+    let names = |value: &toml::Value| -> Vec<String> {
+        match value {
+            toml::Value::String(s) => vec![s.clone()],
+            toml::Value::Array(items) => items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let auto = vec!["auto".to_string()];
+    let choice = match peers.map(|p| p.get_ref()) {
+        None => PeerChoice {
+            per_set: Vec::new(),
+            default: auto,
+        },
+        Some(toml::Value::Table(table)) => PeerChoice {
+            default: table.get("default").map(names).unwrap_or(auto),
+            per_set: table
+                .iter()
+                .map(|(set, value)| (set.clone(), names(value)))
+                .collect(),
+        },
+        Some(value) => PeerChoice {
+            per_set: Vec::new(),
+            default: names(value),
+        },
+    };
+    let empty =
+        choice.default.is_empty() || choice.per_set.iter().any(|(_, peers)| peers.is_empty());
+    if empty {
+        let line = peers.map(|p| line_of(text, p.span().start)).unwrap_or(1);
+        return Err(error::usage(format!(
+            "{}: an empty peer list; name at least one peer group (e.g. \"auto\")",
+            origin.at_line(line)
+        )));
+    }
+    Ok(choice)
+}
+
+fn peers_error(origin: &Origin, line: usize) -> anyhow::Error {
+    error::usage(format!(
+        "{}: peers takes a list of peer groups, [\"auto\", \"tjorn-aldreomsorg\"], or a [peers] table with one such list per set",
+        origin.at_line(line)
+    ))
+}
+
+/// The line of `set = …` inside a `[peers]` table (the table's own line when not found).
+fn peers_line(peers: Option<&Spanned<toml::Value>>, text: &str, set: &str) -> usize {
+    let Some(peers) = peers else { return 1 };
+    let start = peers.span().start.min(text.len());
+    let after = &text[start..peers.span().end.min(text.len())];
+    for (offset, line) in after.lines().enumerate() {
+        let key = line
+            .split('=')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_matches('"');
+        if key == set {
+            return line_of(text, start) + offset;
+        }
+    }
+    line_of(text, start)
 }

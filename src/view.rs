@@ -8,43 +8,38 @@ use comfy_table::{presets, Cell, CellAlignment, Color, Table};
 use polars::prelude::*;
 
 use crate::analysis::KpiPlan;
+use crate::i18n::TERMINAL;
+use crate::reading::{rank_text, Band, Reading, Shown};
 
 /// Colours only on a terminal and never when `NO_COLOR` is set.
 pub fn colour_allowed() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// A number for reading: digits grouped by spaces, decimals by magnitude.
+/// A number for reading on a terminal: digits grouped by spaces, decimals by magnitude.
 pub fn number(value: f64) -> String {
-    let decimals = match value.abs() {
-        a if a >= 100.0 => 0,
-        a if a >= 10.0 => 1,
-        _ => 2,
-    };
-    let text = format!("{:.*}", decimals, value.abs());
-    let (whole, fraction) = text
-        .split_once('.')
-        .map_or((text.as_str(), None), |(w, f)| (w, Some(f)));
-    let mut grouped = String::new();
-    for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(' ');
-        }
-        grouped.push(digit);
-    }
-    let sign = if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
-        "-"
+    crate::i18n::format_number(
+        value,
+        crate::reading::decimals([value]),
+        crate::i18n::TERMINAL,
+        false,
+    )
+}
+
+/// Decimals for a KPI's rows: from the municipality's values (the peers'
+/// means when it has none), so every peer group shows the same decimals.
+pub fn row_decimals(cells: &Cells, rows: &[usize]) -> usize {
+    let values: Vec<f64> = rows.iter().filter_map(|&r| cells.f64("value", r)).collect();
+    if values.is_empty() {
+        crate::reading::decimals(rows.iter().filter_map(|&r| cells.f64("peer_mean", r)))
     } else {
-        ""
-    };
-    match fraction {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
+        crate::reading::decimals(values)
     }
 }
 
-/// ▁▂▃▄▅▆▇█ for a series, blank where a value is missing.
-pub fn sparkline(values: &[Option<f64>]) -> String {
+/// ▁▂▃▄▅▆▇█ for a series, blank where a value is missing, ¦ before a year
+/// that starts a new method (`breaks[i]`).
+pub fn sparkline(values: &[Option<f64>], breaks: &[bool]) -> String {
     const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     let present: Vec<f64> = values.iter().flatten().copied().collect();
     let (Some(min), Some(max)) = (
@@ -53,14 +48,18 @@ pub fn sparkline(values: &[Option<f64>]) -> String {
     ) else {
         return String::new();
     };
-    values
-        .iter()
-        .map(|v| match v {
+    let mut line = String::new();
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 && breaks.get(i).copied().unwrap_or(false) {
+            line.push('¦');
+        }
+        line.push(match v {
             None => ' ',
             Some(_) if max == min => BARS[3],
             Some(v) => BARS[(((v - min) / (max - min)) * 7.0).round() as usize],
-        })
-        .collect()
+        });
+    }
+    line
 }
 
 /// Typed access to one cell of a frame.
@@ -92,43 +91,6 @@ impl Cells<'_> {
     }
 }
 
-/// One comparison row as people read it: rounded, "–" where there is no figure.
-pub struct RowText {
-    pub value: String,
-    pub peer_mean: String,
-    pub vs_peers: String,
-    pub rank_in_peers: String,
-    pub rank_national: String,
-    pub band: String,
-    pub change: String,
-}
-
-fn signed_pct(value: Option<f64>) -> Option<String> {
-    value.map(|d| format!("{}{} %", if d > 0.0 { "+" } else { "" }, number(d)))
-}
-
-impl Cells<'_> {
-    /// The reading of row `row` of a comparison table (`analysis::COLUMNS`).
-    pub fn summary(&self, row: usize) -> RowText {
-        let dash = |v: Option<String>| v.unwrap_or_else(|| "–".to_string());
-        RowText {
-            value: dash(self.f64("value", row).map(number)),
-            peer_mean: dash(self.f64("peer_mean", row).map(number)),
-            vs_peers: dash(signed_pct(self.f64("deviation_from_peer_mean_pct", row))),
-            rank_in_peers: dash(
-                self.int("rank_in_peers", row)
-                    .map(|r| format!("{r}/{}", self.int("peer_n", row).unwrap_or(0) + 1)),
-            ),
-            rank_national: dash(
-                self.int("rank_national", row)
-                    .map(|r| format!("{r}/{}", self.int("national_n", row).unwrap_or(0))),
-            ),
-            band: self.text("band", row),
-            change: dash(signed_pct(self.f64("change_from_previous_year_pct", row))),
-        }
-    }
-}
-
 /// `compare` on a terminal: one row per KPI for the latest year, with the
 /// trend of the years before as a sparkline.
 pub fn compare(table: &DataFrame, kpis: &[KpiPlan]) -> Result<Table> {
@@ -148,38 +110,32 @@ pub fn compare(table: &DataFrame, kpis: &[KpiPlan]) -> Result<Table> {
         "band",
         "trend",
     ]);
+    let words = crate::i18n::Lang::En.words();
+    let text = |shown: &Shown| shown.text(TERMINAL, words);
     for kpi in kpis {
         let rows: Vec<usize> = (0..table.height())
             .filter(|&r| cells.text("kpi", r) == kpi.id)
             .collect();
         let Some(&last) = rows.last() else { continue };
         let trend: Vec<Option<f64>> = rows.iter().map(|&r| cells.f64("value", r)).collect();
+        let breaks: Vec<bool> = rows
+            .iter()
+            .map(|&r| cells.flag("series_break", r))
+            .collect();
         let unit = if kpi.unit.is_empty() {
             String::new()
         } else {
             format!(", {}", kpi.unit)
         };
-        let year = cells.text("year", last)
-            + if cells.flag("preliminary", last) {
-                "*"
-            } else {
-                ""
-            };
-        let RowText {
-            value,
-            peer_mean,
-            vs_peers,
-            rank_in_peers,
-            rank_national,
-            band,
-            ..
-        } = cells.summary(last);
-        let mut band_cell = Cell::new(&band);
+        let reading = Reading::of(&cells, last, kpi, row_decimals(&cells, &rows), words);
+        let year = cells.text("year", last) + if reading.preliminary { "*" } else { "" };
+        let band = reading.band.name(words);
+        let mut band_cell = Cell::new(band);
         if colour {
-            band_cell = match band.as_str() {
-                "green" => band_cell.fg(Color::Green),
-                "yellow" => band_cell.fg(Color::Yellow),
-                "red" => band_cell.fg(Color::Red),
+            band_cell = match reading.band {
+                Band::Green => band_cell.fg(Color::Green),
+                Band::Yellow => band_cell.fg(Color::Yellow),
+                Band::Red => band_cell.fg(Color::Red),
                 _ => band_cell.fg(Color::DarkGrey),
             };
         }
@@ -190,13 +146,13 @@ pub fn compare(table: &DataFrame, kpis: &[KpiPlan]) -> Result<Table> {
         view.add_row(vec![
             Cell::new(format!("{} {}{unit}", kpi.id, kpi.label)),
             Cell::new(year),
-            Cell::new(value).set_alignment(CellAlignment::Right),
-            Cell::new(peer_mean).set_alignment(CellAlignment::Right),
-            Cell::new(vs_peers).set_alignment(CellAlignment::Right),
-            Cell::new(rank_in_peers).set_alignment(CellAlignment::Right),
-            Cell::new(rank_national).set_alignment(CellAlignment::Right),
+            Cell::new(text(&reading.value)).set_alignment(CellAlignment::Right),
+            Cell::new(text(&reading.peers)).set_alignment(CellAlignment::Right),
+            Cell::new(text(&reading.vs_peers)).set_alignment(CellAlignment::Right),
+            Cell::new(rank_text(reading.rank_in_peers)).set_alignment(CellAlignment::Right),
+            Cell::new(rank_text(reading.rank_national)).set_alignment(CellAlignment::Right),
             band_cell,
-            Cell::new(format!("{} {first_year}–", sparkline(&trend))),
+            Cell::new(format!("{} {first_year}–", sparkline(&trend, &breaks))),
         ]);
     }
     Ok(view)
@@ -216,6 +172,10 @@ mod tests {
 
     #[test]
     fn sparkline_scales() {
-        assert_eq!(sparkline(&[Some(1.0), None, Some(3.0), Some(2.0)]), "▁ █▅");
+        assert_eq!(
+            sparkline(&[Some(1.0), None, Some(3.0), Some(2.0)], &[]),
+            "▁ █▅"
+        );
+        assert_eq!(sparkline(&[Some(1.0), Some(3.0)], &[false, true]), "▁¦█");
     }
 }

@@ -42,7 +42,8 @@ fn xlsx_opens_in_libreoffice_with_numbers_as_numbers() {
     );
     let fods = std::fs::read_to_string(dir.path().join("tjorn.fods")).unwrap();
     assert!(
-        fods.contains("table:name=\"aldreomsorg-kostnad\"")
+        fods.contains("table:name=\"Äldreomsorg – kostnader\"")
+            && fods.contains("table:name=\"Data\"")
             && fods.contains("table:name=\"Källa\"")
     );
     assert!(
@@ -82,9 +83,10 @@ fn the_report_workbook_opens_in_libreoffice() {
     );
     let fods = std::fs::read_to_string(dir.path().join("report.fods")).unwrap();
     for sheet in [
-        "aldreomsorg-kostnad",
-        "funktionshinder-kostnad",
-        "aldreomsorg-kvalitet",
+        "Äldreomsorg – kostnader",
+        "Funktionshinder – kostnader",
+        "Äldreomsorg – kvalitet",
+        "Data",
         "Källa",
     ] {
         assert!(fods.contains(&format!("table:name=\"{sheet}\"")), "{sheet}");

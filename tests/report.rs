@@ -28,10 +28,11 @@ fn the_tjorn_autumn_report_is_complete_and_self_contained() {
         "Äldreomsorg – kostnader",
         "Funktionshinder – kostnader",
         "Äldreomsorg – kvalitet",
-        "G176709 Liknande kommuner äldreomsorg, Tjörn, 2024",
-        "tjorn-aldreomsorg",
+        "Jämfört med Liknande kommuner äldreomsorg, Tjörn, 2024",
+        "Jämfört med Tjörn – egna jämförelsekommuner, äldreomsorg",
+        "Jämfört med Tjörn – egna jämförelsekommuner, funktionshinder",
         "Hallstahammar",
-        "Cost and quality",
+        "Kostnad och kvalitet",
         "Källa: Kolada. Bearbetning: nyckeltal",
     ] {
         assert!(html.contains(needle), "{needle} in the report");
@@ -78,9 +79,10 @@ fn the_tjorn_autumn_report_is_complete_and_self_contained() {
     )
     .unwrap();
     for sheet in [
-        "aldreomsorg-kostnad",
-        "funktionshinder-kostnad",
-        "aldreomsorg-kvalitet",
+        "Äldreomsorg – kostnader",
+        "Funktionshinder – kostnader",
+        "Äldreomsorg – kvalitet",
+        "Data",
         "Källa",
     ] {
         assert!(
@@ -88,6 +90,11 @@ fn the_tjorn_autumn_report_is_complete_and_self_contained() {
             "{sheet} sheet"
         );
     }
+    // Each set against its own list: LSS costs with Tjörn's disability peers.
+    assert!(data.iter().any(|r| r["set"] == "funktionshinder-kostnad"
+        && r["peer_group"].starts_with("tjorn-funktionshinder")));
+    assert!(!data.iter().any(|r| r["set"] == "funktionshinder-kostnad"
+        && r["peer_group"].starts_with("tjorn-aldreomsorg")));
 }
 
 #[test]
@@ -117,7 +124,7 @@ fn the_network_report_has_every_member_in_one_table() {
         .iter()
         .all(|r| r["peer_n"].parse::<usize>().unwrap() <= 12));
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    assert!(html.contains("Every member of Göteborgsregionen") && html.contains("Lilla Edet"));
+    assert!(html.contains("Alla medlemmar i Göteborgsregionen") && html.contains("Lilla Edet"));
 }
 
 #[test]

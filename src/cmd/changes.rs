@@ -167,7 +167,8 @@ fn since_snapshot(
     }
     changes.sort_by(|a, b| a.1.cmp(&b.1));
     let taken = stamp
-        .map(|s| format!(", taken {}", s.fetched_at.format("%Y-%m-%d")))
+        .and_then(|s| s.fetched_at)
+        .map(|at| format!(", fetched {}", at.format("%Y-%m-%d")))
         .unwrap_or_default();
     Ok((
         changes,

@@ -10,14 +10,15 @@
 
 use anyhow::Result;
 
-use super::{open_source, provenance};
+use super::{open_source, provenance, review_provenance};
 use crate::analysis::{self, Bands};
 use crate::catalogue::Catalogue;
 use crate::flags::{BandChoice, CompareArgs, Format, GlobalArgs};
 use crate::plan::{self, Request};
 use crate::refdata::RefData;
-use crate::render::{emit, workbook, write_to, Target};
+use crate::render::{emit, write_to, Target};
 use crate::resolve;
+use crate::review::{Review, Section};
 
 pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<()> {
     let target = Target::from_flags(&args.output)?;
@@ -67,11 +68,44 @@ pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<()> {
             })
         }
         Format::Xlsx => {
-            let sheet = plan
+            // The review workbook: a sheet like the report's table, the
+            // tidy table, the source sheet; in the documents' language.
+            let lang = global.lang.unwrap_or_default();
+            let words = lang.words();
+            let peers = &plan.kpis[0].peers;
+            let (set_name, set_title) = plan
                 .set
-                .as_ref()
-                .map_or("compare", |(name, _)| name.as_str());
-            let bytes = workbook(&[(sheet, &table)], &footer)?;
+                .clone()
+                .unwrap_or_else(|| ("compare".to_string(), words.kpi.to_string()));
+            let not_measured = match &args.set {
+                Some(name) => refdata.set(name).ok().and_then(|s| s.not_measured),
+                None => None,
+            };
+            let ids: Vec<String> = plan.kpis.iter().map(|k| k.id.clone()).collect();
+            let review = Review {
+                title: format!("{} – {set_title}", plan.municipality.title),
+                subtitle: format!(
+                    "{} · {} {}",
+                    plan.municipality.title,
+                    words.years,
+                    resolve::format_years(&plan.years).replace('-', "–")
+                ),
+                sections: vec![Section {
+                    set_name,
+                    set_title,
+                    not_measured,
+                    peers_title: peers.title.clone(),
+                    peer_names: peers.members.iter().map(|id| catalogue.name(id)).collect(),
+                    kpis: plan.kpis.clone(),
+                    table: table.clone(),
+                    network: false,
+                }],
+                figures: Vec::new(),
+                cost_quality: None,
+                provenance: review_provenance(source.as_ref(), &ids, None),
+                lang,
+            };
+            let bytes = crate::workbook::review_workbook(&review, &table)?;
             write_to(target.path.as_deref(), |out| Ok(out.write_all(&bytes)?))
         }
         _ => emit(&mut table, &target, &footer),

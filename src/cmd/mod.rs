@@ -138,25 +138,67 @@ pub fn resolve_selection(
     })
 }
 
-/// The attribution every table carries (Kolada's terms).
-pub fn source_line(source: &dyn DataSource) -> String {
-    format!("Källa: Kolada ({})", source.describe())
+/// The attribution every table carries (Kolada's terms); with the
+/// processing named when the table holds group means nyckeltal computed.
+pub fn source_lines(source: &dyn DataSource, entities: &[String]) -> Vec<String> {
+    let mut lines = vec![format!("Källa: Kolada ({})", source.describe())];
+    let groups: Vec<&str> = entities
+        .iter()
+        .filter(|id| crate::kolada::is_group_id(id))
+        .map(String::as_str)
+        .collect();
+    if !groups.is_empty() && source.computes_group_means() {
+        lines[0] = format!(
+            "Källa: Kolada ({}). Bearbetning: nyckeltal",
+            source.describe()
+        );
+        lines.push(format!(
+            "{}: the unweighted mean of the members with a value, computed by nyckeltal from the snapshot, not Kolada's own figure",
+            groups.join(", ")
+        ));
+    }
+    lines
+}
+
+/// Where the figures of a review come from, for documents people share:
+/// the source without local paths, when each KPI was fetched, the spec's
+/// file name.
+pub fn review_provenance(
+    source: &dyn DataSource,
+    kpis: &[String],
+    spec: Option<&std::path::Path>,
+) -> crate::review::Provenance {
+    let mut fetched: Vec<(String, Option<chrono::DateTime<chrono::Utc>>)> = Vec::new();
+    for kpi in kpis {
+        if !fetched.iter().any(|(k, _)| k == kpi) {
+            fetched.push((kpi.clone(), source.fetched_for(kpi)));
+        }
+    }
+    crate::review::Provenance {
+        source: source.describe(),
+        fetched,
+        computed_groups: false,
+        made: chrono::Local::now().date_naive(),
+        spec: spec
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned()),
+    }
 }
 
 /// Provenance of processed figures: Kolada's terms ask that our own
 /// processing is not presented as Kolada's.
 pub fn provenance(source: &dyn DataSource) -> Vec<String> {
-    let fetched = source.fetched_at().map(|t| {
-        t.with_timezone(&chrono::Local)
-            .format("%Y-%m-%d")
-            .to_string()
-    });
+    let fetched = source
+        .fetched_at()
+        .map(|t| {
+            format!(
+                "fetched {}",
+                t.with_timezone(&chrono::Local).format("%Y-%m-%d")
+            )
+        })
+        .unwrap_or_else(|| "fetch date unknown".to_string());
     vec![
         "Källa: Kolada. Bearbetning: nyckeltal".to_string(),
-        format!(
-            "Data: {}{}",
-            source.describe(),
-            fetched.map(|d| format!(", hämtad {d}")).unwrap_or_default()
-        ),
+        format!("Data: {}, {fetched}", source.describe()),
     ]
 }

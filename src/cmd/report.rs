@@ -2,23 +2,25 @@
 //!
 //! The autumn review pack from a saved spec: `DIR/report.html` (one
 //! self-contained page: coloured tables, trend charts, cost against
-//! quality, peers, provenance), `DIR/report.xlsx` (a sheet per set and a
-//! `Källa` sheet) and `DIR/data.csv` (the tidy table). The folder is built
-//! aside and put in place whole.
+//! quality, peers, notes, provenance), `DIR/report.xlsx` (print-ready
+//! sheets per set, the tidy table, the source sheet) and `DIR/data.csv`
+//! (the tidy table). Swedish unless `--lang en` or the spec's `lang`. The
+//! folder is built aside and put in place whole.
 
 use anyhow::Result;
 use polars::prelude::*;
 
-use super::{open_source, progress, provenance};
+use super::{open_source, progress, review_provenance};
 use crate::analysis::{self, Bands};
 use crate::catalogue::Catalogue;
-use crate::chart::{line_chart, scatter, ChartFormat, Series};
+use crate::chart::{kpi_trend, scatter, ChartFormat, Role, Scatter};
 use crate::flags::{GlobalArgs, ReportArgs};
+use crate::i18n::Lang;
 use crate::model::{Gender, Municipality};
 use crate::plan::{self, Plan, Request};
-use crate::refdata::{IndicatorSet, RefData};
-use crate::render::{workbook, write_dir, write_file};
-use crate::report::{html, Figure, Report, Section};
+use crate::refdata::{Direction, IndicatorSet, RefData};
+use crate::render::{write_dir, write_file};
+use crate::review::{Figure, Review, Section};
 use crate::source::ValueQuery;
 use crate::spec::{self, Subject};
 use crate::view::Cells;
@@ -28,13 +30,17 @@ pub fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<()> {
     let source = open_source(global)?;
     let catalogue = Catalogue::new(source.as_ref());
     let spec = spec::load(&args.spec, &catalogue, &refdata)?;
+    let lang = global.lang.or(spec.lang).unwrap_or_default();
+    let words = lang.words();
     let quiet = GlobalArgs {
         quiet: true,
         ..global.clone()
     };
 
-    let steps = match &spec.subject {
-        Subject::Municipality { peers, .. } => spec.sets.len() * peers.len(),
+    let steps: usize = match &spec.subject {
+        Subject::Municipality { peers, .. } => {
+            spec.sets.iter().map(|s| peers.for_set(&s.name).len()).sum()
+        }
         Subject::Network { members, .. } => spec.sets.len() * members.len(),
     };
     let bar = progress(global, "computing");
@@ -44,7 +50,9 @@ pub fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<()> {
     let mut sections = Vec::new();
     let mut figures = Vec::new();
     let mut years_shown: Vec<i32> = Vec::new();
-    let mut highlighted: Vec<String> = Vec::new();
+    // Named in the cost-quality view: (id, role), the reviewed first.
+    let mut highlighted: Vec<(String, Role)> = Vec::new();
+    let mut highlighted_title = String::new();
     for set in &spec.sets {
         match &spec.subject {
             Subject::Municipality {
@@ -52,7 +60,7 @@ pub fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<()> {
                 peers,
             } => {
                 let mut plans = Vec::new();
-                for peer_spec in peers {
+                for peer_spec in peers.for_set(&set.name) {
                     let plan = plan_for(
                         set,
                         &municipality.id,
@@ -68,14 +76,21 @@ pub fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<()> {
                     )?;
                     let peers_of_first = &plan.kpis[0].peers;
                     if highlighted.is_empty() {
-                        highlighted.push(municipality.id.clone());
-                        highlighted.extend(peers_of_first.members.iter().cloned());
+                        highlighted_title = peers_of_first.title.clone();
+                        highlighted.push((municipality.id.clone(), Role::Municipality));
+                        highlighted.extend(
+                            peers_of_first
+                                .members
+                                .iter()
+                                .map(|m| (m.clone(), Role::Peers(0))),
+                        );
                     }
                     sections.push(Section {
                         set_name: set.name.clone(),
                         set_title: set.title.clone(),
-                        peers_label: peers_of_first.label.clone(),
-                        peer_names: names(&peers_of_first.members, &catalogue)?,
+                        not_measured: set.not_measured.clone(),
+                        peers_title: peers_of_first.title.clone(),
+                        peer_names: names(&peers_of_first.members, &catalogue),
                         kpis: plan.kpis.clone(),
                         table,
                         network: false,
@@ -90,7 +105,7 @@ pub fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<()> {
                     .iter()
                     .map(|s| &s.table)
                     .collect();
-                figures.extend(trend_figures(set, municipality, &plans, &tables)?);
+                figures.extend(trend_figures(set, municipality, &plans, &tables, lang)?);
             }
             Subject::Network { label, members } => {
                 let mut tables = Vec::new();
@@ -130,11 +145,15 @@ pub fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<()> {
                 for other in &tables {
                     table.vstack_mut(other)?;
                 }
-                highlighted = members.iter().map(|m| m.id.clone()).collect();
+                highlighted = members
+                    .iter()
+                    .map(|m| (m.id.clone(), Role::Peers(0)))
+                    .collect();
                 sections.push(Section {
                     set_name: set.name.clone(),
                     set_title: set.title.clone(),
-                    peers_label: label.clone(),
+                    not_measured: set.not_measured.clone(),
+                    peers_title: label.clone(),
                     peer_names: members.iter().map(|m| m.title.clone()).collect(),
                     kpis,
                     table,
@@ -148,66 +167,69 @@ pub fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<()> {
     }
 
     let cost_quality = match &spec.cost_quality {
-        Some((cost, quality)) => {
-            cost_quality_figure(cost, quality, &years_shown, &highlighted, &catalogue)?
-        }
+        Some((cost, quality)) => cost_quality_figure(
+            CostQuality {
+                cost,
+                quality,
+                years: &years_shown,
+                highlighted: &highlighted,
+                peers_title: &highlighted_title,
+                subject: &spec.subject,
+                sets: &spec.sets,
+                lang,
+            },
+            &catalogue,
+        )?,
         None => None,
     };
     let subject = match &spec.subject {
         Subject::Municipality { municipality, .. } => municipality.title.clone(),
         Subject::Network { label, members } => {
-            format!("{label} ({} municipalities)", members.len())
+            format!("{label} ({} {})", members.len(), words.municipalities)
         }
     };
-    let mut lines = provenance(source.as_ref());
-    lines.push(format!(
-        "Spec: {}. Made {} by nyckeltal {}.",
-        spec.origin.path,
-        chrono::Local::now().format("%Y-%m-%d"),
-        env!("CARGO_PKG_VERSION")
-    ));
-    let report = Report {
+    let kpi_ids: Vec<String> = spec
+        .sets
+        .iter()
+        .flat_map(|s| s.entries.iter().map(|e| e.kpi.clone()))
+        .collect();
+    let review = Review {
         title: spec.title.clone(),
         subtitle: format!(
-            "{subject} · years {}",
-            crate::resolve::format_years(&years_shown)
+            "{subject} · {} {}",
+            words.years,
+            crate::resolve::format_years(&years_shown).replace('-', "–")
         ),
         sections,
         figures,
         cost_quality,
-        provenance: lines.clone(),
+        provenance: review_provenance(source.as_ref(), &kpi_ids, Some(&args.spec)),
+        lang,
     };
 
     // The tidy table of every section, with its set, for data.csv and the workbook.
-    let mut tidy: Vec<(String, DataFrame)> = Vec::new();
-    for section in &report.sections {
+    let mut all: Option<DataFrame> = None;
+    for section in &review.sections {
         let mut table = section.table.clone();
         let height = table.height();
         table.insert_column(
             0,
             Column::new("set".into(), vec![section.set_name.clone(); height]),
         )?;
-        match tidy.iter_mut().find(|(name, _)| *name == section.set_name) {
-            Some((_, frame)) => {
+        match &mut all {
+            Some(frame) => {
                 frame.vstack_mut(&table)?;
             }
-            None => tidy.push((section.set_name.clone(), table)),
+            None => all = Some(table),
         }
     }
-    let mut all = tidy[0].1.clone();
-    for (_, frame) in &tidy[1..] {
-        all.vstack_mut(frame)?;
-    }
+    let mut all = all.ok_or_else(|| crate::error::usage("the spec gives nothing to report"))?;
     let mut csv = Vec::new();
     CsvWriter::new(&mut csv)
         .include_header(true)
         .finish(&mut all)?;
-    let sheets: Vec<(&str, &DataFrame)> = tidy
-        .iter()
-        .map(|(name, frame)| (name.as_str(), frame))
-        .collect();
-    let xlsx = workbook(&sheets, &lines)?;
-    let page = html(&report);
+    let xlsx = crate::workbook::review_workbook(&review, &all)?;
+    let page = crate::report::html(&review);
 
     const FILES: [&str; 3] = ["report.html", "report.xlsx", "data.csv"];
     write_dir(
@@ -259,8 +281,17 @@ fn plan_for(
     )
 }
 
-fn names(ids: &[String], catalogue: &Catalogue) -> Result<Vec<String>> {
-    ids.iter().map(|id| Ok(catalogue.name(id))).collect()
+fn names(ids: &[String], catalogue: &Catalogue) -> Vec<String> {
+    ids.iter().map(|id| catalogue.name(id)).collect()
+}
+
+/// One KPI's series in a comparison table: (year, figure) where there is one.
+pub fn series_of(table: &DataFrame, kpi: &str, column: &str) -> Vec<(i32, f64)> {
+    let cells = Cells(table);
+    (0..table.height())
+        .filter(|&r| cells.text("kpi", r) == kpi)
+        .filter_map(|r| Some((cells.int("year", r)? as i32, cells.f64(column, r)?)))
+        .collect()
 }
 
 /// Per KPI: the municipality, each peer group's mean and the national median over the years.
@@ -269,61 +300,45 @@ fn trend_figures(
     municipality: &Municipality,
     plans: &[Plan],
     tables: &[&DataFrame],
+    lang: Lang,
 ) -> Result<Vec<Figure>> {
     let Some(first) = plans.first() else {
         return Ok(Vec::new());
     };
     let medians = analysis::medians(&first.values(Gender::T)?)?;
-    let median_cells = Cells(&medians);
     let mut figures = Vec::new();
     for kpi in &first.kpis {
-        let series_of = |table: &DataFrame, column: &str| -> Vec<(i32, f64)> {
-            let cells = Cells(table);
-            (0..table.height())
-                .filter(|&r| cells.text("kpi", r) == kpi.id)
-                .filter_map(|r| Some((cells.int("year", r)? as i32, cells.f64(column, r)?)))
-                .collect()
-        };
-        let mut series = vec![Series {
-            name: municipality.title.clone(),
-            points: series_of(tables[0], "value"),
-        }];
-        for (plan, table) in plans.iter().zip(tables) {
-            let label = &plan.kpis[0].peers.label;
-            let short = label.split(" (").next().unwrap_or(label);
-            series.push(Series {
-                name: format!(
-                    "Peers' mean: {}",
-                    short.chars().take(40).collect::<String>()
-                ),
-                points: series_of(table, "peer_mean"),
-            });
-        }
-        let medians: Vec<(i32, f64)> = (0..medians.height())
-            .filter(|&r| median_cells.text("kpi", r) == kpi.id)
-            .filter_map(|r| {
-                Some((
-                    median_cells.int("year", r)? as i32,
-                    median_cells.f64("national_median", r)?,
-                ))
+        let peers: Vec<(&str, Vec<(i32, f64)>)> = plans
+            .iter()
+            .zip(tables)
+            .map(|(plan, table)| {
+                let peers = &plan
+                    .kpis
+                    .iter()
+                    .find(|k| k.id == kpi.id)
+                    .unwrap_or(&plan.kpis[0])
+                    .peers;
+                (peers.title.as_str(), series_of(table, &kpi.id, "peer_mean"))
             })
+            .collect();
+        let mut median: Vec<(i32, f64)> = series_of(&medians, &kpi.id, "national_median")
+            .into_iter()
             .filter(|(y, _)| first.years.contains(y))
             .collect();
-        let mut medians = medians;
-        medians.sort_by_key(|(y, _)| *y);
-        series.push(Series {
-            name: "Median of all municipalities".into(),
-            points: medians,
-        });
-        if series.iter().all(|s| s.points.is_empty()) {
-            continue;
-        }
-        let svg = line_chart(
-            &format!("{} {}", kpi.id, kpi.label),
-            &kpi.unit,
-            &series,
+        median.sort_by_key(|(y, _)| *y);
+        let own = series_of(tables[0], &kpi.id, "value");
+        let Some(svg) = kpi_trend(
+            kpi,
+            &municipality.title,
+            &peers,
+            own,
+            median,
+            lang,
             ChartFormat::Svg,
-        )?;
+        )?
+        else {
+            continue;
+        };
         figures.push(Figure {
             set_name: set.name.clone(),
             caption: format!("{} — {}", kpi.id, kpi.title),
@@ -333,20 +348,29 @@ fn trend_figures(
     Ok(figures)
 }
 
+struct CostQuality<'a> {
+    cost: &'a str,
+    quality: &'a str,
+    years: &'a [i32],
+    highlighted: &'a [(String, Role)],
+    /// The name of the named peers' group.
+    peers_title: &'a str,
+    subject: &'a Subject,
+    sets: &'a [IndicatorSet],
+    lang: Lang,
+}
+
 /// Every municipality by cost (x) and quality (y) in the latest year both
-/// have figures, the reviewed ones named.
-fn cost_quality_figure(
-    cost: &str,
-    quality: &str,
-    years: &[i32],
-    highlighted: &[String],
-    catalogue: &Catalogue,
-) -> Result<Option<Figure>> {
+/// have figures, the reviewed ones named, the peers' medians dividing the
+/// quadrants.
+fn cost_quality_figure(view: CostQuality, catalogue: &Catalogue) -> Result<Option<Figure>> {
+    let words = view.lang.words();
+    let (cost, quality) = (view.cost, view.quality);
     let entities: Vec<String> = catalogue.kommuner()?.iter().map(|m| m.id.clone()).collect();
     let query = ValueQuery {
         kpis: vec![cost.to_string(), quality.to_string()],
         entities,
-        years: years.to_vec(),
+        years: view.years.to_vec(),
     };
     let observations = catalogue.source().values(&query, None)?;
     let value = |kpi: &str, id: &str, year: i32| {
@@ -355,7 +379,15 @@ fn cost_quality_figure(
             .find(|o| o.kpi == kpi && o.entity == id && o.year == year && o.gender == Gender::T)
             .and_then(|o| o.value)
     };
-    for &year in years.iter().rev() {
+    // Which way is better, from the sets that have the KPIs.
+    let direction = |id: &str| {
+        view.sets
+            .iter()
+            .flat_map(|s| &s.entries)
+            .find(|e| e.kpi == id)
+            .map(|e| e.direction)
+    };
+    for &year in view.years.iter().rev() {
         let points: Vec<(String, f64, f64)> = query
             .entities
             .iter()
@@ -372,11 +404,36 @@ fn cost_quality_figure(
         }
         let everybody: Vec<(f64, f64)> = points.iter().map(|(_, x, y)| (*x, *y)).collect();
         let mut named = Vec::new();
-        for id in highlighted {
+        for (id, role) in view.highlighted {
             if let Some((_, x, y)) = points.iter().find(|(p, _, _)| p == id) {
-                named.push((catalogue.name(id), *x, *y));
+                named.push((catalogue.name(id), *x, *y, *role));
             }
         }
+        let peer_points: Vec<&(String, f64, f64, Role)> =
+            named.iter().filter(|n| n.3 != Role::Municipality).collect();
+        let medians = (peer_points.len() >= 2).then(|| {
+            (
+                median(peer_points.iter().map(|p| p.1).collect()),
+                median(peer_points.iter().map(|p| p.2).collect()),
+            )
+        });
+        let [lower_cost, higher_cost, better, worse] = words.quadrants;
+        let quadrants = match (direction(cost), direction(quality)) {
+            (Some(Direction::LowerIsBetter), Some(q)) if q != Direction::Neutral => {
+                let (top, bottom) = if q == Direction::HigherIsBetter {
+                    (better, worse)
+                } else {
+                    (worse, better)
+                };
+                Some([
+                    format!("{lower_cost}, {top}"),
+                    format!("{higher_cost}, {top}"),
+                    format!("{lower_cost}, {bottom}"),
+                    format!("{higher_cost}, {bottom}"),
+                ])
+            }
+            _ => None,
+        };
         let title = |id: &str| {
             catalogue
                 .kpi(id)
@@ -385,23 +442,56 @@ fn cost_quality_figure(
                 .map(|k| k.title.clone())
                 .unwrap_or_default()
         };
-        let svg = scatter(
-            &format!("Cost and quality, {year}"),
-            &format!("{cost} {}", title(cost)),
-            &format!("{quality} {}", title(quality)),
-            &everybody,
-            &named,
-        )?;
+        let mut legend: Vec<(String, Role)> = Vec::new();
+        match view.subject {
+            Subject::Municipality { municipality, .. } => {
+                legend.push((municipality.title.clone(), Role::Municipality));
+                legend.push((
+                    format!("{}: {}", words.peers_are, view.peers_title),
+                    Role::Peers(0),
+                ));
+            }
+            Subject::Network { label, .. } => legend.push((label.clone(), Role::Peers(0))),
+        }
+        legend.push((words.others.to_string(), Role::Others));
+        if medians.is_some() {
+            legend.push((words.peer_median.to_string(), Role::Median));
+        }
+        let chart_title = format!("{}, {year}", words.cost_quality_title);
+        let x_label = format!("{cost} {}", title(cost));
+        let y_label = format!("{quality} {}", title(quality));
+        let svg = scatter(&Scatter {
+            title: &chart_title,
+            x_label: &x_label,
+            y_label: &y_label,
+            everybody: &everybody,
+            named: &named,
+            medians,
+            quadrants,
+            legend: &legend,
+            source: words.attribution,
+            lang: view.lang,
+        })?;
         return Ok(Some(Figure {
             set_name: String::new(),
-            caption: format!(
-                "Each dot a municipality ({} with both figures in {year}): {cost} {} against {quality} {}. The reviewed municipalities are named.",
-                points.len(),
-                title(cost),
-                title(quality)
-            ),
+            caption: words
+                .cost_quality_caption
+                .replace("{n}", &points.len().to_string())
+                .replace("{year}", &year.to_string())
+                .replace("{cost}", &x_label)
+                .replace("{quality}", &y_label),
             svg: String::from_utf8(svg)?,
         }));
     }
     Ok(None)
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
 }

@@ -42,8 +42,16 @@ pub fn run(command: &SnapshotCommand, global: &GlobalArgs) -> Result<()> {
         years,
     };
     let observations = fetch_values(source.as_ref(), &query, global)?;
+    // Each KPI keeps the date its figures were fetched from Kolada, as the
+    // source knows it; today only for figures fetched today.
+    let fetched: std::collections::BTreeMap<String, chrono::DateTime<chrono::Utc>> = query
+        .kpis
+        .iter()
+        .filter_map(|kpi| Some((kpi.clone(), source.fetched_for(kpi)?)))
+        .collect();
     let stamp = Stamp {
-        fetched_at: source.fetched_at().unwrap_or_else(chrono::Utc::now),
+        fetched_at: fetched.values().min().copied(),
+        fetched,
         source: source.describe(),
         kpis: query.kpis.clone(),
         municipalities: query.entities.clone(),

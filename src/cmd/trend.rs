@@ -9,14 +9,14 @@ use anyhow::Result;
 use super::{open_source, provenance};
 use crate::analysis::{self, Bands};
 use crate::catalogue::Catalogue;
-use crate::chart::{line_chart, ChartFormat, Series};
+use crate::chart::{kpi_trend, ChartFormat};
+use crate::cmd::report::series_of;
 use crate::error;
 use crate::flags::{self, GlobalArgs, TrendArgs};
 use crate::plan::{self, Request};
 use crate::refdata::RefData;
 use crate::render::{emit, write_to, Target};
 use crate::resolve;
-use crate::view::Cells;
 
 pub fn run(args: &TrendArgs, global: &GlobalArgs) -> Result<()> {
     let chart = match args
@@ -75,45 +75,29 @@ pub fn run(args: &TrendArgs, global: &GlobalArgs) -> Result<()> {
 
     match target {
         Err(format) => {
-            let cells = Cells(&table);
-            let series_of = |column: &str| -> Vec<(i32, f64)> {
-                (0..table.height())
-                    .filter_map(|r| Some((cells.int("year", r)? as i32, cells.f64(column, r)?)))
-                    .collect()
-            };
-            let series = [
-                Series {
-                    name: plan.municipality.title.clone(),
-                    points: series_of("value"),
-                },
-                Series {
-                    name: format!("Peers' mean ({})", short(&kpi.peers.label)),
-                    points: series_of("peer_mean"),
-                },
-                Series {
-                    name: "Median of all municipalities".to_string(),
-                    points: series_of("national_median"),
-                },
-            ];
-            let title = format!("{} {}", kpi.id, kpi.label);
-            let unit = if kpi.unit.is_empty() {
-                kpi.title.rsplit(", ").next().unwrap_or("").to_string()
-            } else {
-                kpi.unit.clone()
-            };
-            let bytes = line_chart(
-                &title,
-                &format!("{unit}   (Källa: Kolada. Bearbetning: nyckeltal)"),
-                &series,
+            let lang = global.lang.unwrap_or_default();
+            let peers = [(
+                kpi.peers.title.as_str(),
+                series_of(&table, &kpi.id, "peer_mean"),
+            )];
+            let bytes = kpi_trend(
+                kpi,
+                &plan.municipality.title,
+                &peers,
+                series_of(&table, &kpi.id, "value"),
+                series_of(&table, &kpi.id, "national_median"),
+                lang,
                 format,
-            )?;
+            )?
+            .ok_or_else(|| {
+                error::usage(format!(
+                    "{} is a category ({}): its codes make no line chart; write the numbers with -o FILE.csv",
+                    kpi.id,
+                    kpi.levels.join(", ")
+                ))
+            })?;
             write_to(args.output.as_deref(), |out| Ok(out.write_all(&bytes)?))
         }
         Ok(target) => emit(&mut table, &target, &footer),
     }
-}
-
-/// The id part of a peer label ("G176709 Liknande …" → "G176709").
-fn short(label: &str) -> &str {
-    label.split_whitespace().next().unwrap_or(label)
 }

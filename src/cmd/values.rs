@@ -7,7 +7,7 @@
 
 use anyhow::Result;
 
-use super::{fetch_values, open_source, resolve_selection, source_line};
+use super::{fetch_values, open_source, resolve_selection, source_lines};
 use crate::catalogue::Catalogue;
 use crate::flags::{GenderChoice, GlobalArgs, ValuesArgs};
 use crate::frame::long_frame;
@@ -53,5 +53,9 @@ pub fn run(args: &ValuesArgs, global: &GlobalArgs) -> Result<()> {
         names.insert(id.clone(), catalogue.name(id));
     }
     let mut frame = long_frame(&observations, &names)?;
-    emit(&mut frame, &target, &[source_line(source.as_ref())])
+    emit(
+        &mut frame,
+        &target,
+        &source_lines(source.as_ref(), &query.entities),
+    )
 }

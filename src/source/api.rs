@@ -47,7 +47,17 @@ impl DataSource for KoladaClient {
         Some(chrono::Utc::now())
     }
 
-    fn describe(&self) -> String {
-        format!("Kolada API {}", self.base_url())
+    /// Asked just now: the figures are as fresh as the answer.
+    fn fetched_for(&self, _kpi: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+        Some(chrono::Utc::now())
     }
+
+    fn describe(&self) -> String {
+        api_name(self.base_url())
+    }
+}
+
+/// "Kolada API (api.kolada.se)": the API by its host, no path or credentials.
+pub fn api_name(url: &url::Url) -> String {
+    format!("Kolada API ({})", url.host_str().unwrap_or("?"))
 }

@@ -30,6 +30,7 @@ pub const DEFAULT_META_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
 /// never share figures).
 pub struct Cache {
     dir: PathBuf,
+    api_url: url::Url,
 }
 
 impl Cache {
@@ -51,7 +52,13 @@ impl Cache {
         .collect();
         Cache {
             dir: root.join(slug.trim_end_matches('-')),
+            api_url: api_url.clone(),
         }
+    }
+
+    /// The API whose answers this folder keeps.
+    pub fn api_url(&self) -> &url::Url {
+        &self.api_url
     }
 
     /// The platform's cache directory, e.g. `~/.cache/nyckeltal` on Linux.
@@ -218,7 +225,8 @@ pub struct CachedSource {
     refresh: bool,
     meta_ttl: Duration,
     from_cache: RefCell<usize>,
-    oldest: RefCell<Option<DateTime<Utc>>>,
+    /// When each KPI answered so far was fetched from Kolada.
+    fetched: RefCell<BTreeMap<String, DateTime<Utc>>>,
 }
 
 impl CachedSource {
@@ -235,7 +243,7 @@ impl CachedSource {
             refresh,
             meta_ttl,
             from_cache: RefCell::new(0),
-            oldest: RefCell::new(None),
+            fetched: RefCell::new(BTreeMap::new()),
         }
     }
 
@@ -404,9 +412,11 @@ impl DataSource for CachedSource {
             }
         }
 
-        let mut oldest = self.oldest.borrow_mut();
-        for fetched in entries.values().filter_map(|e| e.fetched_at) {
-            *oldest = Some(oldest.map_or(fetched, |o| o.min(fetched)));
+        let mut fetched = self.fetched.borrow_mut();
+        for (kpi, entry) in &entries {
+            if let Some(at) = entry.fetched_at {
+                fetched.insert(kpi.clone(), at);
+            }
         }
         let mut observations: Vec<Observation> = entries
             .iter()
@@ -427,17 +437,18 @@ impl DataSource for CachedSource {
     }
 
     fn fetched_at(&self) -> Option<DateTime<Utc>> {
-        *self.oldest.borrow()
+        self.fetched.borrow().values().min().copied()
+    }
+
+    fn fetched_for(&self, kpi: &str) -> Option<DateTime<Utc>> {
+        self.fetched.borrow().get(kpi).copied()
     }
 
     fn describe(&self) -> String {
+        let api = super::api::api_name(self.cache.api_url());
         match &self.upstream {
-            Some(client) => format!(
-                "Kolada API {} (cache {})",
-                client.base_url(),
-                self.cache.dir().display()
-            ),
-            None => format!("nyckeltal cache {} (offline)", self.cache.dir().display()),
+            Some(_) => format!("{api}, through the local cache"),
+            None => format!("{api}, from the local cache (offline)"),
         }
     }
 }
@@ -484,12 +495,13 @@ mod tests {
     #[test]
     fn corrupt_files_are_detected() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = Cache {
-            dir: dir.path().to_path_buf(),
-        };
+        let cache = Cache::new(
+            dir.path(),
+            &url::Url::parse("http://127.0.0.1/v3/").unwrap(),
+        );
         cache.store("x.json", &vec![1.5f64, 2.25]).unwrap();
         assert_eq!(cache.load::<Vec<f64>>("x.json"), Some(vec![1.5, 2.25]));
-        let path = dir.path().join("x.json");
+        let path = cache.dir().join("x.json");
         let mut bytes = std::fs::read(&path).unwrap();
         let last = bytes.len() - 3;
         bytes[last] = b'9'; // 2.25 → 2.95: still valid JSON, wrong number

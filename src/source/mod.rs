@@ -60,10 +60,19 @@ pub trait DataSource {
         progress: Option<&ProgressBar>,
     ) -> Result<Vec<Observation>>;
     fn stats(&self) -> FetchStats;
-    /// One line naming where the figures came from, for footers and exports.
+    /// One line naming where the figures came from, for footers and
+    /// documents people share: never a local path.
     fn describe(&self) -> String;
     /// When the figures answered so far were fetched from Kolada (the oldest).
     fn fetched_at(&self) -> Option<chrono::DateTime<chrono::Utc>>;
+    /// When one KPI's figures (as answered so far) were fetched from
+    /// Kolada, when that is known: never today's date for old data.
+    fn fetched_for(&self, kpi: &str) -> Option<chrono::DateTime<chrono::Utc>>;
+    /// Whether group values (`mean:G…`) are computed here from the members,
+    /// rather than taken from Kolada.
+    fn computes_group_means(&self) -> bool {
+        false
+    }
 }
 
 pub fn sort_observations(observations: &mut [Observation]) {

@@ -277,14 +277,31 @@ impl DataSource for Snapshot {
         FetchStats::default()
     }
 
-    /// When the snapshot was taken, if its `snapshot.json` says so (a copied
-    /// folder's file dates say nothing about the figures).
+    /// When the snapshot's figures were fetched, if its `snapshot.json`
+    /// says so (a copied folder's file dates say nothing about the figures).
     fn fetched_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
-        self.stamp().map(|stamp| stamp.fetched_at)
+        self.stamp()
+            .and_then(|stamp| stamp.fetched.values().min().copied().or(stamp.fetched_at))
     }
 
+    fn fetched_for(&self, kpi: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+        let stamp = self.stamp()?;
+        stamp.fetched.get(kpi).copied().or(stamp.fetched_at)
+    }
+
+    /// The folder by its name only: a document never shows a local path.
     fn describe(&self) -> String {
-        format!("snapshot {}", self.root.display())
+        let name = self
+            .root
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "snapshot".to_string());
+        format!("snapshot '{name}'")
+    }
+
+    fn computes_group_means(&self) -> bool {
+        true
     }
 }
 
@@ -310,7 +327,13 @@ mod tests {
 /// What a snapshot holds and when it was taken (`snapshot.json`).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Stamp {
-    pub fetched_at: chrono::DateTime<chrono::Utc>,
+    /// When the oldest of the figures was fetched from Kolada; absent when
+    /// the source did not know (never the day the snapshot was saved).
+    #[serde(default)]
+    pub fetched_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Per KPI: when its figures were fetched from Kolada, where known.
+    #[serde(default)]
+    pub fetched: BTreeMap<String, chrono::DateTime<chrono::Utc>>,
     /// Where the figures came from.
     pub source: String,
     pub kpis: Vec<String>,

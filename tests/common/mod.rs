@@ -116,6 +116,16 @@ pub fn dump_values(kpi: &str) -> HashMap<(String, i32, String), f64> {
     values
 }
 
+/// The 290 municipalities' ids, read from the shared metadata.
+pub fn kommuner() -> std::collections::HashSet<String> {
+    let text = std::fs::read_to_string(shared_data().join("meta/municipality.json")).unwrap();
+    let all: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    all.iter()
+        .filter(|m| m["type"] == "K")
+        .map(|m| m["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
 /// Rows of a CSV with a header, as maps from column name to text (fields
 /// may be quoted: titles contain commas).
 pub fn csv_rows(text: &str) -> Vec<HashMap<String, String>> {
