@@ -473,7 +473,7 @@ fn changes_on_last_year_are_there_for_years_with_gaps() {
         "compare",
         "Tjörn",
         "--kpi",
-        "N20900",
+        "N20007",
         "--peers",
         "Vara",
         "--years",
@@ -485,7 +485,8 @@ fn changes_on_last_year_are_there_for_years_with_gaps() {
     assert_eq!(rows.len(), 3);
     assert!(
         rows.iter()
-            .all(|r| !r["change_from_previous_year"].is_empty()),
+            .all(|r| !r["change_from_previous_year"].is_empty()
+                && !r["change_from_previous_year_pct"].is_empty()),
         "{out}"
     );
 }
