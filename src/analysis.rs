@@ -409,6 +409,28 @@ pub fn compare(comparison: &Comparison, values: DataFrame) -> Result<DataFrame> 
     label_categories(comparison, &levels_source, table)
 }
 
+/// The KPIs of a comparison table (see [`COLUMNS`]) for which the source
+/// has no figure at all in the years shown: no municipality in the country
+/// has a value. Documents leave them out of their tables and say so, rather
+/// than show a row of blanks.
+pub fn kpis_without_figures(table: &DataFrame) -> Vec<String> {
+    let cells = crate::view::Cells(table);
+    let mut seen: Vec<(String, bool)> = Vec::new();
+    for row in 0..table.height() {
+        let kpi = cells.text("kpi", row);
+        let has =
+            cells.f64("value", row).is_some() || cells.int("national_n", row).unwrap_or(0) > 0;
+        match seen.iter_mut().find(|(k, _)| *k == kpi) {
+            Some(entry) => entry.1 |= has,
+            None => seen.push((kpi, has)),
+        }
+    }
+    seen.into_iter()
+        .filter(|(_, has)| !has)
+        .map(|(k, _)| k)
+        .collect()
+}
+
 /// For category KPIs: the label of the municipality's value, and how many
 /// peers and municipalities in the country are at each level ("Breddinfört
 /// 6; Testverksamhet 4; Nej 3", highest code first).

@@ -127,6 +127,8 @@ pub struct Words {
     pub note_scales: &'static str,
     /// "{kpi}", "{year}"
     pub note_break: &'static str,
+    /// "{kpis}", "{source}", "{years}"
+    pub note_absent: &'static str,
     pub of: &'static str,
     pub mean_of: &'static str,
     pub median_all: &'static str,
@@ -182,6 +184,7 @@ pub static SV: Words = Words {
     note_bands: "Färg: grön = bland de 25 % bästa av landets kommuner i nyckeltalets riktning, röd = bland de 25 % sämsta, gul = däremellan, inget värde = kommunen saknar värde. Nyckeltal utan riktning, totaler och kategorier får ingen färg.",
     note_scales: "Skillnader i andelar anges i procentenheter (p.e.), skillnader i belopp per invånare eller brukare i procent av jämförelsevärdet. Totaler (t.ex. mnkr) växer med kommunens storlek: de jämförs i sin enhet men rangordnas inte. Kategorier (t.ex. Nej/test/breddinfört) räknas, de medelvärdesbildas inte. Jämförelsegruppens värden räknas aldrig med kommunen själv.",
     note_break: "{kpi}: Kolada beräknar nyckeltalet på ett nytt sätt från {year}, vilket påverkar jämförbarheten med tidigare år. Ingen förändring beräknas över brottet; i diagrammen markeras det med en streckad linje.",
+    note_absent: "{kpis}: källan ({source}) har inga värden för år {years}; nyckeltalet står därför inte i tabellerna.",
     of: "av",
     mean_of: "Medel",
     median_all: "Median, alla kommuner",
@@ -243,6 +246,7 @@ pub static EN: Words = Words {
     note_bands: "Band: green = among the best 25% of the country's municipalities in the KPI's direction, red = among the worst 25%, yellow = between, no value = the municipality has no figure. KPIs without a direction, totals and categories get no band.",
     note_scales: "Differences of shares are in percentage points (pp); differences of amounts per inhabitant or user in percent of the figure compared with. Totals (e.g. mnkr) grow with a municipality's size: they are compared in their unit but not ranked. Categories (e.g. no/test/in full use) are counted, never averaged. Peer figures never include the municipality itself.",
     note_break: "{kpi}: Kolada computes this KPI in a new way from {year}, which affects comparisons with earlier years. No change is computed across the break; charts mark it with a dashed line.",
+    note_absent: "{kpis}: the source ({source}) has no figures for {years}, so the KPI is left out of the tables.",
     of: "of",
     mean_of: "Mean",
     median_all: "Median, all municipalities",

@@ -76,6 +76,9 @@ pub fn html(review: &Review) -> String {
                         @for (kpi, year) in sections.first().map(|s| s.breaks_shown()).unwrap_or_default() {
                             p.note { (words.note_break.replace("{kpi}", &kpi).replace("{year}", &year.to_string())) }
                         }
+                        @for note in review.absent_notes(&sections[..1.min(sections.len())]) {
+                            p.note { (note) }
+                        }
                         @if let Some(text) = sections.first().and_then(|s| s.not_measured.as_ref()) {
                             p.missing { b { (words.not_measured) ": " } (text) }
                         }
@@ -127,7 +130,7 @@ fn compare_table(section: &Section, lang: Lang) -> Markup {
                 th { (words.band) } th { (words.change) }
             } }
             tbody {
-                @for kpi in &section.kpis {
+                @for kpi in section.shown_kpis() {
                     @if let Some(&row) = section.rows(&kpi.id).last() {
                         @let reading = section.reading(row, kpi, words);
                         tr {
@@ -155,7 +158,7 @@ fn network_tables(section: &Section, lang: Lang) -> Markup {
     let words: &Words = lang.words();
     let cells = Cells(&section.table);
     html! {
-        @for kpi in &section.kpis {
+        @for kpi in section.shown_kpis() {
             @let rows = section.ranked_rows(kpi);
             @let latest = section.latest_year(&kpi.id);
             h4 { (kpi_name(kpi)) " — " (latest.map(|y| y.to_string()).unwrap_or_default()) }

@@ -48,6 +48,26 @@ impl Section {
             .max()
     }
 
+    /// The KPIs the tables show: those with a figure somewhere in the country.
+    pub fn shown_kpis(&self) -> Vec<&KpiPlan> {
+        let absent = crate::analysis::kpis_without_figures(&self.table);
+        self.kpis
+            .iter()
+            .filter(|k| !absent.contains(&k.id))
+            .collect()
+    }
+
+    /// The years of the table, as "2013–2022".
+    pub fn years_text(&self) -> String {
+        let cells = Cells(&self.table);
+        let mut years: Vec<i32> = (0..self.table.height())
+            .filter_map(|r| cells.int("year", r).map(|y| y as i32))
+            .collect();
+        years.sort_unstable();
+        years.dedup();
+        crate::resolve::format_years(&years).replace('-', "–")
+    }
+
     /// A row read for people. In a network's table a category's counts
     /// stand once above the table, not in every member's row.
     pub fn reading(&self, row: usize, kpi: &KpiPlan, words: &Words) -> Reading {
@@ -200,6 +220,29 @@ impl Review {
         sets
     }
 
+    /// A note per KPI the tables leave out because the source has no figure for it.
+    pub fn absent_notes(&self, sections: &[&Section]) -> Vec<String> {
+        let words = self.lang.words();
+        let mut absent: Vec<(String, String)> = Vec::new();
+        for section in sections {
+            for kpi in crate::analysis::kpis_without_figures(&section.table) {
+                if !absent.iter().any(|(k, _)| *k == kpi) {
+                    absent.push((kpi, section.years_text()));
+                }
+            }
+        }
+        absent
+            .into_iter()
+            .map(|(kpi, years)| {
+                words
+                    .note_absent
+                    .replace("{kpis}", &kpi)
+                    .replace("{source}", &self.provenance.source)
+                    .replace("{years}", &years)
+            })
+            .collect()
+    }
+
     /// The notes a reader needs for these tables: preliminary figures,
     /// breaks, bands and scales.
     pub fn notes(&self, sections: &[&Section]) -> Vec<String> {
@@ -226,6 +269,7 @@ impl Review {
                 }
             }
         }
+        notes.extend(self.absent_notes(sections));
         notes.push(words.note_bands.to_string());
         notes.push(words.note_scales.to_string());
         notes

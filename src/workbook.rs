@@ -242,10 +242,7 @@ fn set_sheet(
     sheet.set_row_height(row, 30.0)?;
     row += 1;
 
-    let kpis: Vec<&KpiPlan> = sections
-        .first()
-        .map(|s| s.kpis.iter().collect())
-        .unwrap_or_default();
+    let kpis: Vec<&KpiPlan> = sections.first().map(|s| s.shown_kpis()).unwrap_or_default();
     for kpi in kpis {
         let name = format!(
             "{} {}{}",

@@ -414,3 +414,43 @@ fn fetch_dates_are_kept_per_kpi_never_stamped_today() {
         "the range of fetch dates"
     );
 }
+
+#[test]
+fn a_kpi_the_source_has_no_figures_for_is_named_not_shown_as_blanks() {
+    // The shared snapshot has no figures for N25022 (Kolada publishes it live).
+    assert!(dump_values("N25022").is_empty());
+    let (_dir, out) = report("tjorn-hosten.toml", &[]);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let rows_of = |id: &str| {
+        html.matches(&format!("<td class=\"text\"><b>{id}</b>"))
+            .count()
+    };
+    assert_eq!(
+        rows_of("N28013"),
+        2,
+        "one row per peer group for a KPI with figures"
+    );
+    assert_eq!(rows_of("N25022"), 0, "no row of blanks");
+    assert!(
+        html.contains("N25022: källan (snapshot 'kolada') har inga värden för år 2013–2022"),
+        "the reader is told why the KPI is missing"
+    );
+    let data = csv_rows(&std::fs::read_to_string(out.join("data.csv")).unwrap());
+    let empty: Vec<_> = data.iter().filter(|r| r["kpi"] == "N25022").collect();
+    assert!(!empty.is_empty() && empty.iter().all(|r| r["value"].is_empty()));
+
+    let table = ok(nyckeltal_offline_snapshot().args([
+        "compare",
+        "Tjörn",
+        "--set",
+        "funktionshinder-kostnad",
+        "--peers",
+        "tjorn-funktionshinder",
+    ]));
+    assert!(!table.lines().any(|l| l.starts_with("│ N25022")), "{table}");
+    assert!(table.lines().any(|l| l.starts_with("│ N28013")), "{table}");
+    assert!(
+        table.contains("No figures in the source for N25022 in 2018-2022"),
+        "{table}"
+    );
+}

@@ -53,7 +53,25 @@ pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<()> {
     footer.extend(provenance(source.as_ref()));
     match target.format {
         Format::Table => {
-            let view = crate::view::compare(&table, &plan.kpis)?;
+            // A KPI the source has no figure for is named below, not shown as blanks.
+            let absent = analysis::kpis_without_figures(&table);
+            let shown: Vec<_> = plan
+                .kpis
+                .iter()
+                .filter(|k| !absent.contains(&k.id))
+                .cloned()
+                .collect();
+            let view = crate::view::compare(&table, &shown)?;
+            if !absent.is_empty() {
+                footer.insert(
+                    0,
+                    format!(
+                        "No figures in the source for {} in {}: left out of the table",
+                        absent.join(", "),
+                        resolve::format_years(&plan.years)
+                    ),
+                );
+            }
             let title = match &plan.set {
                 Some((name, title)) => format!("{} — {title} ({name})", plan.municipality.title),
                 None => plan.municipality.title.clone(),

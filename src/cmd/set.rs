@@ -51,20 +51,41 @@ pub fn run(command: &SetCommand, global: &GlobalArgs) -> Result<()> {
                     entry.direction.name().to_string(),
                     entry.area.clone().unwrap_or_default(),
                     title,
+                    entry
+                        .scale
+                        .map(|s| s.name().to_string())
+                        .unwrap_or_else(|| "(from the title)".to_string()),
+                    entry
+                        .breaks
+                        .iter()
+                        .map(i32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(","),
+                    entry.why.clone().unwrap_or_default(),
                 ]);
             }
             let mut frame = text_frame(
-                &["kpi", "label", "unit", "direction", "area", "kolada_title"],
+                &[
+                    "kpi",
+                    "label",
+                    "unit",
+                    "direction",
+                    "area",
+                    "kolada_title",
+                    "scale",
+                    "breaks",
+                    "why",
+                ],
                 rows,
             )?;
-            emit(
-                &mut frame,
-                &target,
-                &[format!(
-                    "{} — {} ({})",
-                    set.name, set.title, set.origin.path
-                )],
-            )
+            let mut footer = vec![format!(
+                "{} — {} ({})",
+                set.name, set.title, set.origin.path
+            )];
+            if let Some(text) = &set.not_measured {
+                footer.push(format!("Not measured by Kolada: {text}"));
+            }
+            emit(&mut frame, &target, &footer)
         }
     }
 }
