@@ -76,6 +76,9 @@ pub struct Counters {
     pub faults: AtomicUsize,
 }
 
+/// No outage: data requests are answered whatever their number.
+const NO_OUTAGE: usize = usize::MAX;
+
 pub struct Emulator {
     addr: SocketAddr,
     server: Arc<Server>,
@@ -128,6 +131,18 @@ impl Emulator {
         self.state.counters.requests.load(Ordering::SeqCst)
     }
 
+    /// From now on, answer HTTP 503 to every data request after the first
+    /// `answered` (counted from the start): an outage in the middle of a
+    /// fetch, at a place tests can name.
+    pub fn fail_data_requests_after(&self, answered: usize) {
+        self.state.outage_after.store(answered, Ordering::SeqCst);
+    }
+
+    /// End the outage.
+    pub fn heal(&self) {
+        self.state.outage_after.store(NO_OUTAGE, Ordering::SeqCst);
+    }
+
     /// Block until the process is stopped.
     pub fn serve_forever(mut self) {
         for worker in std::mem::take(&mut self.workers) {
@@ -162,6 +177,8 @@ struct State {
     bucket: Mutex<(f64, Instant)>,
     log: Option<Mutex<File>>,
     counters: Counters,
+    /// Data requests after this many answer 503 (see `fail_data_requests_after`).
+    outage_after: AtomicUsize,
 }
 
 struct Answer {
@@ -216,6 +233,7 @@ impl State {
             bucket: Mutex::new((config.rate_limit.max(1.0), Instant::now())),
             log,
             counters: Counters::default(),
+            outage_after: AtomicUsize::new(NO_OUTAGE),
             config,
         })
     }
@@ -231,7 +249,16 @@ impl State {
         if !self.config.latency.is_zero() {
             std::thread::sleep(self.config.latency);
         }
-        let mut answer = self.fault().unwrap_or_else(|| self.route(&target, addr));
+        let outage = target.contains("/data/")
+            && self.counters.data_requests.load(Ordering::SeqCst)
+                >= self.outage_after.load(Ordering::SeqCst);
+        let mut answer = if outage {
+            let mut answer = Answer::error(503, "Service unavailable");
+            answer.fault = Some("outage");
+            answer
+        } else {
+            self.fault().unwrap_or_else(|| self.route(&target, addr))
+        };
         let mut headers =
             vec![Header::from_bytes("Content-Type", "application/json").expect("header")];
         if let Some(seconds) = answer.retry_after {

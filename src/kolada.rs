@@ -111,6 +111,23 @@ impl ValueRequest {
     }
 }
 
+/// Whether an id can be one of Kolada's: KPIs (`N20900`), municipalities
+/// and regions (`1419`, `0014`), groups (`G96190`) are letters and digits.
+/// Every id is checked before it goes into a URL or a file name, whoever
+/// sent it (a mirror's catalogue is not trusted either).
+pub fn is_kolada_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 40 && id.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// The first id in a catalogue answer that cannot be Kolada's, if any.
+pub fn first_invalid_id<'a>(ids: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    ids.into_iter().find(|id| !is_kolada_id(id))
+}
+
+/// The largest answer accepted from the API. Kolada's largest real page is
+/// about 0.3 MB; anything near this bound is not Kolada answering.
+pub const MAX_ANSWER_BYTES: u64 = 64 * 1024 * 1024;
+
 pub fn is_group_id(id: &str) -> bool {
     id.len() > 1 && id.starts_with(['G', 'g']) && id[1..].chars().all(|c| c.is_ascii_digit())
 }
@@ -136,9 +153,28 @@ impl KoladaClient {
             let path = format!("{}/", base.path());
             base.set_path(&path);
         }
+        // Redirects stay on the API's host and port, as next_url does.
+        let (host, port) = (
+            base.host_str().map(str::to_string),
+            base.port_or_known_default(),
+        );
+        let redirects = reqwest::redirect::Policy::custom(move |attempt| {
+            let url = attempt.url();
+            if attempt.previous().len() >= 10 {
+                attempt.error("more than 10 redirects")
+            } else if url.host_str().map(str::to_string) == host
+                && url.port_or_known_default() == port
+            {
+                attempt.follow()
+            } else {
+                let to = url.to_string();
+                attempt.error(format!("a redirect to another host ({to}) is not followed"))
+            }
+        });
         // reqwest honours HTTP_PROXY / HTTPS_PROXY / NO_PROXY from the environment.
         let http = Client::builder()
             .user_agent(concat!("nyckeltal/", env!("CARGO_PKG_VERSION")))
+            .redirect(redirects)
             .gzip(true)
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
@@ -163,15 +199,39 @@ impl KoladaClient {
     }
 
     pub fn kpis(&self) -> Result<Vec<Kpi>> {
-        self.get_all(self.endpoint("kpi")?)
+        let kpis: Vec<Kpi> = self.get_all(self.endpoint("kpi")?)?;
+        self.check_ids("KPI list", kpis.iter().map(|k| k.id.as_str()))?;
+        Ok(kpis)
     }
 
     pub fn municipalities(&self) -> Result<Vec<Municipality>> {
-        self.get_all(self.endpoint("municipality")?)
+        let list: Vec<Municipality> = self.get_all(self.endpoint("municipality")?)?;
+        self.check_ids("municipality list", list.iter().map(|m| m.id.as_str()))?;
+        Ok(list)
     }
 
     pub fn groups(&self) -> Result<Vec<Group>> {
-        self.get_all(self.endpoint("municipality_groups")?)
+        let groups: Vec<Group> = self.get_all(self.endpoint("municipality_groups")?)?;
+        self.check_ids(
+            "group list",
+            groups.iter().flat_map(|g| {
+                std::iter::once(g.id.as_str()).chain(g.members.iter().map(|m| m.member_id.as_str()))
+            }),
+        )?;
+        Ok(groups)
+    }
+
+    /// Refuse a catalogue that holds an id no Kolada id looks like: such an
+    /// id could steer a request or a cache file elsewhere.
+    fn check_ids<'a>(&self, what: &str, ids: impl IntoIterator<Item = &'a str>) -> Result<()> {
+        match first_invalid_id(ids) {
+            None => Ok(()),
+            Some(id) => Err(error::network(format!(
+                "the {what} from {} holds the id '{}', which is not a Kolada id (letters and digits only); this server does not answer as Kolada does: check --api-url",
+                self.base,
+                id.escape_debug()
+            ))),
+        }
     }
 
     /// Fetch every value of the requests, in parallel, as observations.
@@ -182,12 +242,102 @@ impl KoladaClient {
         requests: &[ValueRequest],
         progress: Option<&ProgressBar>,
     ) -> Result<Vec<Observation>> {
-        let rows = self.data_rows(requests, None, progress)?;
-        let mut observations = Vec::with_capacity(rows.len() * 3);
-        for row in rows {
-            row.into_observations(&mut observations, false);
+        let mut observations = Vec::new();
+        self.values_each(requests, progress, |_, answered| {
+            observations.extend(answered);
+            Ok(())
+        })?;
+        Ok(observations)
+    }
+
+    /// Fetch the values of the requests, handing each query's answer to
+    /// `answered` (on the calling thread) as soon as it is complete, with
+    /// the exact scope it covers: so a cache keeps what was answered even
+    /// when a later query fails or the run is stopped.
+    pub fn values_each(
+        &self,
+        requests: &[ValueRequest],
+        progress: Option<&ProgressBar>,
+        mut answered: impl FnMut(&ValueRequest, Vec<Observation>) -> Result<()>,
+    ) -> Result<()> {
+        let queries: Vec<Query> = requests.iter().flat_map(plan_queries).collect();
+        for query in &queries {
+            if let Some(id) = first_invalid_id(query.scope.kpis.iter().map(String::as_str).chain(
+                match &query.scope.entities {
+                    Entities::All => Vec::new(),
+                    Entities::Ids(ids) => ids.iter().map(String::as_str).collect(),
+                },
+            )) {
+                return Err(error::usage(format!(
+                    "'{}' is not a Kolada id (letters and digits only)",
+                    id.escape_debug()
+                )));
+            }
         }
-        Ok(observations.into_iter().map(|(o, _)| o).collect())
+        if let Some(bar) = progress {
+            bar.inc_length(queries.len() as u64);
+        }
+        let queue = Mutex::new(queries.iter().collect::<VecDeque<_>>());
+        let failure = Mutex::new(None);
+        let (sender, receiver) = std::sync::mpsc::channel::<(&ValueRequest, Vec<DataRow>)>();
+        let mut handler_failure = None;
+        std::thread::scope(|scope| {
+            for _ in 0..self.jobs.min(queries.len()).max(1) {
+                let sender = sender.clone();
+                let (queue, failure) = (&queue, &failure);
+                scope.spawn(move || loop {
+                    if failure.lock().unwrap().is_some() {
+                        return;
+                    }
+                    let Some(query) = queue.lock().unwrap().pop_front() else {
+                        return;
+                    };
+                    match self
+                        .endpoint(&query.path)
+                        .and_then(|url| self.get_all::<DataRow>(url))
+                    {
+                        Ok(rows) => {
+                            if sender.send((&query.scope, rows)).is_err() {
+                                return;
+                            }
+                        }
+                        Err(err) => {
+                            failure.lock().unwrap().get_or_insert(err);
+                            return;
+                        }
+                    }
+                });
+            }
+            drop(sender);
+            // Every answer that arrives is handed on, also after a failure.
+            for (scope, rows) in receiver {
+                let mut observations = Vec::new();
+                for row in rows {
+                    row.into_observations(&mut observations, false);
+                }
+                if let Some(bar) = progress {
+                    bar.inc(1);
+                }
+                if handler_failure.is_none() {
+                    if let Err(e) =
+                        answered(scope, observations.into_iter().map(|(o, _)| o).collect())
+                    {
+                        failure
+                            .lock()
+                            .unwrap()
+                            .get_or_insert(anyhow::anyhow!("stopped"));
+                        handler_failure = Some(e);
+                    }
+                }
+            }
+        });
+        if let Some(err) = handler_failure {
+            return Err(err);
+        }
+        match failure.into_inner().unwrap() {
+            Some(err) => Err(err),
+            None => Ok(()),
+        }
     }
 
     /// Values changed since `date` (Kolada's `from_date`), each with whether
@@ -213,7 +363,11 @@ impl KoladaClient {
         from_date: Option<chrono::NaiveDate>,
         progress: Option<&ProgressBar>,
     ) -> Result<Vec<DataRow>> {
-        let queries: Vec<String> = requests.iter().flat_map(plan_queries).collect();
+        let queries: Vec<String> = requests
+            .iter()
+            .flat_map(plan_queries)
+            .map(|q| q.path)
+            .collect();
         if let Some(bar) = progress {
             bar.inc_length(queries.len() as u64);
         }
@@ -270,26 +424,38 @@ impl KoladaClient {
     }
 
     /// Every item of a paged list, following `next_url` (absolute or relative).
+    /// A next_url that leads back to a page already read, or a page that
+    /// adds nothing but points on, ends the walk with an error (exit 5)
+    /// rather than going round for ever.
     fn get_all<T: DeserializeOwned>(&self, first: Url) -> Result<Vec<T>> {
         let mut items = Vec::new();
         let mut url = first;
-        for _ in 0..100_000 {
+        let mut visited: std::collections::HashSet<String> = std::collections::HashSet::new();
+        loop {
+            visited.insert(url.as_str().to_string());
             let page: Envelope<T> = self.get_json(&url)?;
+            let added = page.values.len();
             items.extend(page.values);
-            match page.next_url.filter(|next| !next.is_empty()) {
-                Some(next) => {
-                    url = self.follow(&url, &next).map_err(|e| {
-                        error::network(format!(
-                            "Kolada sent an unusable next_url '{next}' ({e}) for {url}"
-                        ))
-                    })?
-                }
-                None => return Ok(items),
+            let Some(next) = page.next_url.filter(|next| !next.is_empty()) else {
+                return Ok(items);
+            };
+            let next_url = self.follow(&url, &next).map_err(|e| {
+                error::network(format!(
+                    "Kolada sent an unusable next_url '{next}' ({e}) for {url}"
+                ))
+            })?;
+            if visited.contains(next_url.as_str()) {
+                return Err(error::network(format!(
+                    "the server's next_url for {url} leads back to a page already read ({next_url}); stopping: try again later or check --api-url"
+                )));
             }
+            if added == 0 {
+                return Err(error::network(format!(
+                    "the server sent an empty page with a next_url for {url}; stopping: try again later or check --api-url"
+                )));
+            }
+            url = next_url;
         }
-        Err(error::network(format!(
-            "Kolada kept sending next_url past 100000 pages from {url}; giving up"
-        )))
     }
 
     /// The next page: `next` resolved against the current URL, kept on our
@@ -371,16 +537,41 @@ impl KoladaClient {
                 body.trim()
             )));
         }
-        let bytes = response
-            .bytes()
-            .map_err(|e| Failure::Malformed(format!("body cut off: {}", describe(&e))))?;
+        let too_large = || {
+            Failure::Fatal(format!(
+                "the answer for {url} is larger than {} MiB (Kolada's largest pages are about 0.3 MB); this server does not answer as Kolada does: check --api-url",
+                MAX_ANSWER_BYTES / (1024 * 1024)
+            ))
+        };
+        if response
+            .content_length()
+            .is_some_and(|n| n > MAX_ANSWER_BYTES)
+        {
+            return Err(too_large());
+        }
+        // Read at most one byte past the bound (after gzip): memory stays bounded.
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(response, MAX_ANSWER_BYTES + 1),
+            &mut bytes,
+        )
+        .map_err(|e| Failure::Malformed(format!("body cut off: {e}")))?;
+        if bytes.len() as u64 > MAX_ANSWER_BYTES {
+            return Err(too_large());
+        }
         serde_json::from_slice(&bytes).map_err(|e| Failure::Malformed(format!("invalid JSON: {e}")))
     }
 }
 
-/// The query paths for one request: ids in chunks of 25, KPIs and years
+/// One data query: its path and the cells it covers.
+struct Query {
+    path: String,
+    scope: ValueRequest,
+}
+
+/// The queries for one request: ids in chunks of 25, KPIs and years
 /// grouped so that each query's rows fit one page where possible.
-fn plan_queries(request: &ValueRequest) -> Vec<String> {
+fn plan_queries(request: &ValueRequest) -> Vec<Query> {
     let entity_chunks: Vec<Option<Vec<String>>> = match &request.entities {
         Entities::All => vec![None],
         Entities::Ids(ids) => even_chunks(ids, MAX_IDS_PER_SLOT)
@@ -395,15 +586,23 @@ fn plan_queries(request: &ValueRequest) -> Vec<String> {
             chunk_sizes(request.kpis.len(), request.years.len(), rows_per_cell);
         for kpis in even_chunks(&request.kpis, kpis_per_query) {
             for years in even_chunks(&request.years, years_per_query) {
-                let years: Vec<String> = years.iter().map(i32::to_string).collect();
-                paths.push(match &entities {
+                let year_text: Vec<String> = years.iter().map(i32::to_string).collect();
+                let path = match &entities {
                     Some(ids) => format!(
                         "data/kpi/{}/municipality/{}/year/{}",
                         kpis.join(","),
                         ids.join(","),
-                        years.join(",")
+                        year_text.join(",")
                     ),
-                    None => format!("data/kpi/{}/year/{}", kpis.join(","), years.join(",")),
+                    None => format!("data/kpi/{}/year/{}", kpis.join(","), year_text.join(",")),
+                };
+                paths.push(Query {
+                    path,
+                    scope: ValueRequest {
+                        kpis: kpis.clone(),
+                        entities: entities.clone().map_or(Entities::All, Entities::Ids),
+                        years,
+                    },
                 });
             }
         }
@@ -639,7 +838,10 @@ mod tests {
     #[test]
     fn every_slot_holds_at_most_25_ids() {
         let ids = (0..290).map(|i| format!("{i:04}")).collect();
-        let paths = plan_queries(&request(30, Entities::Ids(ids), 25));
+        let paths: Vec<String> = plan_queries(&request(30, Entities::Ids(ids), 25))
+            .into_iter()
+            .map(|q| q.path)
+            .collect();
         for path in &paths {
             let parts: Vec<&str> = path.split('/').collect();
             for slot in [2, 4, 6] {
@@ -650,7 +852,10 @@ mod tests {
 
     #[test]
     fn ten_kpis_for_everybody_over_25_years_take_18_one_page_queries() {
-        let paths = plan_queries(&request(10, Entities::All, 25));
+        let paths: Vec<String> = plan_queries(&request(10, Entities::All, 25))
+            .into_iter()
+            .map(|q| q.path)
+            .collect();
         assert_eq!(
             paths.len(),
             18,

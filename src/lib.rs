@@ -12,6 +12,7 @@ pub mod chart;
 pub mod cmd;
 pub mod emulator;
 pub mod error;
+pub mod files;
 pub mod flags;
 pub mod frame;
 pub mod i18n;

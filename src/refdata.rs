@@ -503,10 +503,18 @@ impl RefData {
         name_or_path: &str,
     ) -> Result<Option<(String, String, Origin)>> {
         let as_path = Path::new(name_or_path);
+        let what = match kind {
+            "sets" => "the indicator set",
+            "peers" => "the peer list",
+            _ => "the factor set",
+        };
         if name_or_path.ends_with(".toml") {
-            let text = std::fs::read_to_string(as_path).map_err(|e| {
-                error::not_found(format!("cannot read {name_or_path} ({e}); check the path"))
-            })?;
+            if !as_path.exists() {
+                return Err(error::not_found(format!(
+                    "cannot read {name_or_path} (no such file); check the path"
+                )));
+            }
+            let text = crate::files::read_hand_written(as_path, what)?;
             let name = as_path
                 .file_stem()
                 .and_then(|s| s.to_str())
@@ -533,8 +541,7 @@ impl RefData {
                     .map(|(_, t)| t.to_string())
                     .unwrap_or_default()
             } else {
-                std::fs::read_to_string(&origin.path)
-                    .map_err(|e| error::not_found(format!("cannot read {} ({e})", origin.path)))?
+                crate::files::read_hand_written(Path::new(&origin.path), what)?
             };
             return Ok(Some((name_or_path.to_string(), text, origin)));
         }

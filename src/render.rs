@@ -81,13 +81,7 @@ pub fn emit(frame: &mut DataFrame, target: &Target, footer: &[String]) -> Result
                     writeln!(out, "{line}")?;
                 }
             }
-            Format::Csv if target.excel_sv => CsvWriter::new(out)
-                .include_header(true)
-                .include_bom(true)
-                .with_separator(b';')
-                .with_decimal_comma(true)
-                .finish(frame)?,
-            Format::Csv => CsvWriter::new(out).include_header(true).finish(frame)?,
+            Format::Csv => write_csv(out, frame, target.excel_sv)?,
             Format::Xlsx => out.write_all(&workbook(&[("data", frame)], footer)?)?,
             Format::Json => {
                 JsonWriter::new(&mut *out)
@@ -101,6 +95,61 @@ pub fn emit(frame: &mut DataFrame, target: &Target, footer: &[String]) -> Result
         }
         Ok(())
     })
+}
+
+/// CSV of a frame; `excel_sv` for Swedish Excel (`;`, decimal comma, BOM).
+/// Text cells that a spreadsheet would run as a formula are neutralised.
+pub fn write_csv(out: &mut dyn Write, frame: &DataFrame, excel_sv: bool) -> Result<()> {
+    let mut safe = formula_safe(frame)?;
+    let mut writer = CsvWriter::new(out).include_header(true);
+    if excel_sv {
+        writer
+            .include_bom(true)
+            .with_separator(b';')
+            .with_decimal_comma(true)
+            .finish(&mut safe)?;
+    } else {
+        writer.finish(&mut safe)?;
+    }
+    Ok(())
+}
+
+/// Whether a spreadsheet would read a text cell as a formula: it starts
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return (OWASP's list) and is
+/// not simply a number such as "-4.5".
+pub fn starts_a_formula(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+        && text.trim().parse::<f64>().map_or(true, |v| !v.is_finite())
+}
+
+/// The frame with every text cell that would start a formula prefixed by
+/// `'`, which spreadsheets show as text. Numbers are never touched.
+fn formula_safe(frame: &DataFrame) -> Result<DataFrame> {
+    let mut safe = frame.clone();
+    for name in frame.get_column_names_owned() {
+        let column = frame.column(&name)?;
+        if column.dtype() != &DataType::String {
+            continue;
+        }
+        let texts = column.str()?;
+        if !texts.iter().flatten().any(starts_a_formula) {
+            continue;
+        }
+        let fixed: Vec<Option<String>> = texts
+            .iter()
+            .map(|t| {
+                t.map(|t| {
+                    if starts_a_formula(t) {
+                        format!("'{t}")
+                    } else {
+                        t.to_string()
+                    }
+                })
+            })
+            .collect();
+        safe.with_column(Column::new(name.clone(), fixed))?;
+    }
+    Ok(safe)
 }
 
 /// Run `write` against a file (atomically) or standard output.
@@ -117,33 +166,51 @@ pub fn write_to(
                 other => other,
             }
         }
-        Some(path) => {
+        Some(asked) => {
             let fail = |e: &dyn std::fmt::Display| {
                 error::output(format!(
                     "cannot write {} ({e}); check that the folder exists and is writable",
-                    path.display()
+                    asked.display()
                 ))
+            };
+            let keep_user_errors = |e: anyhow::Error| match e.downcast::<crate::error::UserError>()
+            {
+                Ok(user) => user.into(),
+                Err(other) => fail(&format!("{other:#}")),
+            };
+            let path = match crate::files::destination(asked)? {
+                crate::files::Destination::Stream(path) => {
+                    // A pipe or device takes the bytes as they come; there is
+                    // no file to replace.
+                    let file = std::fs::OpenOptions::new()
+                        .write(true)
+                        .open(&path)
+                        .map_err(|e| fail(&e))?;
+                    let mut out = std::io::BufWriter::new(file);
+                    write(&mut out).map_err(keep_user_errors)?;
+                    return out.flush().map_err(|e| fail(&e));
+                }
+                crate::files::Destination::Replace(path) => path,
             };
             let parent = match path.parent() {
                 Some(p) if !p.as_os_str().is_empty() => p,
                 _ => Path::new("."),
             };
+            crate::files::clean_stale_temps(parent);
             let mut builder = tempfile::Builder::new();
-            builder.prefix(".nyckeltal-").suffix(".tmp");
+            let prefix = crate::files::temp_prefix();
+            builder.prefix(&prefix).suffix(".tmp");
             // A report is for sharing: the usual rw-r--r--, not a temp file's rw-------.
             #[cfg(unix)]
             builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
             let mut file = builder.tempfile_in(parent).map_err(|e| fail(&e))?;
             {
                 let mut out = std::io::BufWriter::new(file.as_file_mut());
-                write(&mut out).map_err(|e| match e.downcast::<crate::error::UserError>() {
-                    Ok(user) => user.into(),
-                    Err(other) => fail(&format!("{other:#}")),
-                })?;
+                write(&mut out).map_err(keep_user_errors)?;
                 out.flush().map_err(|e| fail(&e))?;
             }
             file.as_file().sync_all().map_err(|e| fail(&e))?;
-            file.persist(path).map_err(|e| fail(&e.error))?;
+            file.persist(&path).map_err(|e| fail(&e.error))?;
             Ok(())
         }
     }
@@ -268,20 +335,23 @@ pub fn write_frame_sheet(sheet: &mut rust_xlsxwriter::Worksheet, frame: &DataFra
 /// is replaced only when `replaceable` says its contents may go (so a
 /// mistyped `-o .` never deletes someone's files).
 pub fn write_dir(
-    path: &Path,
+    asked: &Path,
     replaceable: impl Fn(&Path) -> bool,
     fill: impl FnOnce(&Path) -> Result<()>,
 ) -> Result<()> {
-    if path.exists() && !path.is_dir() {
+    // A link to a folder: the folder it names is replaced, the link stays.
+    let resolved = crate::files::follow_links(asked)?;
+    let path = resolved.as_path();
+    if std::fs::symlink_metadata(path).is_ok() && !path.is_dir() {
         return Err(error::output(format!(
             "{} is a file, not a folder; choose another name",
-            path.display()
+            asked.display()
         )));
     }
     if path.exists() && !replaceable(path) {
         return Err(error::output(format!(
             "{} exists and holds other files; choose a new or empty folder",
-            path.display()
+            asked.display()
         )));
     }
     let parent = match path.parent() {
@@ -291,12 +361,13 @@ pub fn write_dir(
     let fail = |e: &dyn std::fmt::Display| {
         error::output(format!(
             "cannot write {} ({e}); check that the folder above it is writable",
-            path.display()
+            asked.display()
         ))
     };
     std::fs::create_dir_all(parent).map_err(|e| fail(&e))?;
+    crate::files::clean_stale_temps(parent);
     let staging = tempfile::Builder::new()
-        .prefix(".nyckeltal-")
+        .prefix(&crate::files::temp_prefix())
         .tempdir_in(parent)
         .map_err(|e| fail(&e))?;
     fill(staging.path())?;
@@ -307,7 +378,11 @@ pub fn write_dir(
             fail(&e)
         });
     }
-    let old = parent.join(format!(".nyckeltal-old-{}", std::process::id()));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let old = parent.join(crate::files::old_copy_name(&name));
     std::fs::rename(path, &old).map_err(|e| {
         let _ = std::fs::remove_dir_all(&staged);
         fail(&e)

@@ -90,12 +90,13 @@ pub fn load(path: &Path, catalogue: &Catalogue, refdata: &RefData) -> Result<Spe
         path: path.display().to_string(),
         builtin: false,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        error::not_found(format!(
-            "cannot read the spec {} ({e}); check the path",
+    if !path.exists() {
+        return Err(error::not_found(format!(
+            "cannot read the spec {} (no such file); check the path",
             path.display()
-        ))
-    })?;
+        )));
+    }
+    let text = crate::files::read_hand_written(path, "the spec")?;
     let file: SpecFile = parse_toml(&text, &origin)?;
     let at = |span: std::ops::Range<usize>| origin.at_line(line_of(&text, span.start));
 
@@ -142,7 +143,14 @@ pub fn load(path: &Path, catalogue: &Catalogue, refdata: &RefData) -> Result<Spe
     };
 
     let mut sets: Vec<IndicatorSet> = Vec::new();
+    let mut named: Vec<&str> = Vec::new();
     for name in &file.sets {
+        // A set named twice is reviewed once (checked by name first: a
+        // spec may list one set thousands of times).
+        if named.contains(&name.get_ref().as_str()) {
+            continue;
+        }
+        named.push(name.get_ref());
         let set = refdata
             .set(name.get_ref())
             .map_err(|e| error::at(&at(name.span()), e))?;

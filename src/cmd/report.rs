@@ -223,11 +223,9 @@ pub fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<()> {
             None => all = Some(table),
         }
     }
-    let mut all = all.ok_or_else(|| crate::error::usage("the spec gives nothing to report"))?;
+    let all = all.ok_or_else(|| crate::error::usage("the spec gives nothing to report"))?;
     let mut csv = Vec::new();
-    CsvWriter::new(&mut csv)
-        .include_header(true)
-        .finish(&mut all)?;
+    crate::render::write_csv(&mut csv, &all, false)?;
     let xlsx = crate::workbook::review_workbook(&review, &all)?;
     let page = crate::report::html(&review);
 

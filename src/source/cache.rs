@@ -104,7 +104,11 @@ impl Cache {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create cache directory {}", parent.display()))?;
         let body = serde_json::to_vec(value)?;
-        let mut file = tempfile::NamedTempFile::new_in(parent)?;
+        crate::files::clean_stale_temps(parent);
+        let mut file = tempfile::Builder::new()
+            .prefix(&crate::files::temp_prefix())
+            .suffix(".tmp")
+            .tempfile_in(parent)?;
         writeln!(file, "{MAGIC} crc32={:08x}", crc32fast::hash(&body))?;
         file.write_all(&body)?;
         file.as_file().sync_all()?;
@@ -253,7 +257,7 @@ impl CachedSource {
         let mut observations: Vec<Observation> = query
             .kpis
             .iter()
-            .filter_map(|kpi| Some((kpi, self.cache.load::<KpiEntry>(&values_file(kpi))?)))
+            .filter_map(|kpi| Some((kpi, self.cache.load::<KpiEntry>(&values_file(kpi).ok()?)?)))
             .flat_map(|(kpi, entry)| entry.observations(kpi, query))
             .collect();
         sort_observations(&mut observations);
@@ -343,7 +347,7 @@ impl DataSource for CachedSource {
             // of what the cache holds for the KPI stays.
             let entry = self
                 .cache
-                .load::<KpiEntry>(&values_file(kpi))
+                .load::<KpiEntry>(&values_file(kpi)?)
                 .unwrap_or_default();
             let mut lacking_entities = BTreeSet::new();
             let mut lacking_years = BTreeSet::new();
@@ -386,30 +390,25 @@ impl DataSource for CachedSource {
                     ValueRequest::split_for_bulk(kpis, entities, years)
                 })
                 .collect();
-            let fresh = client.values(&requests, progress)?;
-            for request in &requests {
-                for kpi in &request.kpis {
+            // Each answered query is merged and stored as it arrives: a
+            // failure or a kill later keeps what was answered, and a repeat
+            // asks only for the rest.
+            let outcome = client.values_each(&requests, progress, |scope, fresh| {
+                for kpi in &scope.kpis {
                     let answered: Vec<Observation> = fresh
                         .iter()
-                        .filter(|o| {
-                            &o.kpi == kpi
-                                && request.years.contains(&o.year)
-                                && in_scope(&request.entities, &o.entity)
-                        })
+                        .filter(|o| &o.kpi == kpi && in_scope(&scope.entities, &o.entity))
                         .cloned()
                         .collect();
-                    entries
-                        .get_mut(kpi)
-                        .expect("every KPI has an entry")
-                        .merge(request, &answered);
+                    let entry = entries.get_mut(kpi).expect("every KPI has an entry");
+                    entry.merge(scope, &answered);
+                    if let Err(e) = self.cache.store(&values_file(kpi)?, entry) {
+                        eprintln!("warning: {e:#}; the figures are used but not kept");
+                    }
                 }
-            }
-            let touched: BTreeSet<&String> = requests.iter().flat_map(|r| &r.kpis).collect();
-            for kpi in touched {
-                if let Err(e) = self.cache.store(&values_file(kpi), &entries[kpi]) {
-                    eprintln!("warning: {e:#}; the figures are used but not kept");
-                }
-            }
+                Ok(())
+            });
+            outcome?;
         }
 
         let mut fetched = self.fetched.borrow_mut();
@@ -453,8 +452,16 @@ impl DataSource for CachedSource {
     }
 }
 
-fn values_file(kpi: &str) -> String {
-    format!("values/{kpi}.json")
+/// The cache file of a KPI's figures. The id is checked first: it names a
+/// file, and must never lead outside the cache folder.
+fn values_file(kpi: &str) -> Result<String> {
+    if !crate::kolada::is_kolada_id(kpi) {
+        return Err(error::usage(format!(
+            "'{}' is not a Kolada KPI id (letters and digits only)",
+            kpi.escape_debug()
+        )));
+    }
+    Ok(format!("values/{kpi}.json"))
 }
 
 fn in_scope(entities: &Entities, entity: &str) -> bool {

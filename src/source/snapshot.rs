@@ -13,7 +13,6 @@ use std::sync::OnceLock;
 
 use anyhow::{Context, Result};
 use indicatif::ProgressBar;
-use polars::prelude::*;
 use serde::de::DeserializeOwned;
 
 use super::{sort_observations, DataSource, FetchStats, ValueQuery};
@@ -64,12 +63,10 @@ impl Snapshot {
 
     fn read_meta<T: DeserializeOwned>(&self, part: &str) -> Result<Vec<T>> {
         let path = self.root.join(part);
-        let bytes = std::fs::read(&path).map_err(|e| {
-            error::source(format!(
-                "cannot read {} ({e}); check the snapshot directory",
-                path.display()
-            ))
-        })?;
+        let bytes =
+            crate::files::read_limited(&path, MAX_SNAPSHOT_FILE, "the snapshot file", |m| {
+                error::source(m)
+            })?;
         serde_json::from_slice(&bytes).map_err(|e| {
             error::source(format!(
                 "{} is not a Kolada v3 list ({e}); re-create the snapshot",
@@ -80,7 +77,15 @@ impl Snapshot {
 
     fn groups_cached(&self) -> Result<&Vec<Group>> {
         if self.groups.get().is_none() {
-            let groups = self.read_meta(META_FILES[2])?;
+            let groups: Vec<Group> = self.read_meta(META_FILES[2])?;
+            check_ids(
+                &self.root,
+                META_FILES[2],
+                groups.iter().flat_map(|g| {
+                    std::iter::once(g.id.as_str())
+                        .chain(g.members.iter().map(|m| m.member_id.as_str()))
+                }),
+            )?;
             let _ = self.groups.set(groups);
         }
         Ok(self.groups.get().expect("set above"))
@@ -89,6 +94,11 @@ impl Snapshot {
     /// Every value of one KPI: totals for all entities and years, plus the
     /// women/men split where the snapshot has it. Empty when the KPI has no data.
     pub fn kpi_observations(&self, kpi: &str) -> Result<Vec<Observation>> {
+        if !crate::kolada::is_kolada_id(kpi) {
+            return Err(error::source(format!(
+                "'{kpi}' is not a Kolada KPI id (letters and digits only); the snapshot's catalogue is damaged"
+            )));
+        }
         let lower = kpi.to_lowercase();
         let mut out = Vec::new();
         let totals = self
@@ -126,60 +136,112 @@ pub fn ddf_geo(id: &str) -> String {
     }
 }
 
+/// The largest snapshot file read (the catalogue is ~5 MB, a KPI's values
+/// ~0.2 MB): a bound, so a wrong or hostile folder cannot exhaust memory.
+pub const MAX_SNAPSHOT_FILE: u64 = 256 * 1024 * 1024;
+
+/// One DDF datapoints file, read strictly: every row must be whole and
+/// valid, or the file is reported with its line (exit 6). A damaged file
+/// must never yield fewer figures silently.
 fn read_ddf(path: &Path, kpi: &str, by_gender: bool, out: &mut Vec<Observation>) -> Result<()> {
-    let broken =
-        |what: String| error::source(format!("{} {what}; re-create the snapshot", path.display()));
-    // Geo codes keep their leading zeros ("0114"), so they are read as text.
-    let mut fields = vec![Field::new("geo".into(), DataType::String)];
-    if by_gender {
-        fields.push(Field::new("gender".into(), DataType::String));
-    }
-    let schema = Schema::from_iter(fields);
-    let frame = CsvReadOptions::default()
-        .with_has_header(true)
-        .with_schema_overwrite(Some(Arc::new(schema)))
-        .try_into_reader_with_file_path(Some(path.to_path_buf()))
-        .and_then(|reader| reader.finish())
-        .map_err(|e| broken(format!("cannot be read as CSV ({e})")))?;
-    let value_index = if by_gender { 3 } else { 2 };
-    if frame.width() != value_index + 1 {
-        return Err(broken(format!(
-            "has {} columns, expected {}",
-            frame.width(),
-            value_index + 1
-        )));
-    }
-    let column = |i: usize| frame.columns()[i].as_materialized_series().clone();
-    let geo = column(0);
-    let geo = geo.str().map_err(|e| broken(e.to_string()))?;
-    let year = column(value_index - 1)
-        .cast(&DataType::Int32)
-        .map_err(|e| broken(e.to_string()))?;
-    let year = year.i32().map_err(|e| broken(e.to_string()))?;
-    let value = column(value_index)
-        .cast(&DataType::Float64)
-        .map_err(|e| broken(e.to_string()))?;
-    let value = value.f64().map_err(|e| broken(e.to_string()))?;
-    let gender_column = if by_gender { Some(column(1)) } else { None };
-    let gender = match &gender_column {
-        Some(series) => Some(series.str().map_err(|e| broken(e.to_string()))?),
-        None => None,
+    let at = |line: u64, what: String| {
+        error::source(format!(
+            "{} line {line}: {what}; the snapshot is damaged: re-create it (nyckeltal snapshot save) or copy it again",
+            path.display()
+        ))
     };
-    out.reserve(frame.height());
-    for i in 0..frame.height() {
-        let (Some(geo), Some(year), Some(value)) = (geo.get(i), year.get(i), value.get(i)) else {
-            continue;
+    let bytes = crate::files::read_limited(path, MAX_SNAPSHOT_FILE, "the snapshot file", |m| {
+        error::source(m)
+    })?;
+    let lines = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+    if !bytes.is_empty() && !bytes.ends_with(b"\n") {
+        return Err(at(lines + 1, "the file ends in the middle of a row".into()));
+    }
+    // A carriage return is only allowed as part of a \r\n line end.
+    if let Some(i) = bytes
+        .windows(2)
+        .position(|w| w[0] == b'\r' && w[1] != b'\n')
+    {
+        let line = bytes[..i].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        return Err(at(
+            line,
+            "a stray carriage return (\\r) inside a line".into(),
+        ));
+    }
+    let lower = kpi.to_lowercase();
+    let expected: Vec<&str> = if by_gender {
+        vec!["geo", "gender", "year", &lower]
+    } else {
+        vec!["geo", "year", &lower]
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(bytes.as_slice());
+    let header = reader
+        .headers()
+        .map_err(|e| at(1, format!("unreadable header ({e})")))?
+        .clone();
+    if header.iter().collect::<Vec<_>>() != expected {
+        return Err(at(
+            1,
+            format!(
+                "the header is '{}', expected '{}'",
+                header.iter().collect::<Vec<_>>().join(","),
+                expected.join(",")
+            ),
+        ));
+    }
+    let mut seen: HashSet<(String, i32, Gender)> = HashSet::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            match e.kind() {
+                csv::ErrorKind::UnequalLengths { len, .. } => {
+                    at(line, format!("{len} fields, expected {}", expected.len()))
+                }
+                _ => at(line, format!("not CSV ({e})")),
+            }
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        let geo = &record[0];
+        if geo.is_empty() || geo.len() > 4 || !geo.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(at(
+                line,
+                format!("'{geo}' is not a municipality or region code"),
+            ));
+        }
+        let gender = if by_gender {
+            match record[1].trim() {
+                "k" | "K" => Gender::K,
+                "m" | "M" => Gender::M,
+                other => return Err(at(line, format!("gender '{other}' is not k or m"))),
+            }
+        } else {
+            Gender::T
         };
-        let gender = match &gender {
-            Some(g) => match g.get(i).and_then(Gender::parse) {
-                Some(gender) => gender,
-                None => continue,
-            },
-            None => Gender::T,
+        let year_text = &record[expected.len() - 2];
+        let year: i32 = match year_text.parse() {
+            Ok(year) if (1900..=2100).contains(&year) => year,
+            _ => return Err(at(line, format!("'{year_text}' is not a year"))),
         };
+        let value_text = &record[expected.len() - 1];
+        let value: f64 = match value_text.parse::<f64>() {
+            Ok(value) if value.is_finite() => value,
+            _ => {
+                return Err(at(
+                    line,
+                    format!("'{value_text}' is not a number (a decimal point, no NaN or inf)"),
+                ))
+            }
+        };
+        let entity = kolada_id(geo);
+        if !seen.insert((entity.clone(), year, gender)) {
+            return Err(at(line, format!("a second value for {geo} in {year}")));
+        }
         out.push(Observation {
             kpi: kpi.to_string(),
-            entity: kolada_id(geo),
+            entity,
             year,
             gender,
             value: Some(value),
@@ -222,13 +284,37 @@ pub fn group_means(
         .collect()
 }
 
+/// A snapshot's list must hold Kolada ids only: they become file names.
+fn check_ids<'a>(root: &Path, part: &str, ids: impl IntoIterator<Item = &'a str>) -> Result<()> {
+    match crate::kolada::first_invalid_id(ids) {
+        None => Ok(()),
+        Some(id) => Err(error::source(format!(
+            "{} holds the id '{}', which is not a Kolada id (letters and digits only); the snapshot is damaged: re-create it",
+            root.join(part).display(),
+            id.escape_debug()
+        ))),
+    }
+}
+
 impl DataSource for Snapshot {
     fn kpis(&self) -> Result<Vec<Kpi>> {
-        self.read_meta(META_FILES[0])
+        let kpis: Vec<Kpi> = self.read_meta(META_FILES[0])?;
+        check_ids(
+            &self.root,
+            META_FILES[0],
+            kpis.iter().map(|k| k.id.as_str()),
+        )?;
+        Ok(kpis)
     }
 
     fn municipalities(&self) -> Result<Vec<Municipality>> {
-        self.read_meta(META_FILES[1])
+        let list: Vec<Municipality> = self.read_meta(META_FILES[1])?;
+        check_ids(
+            &self.root,
+            META_FILES[1],
+            list.iter().map(|m| m.id.as_str()),
+        )?;
+        Ok(list)
     }
 
     fn groups(&self) -> Result<Vec<Group>> {
