@@ -1,6 +1,8 @@
-//! The metadata of a data source, loaded once and only when needed.
+//! The metadata of a data source, loaded once and only as far as needed:
+//! the KPIs a command names are asked for by id; the whole catalogue is
+//! loaded only for searching, suggestions and snapshots.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 
 use anyhow::Result;
@@ -11,6 +13,8 @@ use crate::source::DataSource;
 pub struct Catalogue<'s> {
     source: &'s dyn DataSource,
     kpis: OnceCell<Vec<Kpi>>,
+    /// KPIs asked for by id so far: `None` for an id the source does not have.
+    by_id: RefCell<HashMap<String, Option<Kpi>>>,
     municipalities: OnceCell<Vec<Municipality>>,
     groups: OnceCell<Vec<Group>>,
 }
@@ -31,6 +35,7 @@ impl<'s> Catalogue<'s> {
         Catalogue {
             source,
             kpis: OnceCell::new(),
+            by_id: RefCell::new(HashMap::new()),
             municipalities: OnceCell::new(),
             groups: OnceCell::new(),
         }
@@ -52,8 +57,45 @@ impl<'s> Catalogue<'s> {
         load(&self.groups, || self.source.groups())
     }
 
-    pub fn kpi(&self, id: &str) -> Result<Option<&Kpi>> {
-        Ok(self.kpis()?.iter().find(|k| k.id.eq_ignore_ascii_case(id)))
+    /// One KPI by id (any case); `None` when the source has no such KPI.
+    pub fn kpi(&self, id: &str) -> Result<Option<Kpi>> {
+        if let Some(all) = self.kpis.get() {
+            return Ok(all.iter().find(|k| k.id.eq_ignore_ascii_case(id)).cloned());
+        }
+        let id = id.trim().to_uppercase();
+        if !crate::kolada::is_kolada_id(&id) {
+            return Ok(None);
+        }
+        self.prefetch_kpis(std::slice::from_ref(&id))?;
+        Ok(self.by_id.borrow().get(&id).cloned().flatten())
+    }
+
+    /// Ask the source at once for the metadata of all these KPIs, so that
+    /// checking a set or a `--kpi` list costs one request, not one per id.
+    pub fn prefetch_kpis(&self, ids: &[String]) -> Result<()> {
+        if self.kpis.get().is_some() {
+            return Ok(());
+        }
+        let mut wanted: Vec<String> = Vec::new();
+        for id in ids {
+            let id = id.trim().to_uppercase();
+            if crate::kolada::is_kolada_id(&id)
+                && !self.by_id.borrow().contains_key(&id)
+                && !wanted.contains(&id)
+            {
+                wanted.push(id);
+            }
+        }
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let found = self.source.kpis_by_id(&wanted)?;
+        let mut by_id = self.by_id.borrow_mut();
+        for id in wanted {
+            let kpi = found.iter().find(|k| k.id == id).cloned();
+            by_id.insert(id, kpi);
+        }
+        Ok(())
     }
 
     pub fn municipality(&self, id: &str) -> Result<Option<&Municipality>> {

@@ -173,6 +173,8 @@ struct State {
     groups: Vec<Group>,
     divided: HashSet<String>,
     values: Mutex<HashMap<String, Arc<KpiTable>>>,
+    /// The rows of the last few data queries, by path.
+    recent: Mutex<Vec<(String, Arc<Vec<Value>>)>>,
     rng: Mutex<fastrand::Rng>,
     bucket: Mutex<(f64, Instant)>,
     log: Option<Mutex<File>>,
@@ -229,6 +231,7 @@ impl State {
             kpis,
             divided,
             values: Mutex::new(HashMap::new()),
+            recent: Mutex::new(Vec::new()),
             rng: Mutex::new(fastrand::Rng::with_seed(config.seed)),
             bucket: Mutex::new((config.rate_limit.max(1.0), Instant::now())),
             log,
@@ -400,13 +403,34 @@ impl State {
                 |_| true,
             ),
             ["kpi_groups", ..] | ["ou", ..] | ["oudata", ..] => Ok(Vec::new()),
-            ["data", rest @ ..] => self.data_rows(rest),
+            ["data", rest @ ..] => {
+                return match self.data_rows_cached(url.path(), rest) {
+                    Ok(rows) => self.page(&rows, query, url),
+                    Err(answer) => answer,
+                }
+            }
             _ => Err(Answer::error(404, "Not found")),
         };
         match listed {
-            Ok(items) => self.page(items, query, url),
+            Ok(items) => self.page(&items, query, url),
             Err(answer) => answer,
         }
+    }
+
+    /// The rows of a data query, kept for the last few queries so that
+    /// paging through a large one builds its rows once, not once per page.
+    fn data_rows_cached(&self, key: &str, path: &[&str]) -> Result<Arc<Vec<Value>>, Answer> {
+        const KEPT: usize = 4;
+        if let Some((_, rows)) = self.recent.lock().unwrap().iter().find(|(k, _)| k == key) {
+            return Ok(Arc::clone(rows));
+        }
+        let rows = Arc::new(self.data_rows(path)?);
+        let mut recent = self.recent.lock().unwrap();
+        recent.push((key.to_string(), Arc::clone(&rows)));
+        if recent.len() > KEPT {
+            recent.remove(0);
+        }
+        Ok(rows)
     }
 
     fn data_rows(&self, path: &[&str]) -> Result<Vec<Value>, Answer> {
@@ -553,7 +577,7 @@ impl State {
         Ok(table)
     }
 
-    fn page(&self, items: Vec<Value>, query: &HashMap<String, String>, url: &url::Url) -> Answer {
+    fn page(&self, items: &[Value], query: &HashMap<String, String>, url: &url::Url) -> Answer {
         let number = |name: &str, default: usize| -> Result<usize, Answer> {
             match query.get(name) {
                 None => Ok(default),

@@ -1,8 +1,11 @@
 //! The Kolada API v3 client: the only code that knows HTTP and the API's JSON.
 //!
-//! It batches ids (at most 25 per path slot), sizes queries so that most fit
-//! one page of 5000 rows, follows `next_url`, runs a bounded number of
-//! requests in parallel, paces itself, and retries what is worth retrying.
+//! It asks for as much as one query may hold (at most 25 ids in each path
+//! slot) and follows `next_url` through full pages of 5000 rows: Kolada's
+//! data are sparse, so this needs the fewest requests (every page but a
+//! query's last is full). Independent queries run in parallel within
+//! `--jobs`; a token bucket keeps the average at `--max-rate` with a burst
+//! of one second's worth; what is worth retrying is retried.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -25,9 +28,6 @@ pub const DEFAULT_API_URL: &str = "https://api.kolada.se/v3";
 pub const MAX_IDS_PER_SLOT: usize = 25;
 /// Kolada's largest (and default) page size.
 pub const PER_PAGE: usize = 5000;
-/// Rows a data query without a municipality slot returns per KPI and year:
-/// 290 municipalities, 21 regions and Riket.
-const ROWS_PER_CELL_ALL: usize = 312;
 /// Above this many municipalities, one query for everybody and a local filter
 /// costs fewer requests than listing them 25 at a time.
 const BULK_THRESHOLD: usize = 3 * MAX_IDS_PER_SLOT;
@@ -204,6 +204,29 @@ impl KoladaClient {
         Ok(kpis)
     }
 
+    /// The metadata of these KPIs only (`/v3/kpi/{ids}`, 25 per request):
+    /// a command that names its KPIs needs no whole catalogue. Unknown ids
+    /// are simply absent from the answer.
+    pub fn kpis_by_id(&self, ids: &[String]) -> Result<Vec<Kpi>> {
+        if let Some(id) = first_invalid_id(ids.iter().map(String::as_str)) {
+            return Err(error::usage(format!(
+                "'{}' is not a Kolada id (letters and digits only)",
+                id.escape_debug()
+            )));
+        }
+        let mut kpis: Vec<Kpi> = Vec::new();
+        for chunk in even_chunks(ids, MAX_IDS_PER_SLOT) {
+            kpis.extend(self.get_all::<Kpi>(self.endpoint(&format!("kpi/{}", chunk.join(",")))?)?);
+        }
+        self.check_ids("KPI list", kpis.iter().map(|k| k.id.as_str()))?;
+        Ok(kpis)
+    }
+
+    /// How many requests `kpis_by_id` needs for `n` ids.
+    pub fn requests_for_ids(n: usize) -> usize {
+        n.div_ceil(MAX_IDS_PER_SLOT)
+    }
+
     pub fn municipalities(&self) -> Result<Vec<Municipality>> {
         let list: Vec<Municipality> = self.get_all(self.endpoint("municipality")?)?;
         self.check_ids("municipality list", list.iter().map(|m| m.id.as_str()))?;
@@ -274,9 +297,16 @@ impl KoladaClient {
                 )));
             }
         }
-        if let Some(bar) = progress {
-            bar.inc_length(queries.len() as u64);
+        // Progress counts KPIs: one is done when every query holding it is answered.
+        let mut open_queries: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::new();
+        for query in &queries {
+            for kpi in &query.scope.kpis {
+                *open_queries.entry(kpi.as_str()).or_default() += 1;
+            }
         }
+        crate::progress::add_work(progress, open_queries.len() as u64, "KPIs");
+        let mut values_received = 0usize;
         let queue = Mutex::new(queries.iter().collect::<VecDeque<_>>());
         let failure = Mutex::new(None);
         let (sender, receiver) = std::sync::mpsc::channel::<(&ValueRequest, Vec<DataRow>)>();
@@ -315,8 +345,17 @@ impl KoladaClient {
                 for row in rows {
                     row.into_observations(&mut observations, false);
                 }
+                values_received += observations.len();
                 if let Some(bar) = progress {
-                    bar.inc(1);
+                    for kpi in &scope.kpis {
+                        if let Some(open) = open_queries.get_mut(kpi.as_str()) {
+                            *open -= 1;
+                            if *open == 0 {
+                                bar.inc(1);
+                            }
+                        }
+                    }
+                    bar.set_message(format!("KPIs, {values_received} values"));
                 }
                 if handler_failure.is_none() {
                     if let Err(e) =
@@ -368,9 +407,7 @@ impl KoladaClient {
             .flat_map(plan_queries)
             .map(|q| q.path)
             .collect();
-        if let Some(bar) = progress {
-            bar.inc_length(queries.len() as u64);
-        }
+        crate::progress::add_work(progress, queries.len() as u64, "queries");
         let queue = Mutex::new(queries.into_iter().collect::<VecDeque<_>>());
         let results = Mutex::new(Vec::new());
         let failure = Mutex::new(None);
@@ -569,8 +606,8 @@ struct Query {
     scope: ValueRequest,
 }
 
-/// The queries for one request: ids in chunks of 25, KPIs and years
-/// grouped so that each query's rows fit one page where possible.
+/// The queries for one request: ids, KPIs and years each in the fewest
+/// slots of at most 25. A query larger than a page is paged through.
 fn plan_queries(request: &ValueRequest) -> Vec<Query> {
     let entity_chunks: Vec<Option<Vec<String>>> = match &request.entities {
         Entities::All => vec![None],
@@ -579,13 +616,10 @@ fn plan_queries(request: &ValueRequest) -> Vec<Query> {
             .map(Some)
             .collect(),
     };
-    let mut paths = Vec::new();
+    let mut queries = Vec::new();
     for entities in entity_chunks {
-        let rows_per_cell = entities.as_ref().map_or(ROWS_PER_CELL_ALL, Vec::len).max(1);
-        let (kpis_per_query, years_per_query) =
-            chunk_sizes(request.kpis.len(), request.years.len(), rows_per_cell);
-        for kpis in even_chunks(&request.kpis, kpis_per_query) {
-            for years in even_chunks(&request.years, years_per_query) {
+        for kpis in even_chunks(&request.kpis, MAX_IDS_PER_SLOT) {
+            for years in even_chunks(&request.years, MAX_IDS_PER_SLOT) {
                 let year_text: Vec<String> = years.iter().map(i32::to_string).collect();
                 let path = match &entities {
                     Some(ids) => format!(
@@ -596,7 +630,7 @@ fn plan_queries(request: &ValueRequest) -> Vec<Query> {
                     ),
                     None => format!("data/kpi/{}/year/{}", kpis.join(","), year_text.join(",")),
                 };
-                paths.push(Query {
+                queries.push(Query {
                     path,
                     scope: ValueRequest {
                         kpis: kpis.clone(),
@@ -607,26 +641,7 @@ fn plan_queries(request: &ValueRequest) -> Vec<Query> {
             }
         }
     }
-    paths
-}
-
-/// KPIs and years per query that need the fewest queries while one query's
-/// rows (KPIs × years × entities) stay within a page.
-fn chunk_sizes(kpis: usize, years: usize, rows_per_cell: usize) -> (usize, usize) {
-    let mut best = (1, 1, usize::MAX);
-    for k in 1..=kpis.clamp(1, MAX_IDS_PER_SLOT) {
-        let y = (PER_PAGE / (rows_per_cell * k))
-            .min(MAX_IDS_PER_SLOT)
-            .min(years.max(1));
-        if y == 0 {
-            break;
-        }
-        let queries = kpis.div_ceil(k) * years.div_ceil(y);
-        if queries < best.2 {
-            best = (k, y, queries);
-        }
-    }
-    (best.0, best.1)
+    queries
 }
 
 /// Split into the fewest chunks of at most `max` items, as even as possible.
@@ -715,30 +730,39 @@ fn retry_after(response: &reqwest::blocking::Response) -> Option<Duration> {
     )
 }
 
-/// Spaces requests evenly so the client stays under a rate.
+/// A token bucket: at most `rate` requests per second on average, with a
+/// burst of one second's worth (at least one) when the client has been idle.
 struct Pacer {
-    interval: Duration,
-    next: Mutex<Instant>,
+    rate: f64,
+    burst: f64,
+    /// Tokens left and when they were counted.
+    state: Mutex<(f64, Instant)>,
 }
 
 impl Pacer {
     fn new(per_second: f64) -> Self {
+        let burst = per_second.max(1.0).min(10.0).floor();
         Pacer {
-            interval: Duration::from_secs_f64(1.0 / per_second),
-            next: Mutex::new(Instant::now()),
+            rate: per_second,
+            burst,
+            state: Mutex::new((burst, Instant::now())),
         }
     }
 
+    /// Take a token, waiting until there is one.
     fn wait(&self) {
-        let slot = {
-            let mut next = self.next.lock().unwrap();
-            let slot = (*next).max(Instant::now());
-            *next = slot + self.interval;
-            slot
+        let wait = {
+            let mut state = self.state.lock().unwrap();
+            let now = Instant::now();
+            let tokens = (state.0 + now.duration_since(state.1).as_secs_f64() * self.rate)
+                .min(self.burst)
+                - 1.0;
+            *state = (tokens, now);
+            // A debt is paid off by waiting; later callers queue behind it.
+            (tokens < 0.0).then(|| Duration::from_secs_f64(-tokens / self.rate))
         };
-        let now = Instant::now();
-        if slot > now {
-            std::thread::sleep(slot - now);
+        if let Some(wait) = wait {
+            std::thread::sleep(wait);
         }
     }
 }
@@ -851,21 +875,36 @@ mod tests {
     }
 
     #[test]
-    fn ten_kpis_for_everybody_over_25_years_take_18_one_page_queries() {
-        let paths: Vec<String> = plan_queries(&request(10, Entities::All, 25))
-            .into_iter()
-            .map(|q| q.path)
-            .collect();
+    fn queries_hold_as_much_as_a_query_may() {
+        let one = plan_queries(&request(10, Entities::All, 25));
         assert_eq!(
-            paths.len(),
-            18,
-            "5 KPIs × 3 years × 312 rows fill a page best"
+            one.len(),
+            1,
+            "10 KPIs × 25 years for everybody: one query, paged"
         );
-        for path in &paths {
-            let parts: Vec<&str> = path.split('/').collect();
-            let cells = parts[2].split(',').count() * parts[4].split(',').count();
-            assert!(cells * ROWS_PER_CELL_ALL <= PER_PAGE, "{path}");
+        assert_eq!(one[0].scope.kpis.len(), 10);
+        let four = plan_queries(&request(100, Entities::All, 25));
+        assert_eq!(four.len(), 4, "100 KPIs: four slots of 25");
+        let split = plan_queries(&request(10, Entities::All, 28));
+        assert_eq!(split.len(), 2, "28 years: two year slots");
+        assert!(split.iter().all(|q| q.scope.years.len() == 14));
+    }
+
+    #[test]
+    fn the_pacer_allows_a_burst_then_keeps_the_rate() {
+        let pacer = Pacer::new(50.0);
+        let start = Instant::now();
+        for _ in 0..10 {
+            pacer.wait();
         }
+        let burst = start.elapsed();
+        for _ in 0..5 {
+            pacer.wait();
+        }
+        let after = start.elapsed() - burst;
+        // Ten tokens at once; then one every 20 ms (lower bound only: a busy
+        // machine may be slower, never faster).
+        assert!(after >= Duration::from_millis(5 * 20 - 5), "{after:?}");
     }
 
     #[test]

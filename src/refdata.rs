@@ -282,6 +282,8 @@ pub enum Level {
 impl IndicatorSet {
     /// Every id in the set exists in the catalogue; otherwise an error naming file and line.
     pub fn check(&self, catalogue: &Catalogue) -> Result<()> {
+        let ids: Vec<String> = self.entries.iter().map(|e| e.kpi.clone()).collect();
+        catalogue.prefetch_kpis(&ids)?;
         for entry in &self.entries {
             if catalogue.kpi(&entry.kpi)?.is_none() {
                 let hint = did_you_mean_kpi(&entry.kpi, catalogue.kpis()?);
@@ -376,6 +378,8 @@ pub struct FactorSet {
 
 impl FactorSet {
     pub fn check(&self, catalogue: &Catalogue) -> Result<()> {
+        let ids: Vec<String> = self.factors.iter().map(|f| f.kpi.clone()).collect();
+        catalogue.prefetch_kpis(&ids)?;
         for factor in &self.factors {
             if catalogue.kpi(&factor.kpi)?.is_none() {
                 let hint = did_you_mean_kpi(&factor.kpi, catalogue.kpis()?);

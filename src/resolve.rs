@@ -72,11 +72,14 @@ pub fn format_years(years: &[i32]) -> String {
 /// KPI ids, comma-separated, each checked against the catalogue.
 pub fn kpi_ids(text: &str, catalogue: &Catalogue) -> Result<Vec<String>> {
     let mut ids = Vec::new();
-    for raw in text
+    let typed: Vec<String> = text
         .split([',', ' '])
         .map(str::trim)
         .filter(|s| !s.is_empty())
-    {
+        .map(str::to_string)
+        .collect();
+    catalogue.prefetch_kpis(&typed)?;
+    for raw in typed.iter().map(String::as_str) {
         match catalogue.kpi(raw)? {
             Some(kpi) => {
                 if !ids.contains(&kpi.id) {

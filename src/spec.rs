@@ -161,8 +161,16 @@ pub fn load(path: &Path, catalogue: &Catalogue, refdata: &RefData) -> Result<Spe
         {
             continue;
         }
-        set.check(catalogue)?;
         sets.push(set);
+    }
+    // One request for the metadata of every set's KPIs, then each set checked.
+    let every: Vec<String> = sets
+        .iter()
+        .flat_map(|s| s.entries.iter().map(|e| e.kpi.clone()))
+        .collect();
+    catalogue.prefetch_kpis(&every)?;
+    for set in &sets {
+        set.check(catalogue)?;
     }
     if let Subject::Municipality { peers, .. } = &subject {
         for (name, _) in &peers.per_set {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -519,85 +519,91 @@ fn csv_text_cells_cannot_start_a_formula_and_numbers_stay_numbers() {
 
 const TEN_KPIS: &str = "N20900,N20007,N20048,N21006,N23009,N20029,N28018,N28013,N28015,N28008";
 
-/// Ten KPIs for all municipalities over 1998–2022: about twenty queries.
-fn every_year_of_ten() -> [&'static str; 6] {
-    [
-        "--kpi",
-        TEN_KPIS,
-        "--municipality",
-        "all",
-        "--years",
-        "1998-2022",
-    ]
+/// Ten KPIs for all municipalities in `years`.
+fn ten_for_everybody(years: &str) -> [&str; 6] {
+    ["--kpi", TEN_KPIS, "--municipality", "all", "--years", years]
+}
+
+/// The data requests in an emulator log whose path holds `needle`.
+fn logged(log: &Path, needle: &str) -> usize {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.contains("/data/") && l.contains(needle))
+        .count()
 }
 
 #[test]
 fn answered_queries_are_kept_when_a_fetch_fails_part_way() {
-    let emulator = emulator();
-    let cache = tempfile::tempdir().unwrap();
-    let kpis = TEN_KPIS;
-    let fetch = |tries: &str| {
-        run(nyckeltal(&emulator.url(), cache.path()).args([
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("requests.jsonl");
+    let emulator = emulator_with(|c| c.log = Some(log.clone()));
+    // 33 years: two queries, 1990–2006 and 2007–2022, each paged.
+    let fetch = |cache: &Path, tries: &str| {
+        run(nyckeltal(&emulator.url(), cache).args([
             "--jobs",
             "1",
             "--tries",
             tries,
             "fetch",
             "--kpi",
-            kpis,
+            TEN_KPIS,
             "--municipality",
             "all",
             "--years",
-            "1998-2022",
+            "1990-2022",
         ]))
     };
-    // Metadata first, then an outage after three data answers.
-    let before = emulator.counters().data_requests.load(Ordering::SeqCst);
-    emulator.fail_data_requests_after(before + 3);
-    let failed = fetch("1");
-    assert_eq!(code(&failed), 5, "{}", stderr(&failed));
-    let asked_first = emulator.counters().data_requests.load(Ordering::SeqCst) - before;
-    assert_eq!(asked_first, 4, "three answered, the fourth failed");
-
-    // --offline serves what was answered and names what is missing.
-    let offline = run(nyckeltal(&emulator.url(), cache.path())
-        .args(["--offline", "values"])
-        .args(every_year_of_ten())
-        .args(["--format", "csv"]));
-    assert_eq!(code(&offline), 4);
+    let reference = dir.path().join("reference");
+    assert_eq!(code(&fetch(&reference, "1")), 0);
+    let first_pages = logged(&log, "/year/1990,");
+    let second_pages = logged(&log, "/year/2007,");
     assert!(
-        stderr(&offline).contains("not in the cache"),
-        "{}",
-        stderr(&offline)
+        first_pages >= 1 && second_pages >= 2,
+        "{first_pages} + {second_pages} pages"
     );
-    let held: usize = std::fs::read_dir(cache.path())
-        .unwrap()
-        .flatten()
-        .map(|d| std::fs::read_dir(d.path().join("values")).map_or(0, |v| v.count()))
-        .sum();
-    assert!(held > 0, "the answered KPIs are cached");
 
-    // The repeat asks only for what is missing, and ends with the same figures as a clean run.
-    emulator.heal();
-    let mark = emulator.counters().data_requests.load(Ordering::SeqCst);
-    let repeat = fetch("8");
-    assert_eq!(code(&repeat), 0, "{}", stderr(&repeat));
-    let asked_again = emulator.counters().data_requests.load(Ordering::SeqCst) - mark;
-    let clean_cache = tempfile::tempdir().unwrap();
-    let mark = emulator.counters().data_requests.load(Ordering::SeqCst);
-    let values = |cache: &Path| {
-        ok(nyckeltal(&emulator.url(), cache)
+    // An outage after the first query and the second query's first page.
+    let cache = dir.path().join("cache");
+    ok(nyckeltal(&emulator.url(), &cache).args(["kpi", "show", "N20900"]));
+    ok(nyckeltal(&emulator.url(), &cache).args(["municipality", "list"]));
+    let before = emulator.counters().data_requests.load(Ordering::SeqCst);
+    emulator.fail_data_requests_after(before + first_pages + 1);
+    let failed = fetch(&cache, "1");
+    assert_eq!(code(&failed), 5, "{}", stderr(&failed));
+
+    // --offline serves the answered query and names exactly what is missing.
+    let values = |cache: &Path, years: &str, extra: &[&str]| {
+        run(nyckeltal(&emulator.url(), cache)
+            .args(extra)
             .args(["values"])
-            .args(every_year_of_ten())
+            .args(ten_for_everybody(years))
             .args(["--format", "csv"]))
     };
-    let clean = values(clean_cache.path());
-    let asked_clean = emulator.counters().data_requests.load(Ordering::SeqCst) - mark;
-    assert!(
-        asked_again + 3 <= asked_clean,
-        "the repeat asked {asked_again}, a clean fetch {asked_clean}"
+    let answered = values(&cache, "1990-2006", &["--offline"]);
+    assert_eq!(code(&answered), 0, "{}", stderr(&answered));
+    assert_eq!(
+        stdout(&answered),
+        stdout(&values(&reference, "1990-2006", &["--offline"]))
     );
-    assert_eq!(values(cache.path()), clean);
+    let missing = values(&cache, "1990-2022", &["--offline"]);
+    assert_eq!(code(&missing), 4);
+    assert!(
+        stderr(&missing).contains("in 2007-2022") && !stderr(&missing).contains("1990"),
+        "{}",
+        stderr(&missing)
+    );
+
+    // The repeat asks only for the missing query, and ends where a clean run ends.
+    emulator.heal();
+    let mark = emulator.counters().data_requests.load(Ordering::SeqCst);
+    assert_eq!(code(&fetch(&cache, "8")), 0);
+    let asked_again = emulator.counters().data_requests.load(Ordering::SeqCst) - mark;
+    assert_eq!(asked_again, second_pages);
+    assert_eq!(
+        stdout(&values(&cache, "1990-2022", &["--offline"])),
+        stdout(&values(&reference, "1990-2022", &["--offline"]))
+    );
 }
 
 #[test]
@@ -605,16 +611,9 @@ fn answered_queries_are_kept_when_a_fetch_fails_part_way() {
 fn a_fetch_killed_part_way_keeps_what_was_answered() {
     let emulator = emulator_with(|c| c.latency = std::time::Duration::from_millis(150));
     let cache = tempfile::tempdir().unwrap();
-    let kpis = TEN_KPIS;
     // Metadata first, so the kill falls among the data requests.
     ok(nyckeltal(&emulator.url(), cache.path()).args(["kpi", "show", "N20900"]));
     ok(nyckeltal(&emulator.url(), cache.path()).args(["municipality", "list"]));
-    let mut child = nyckeltal(&emulator.url(), cache.path())
-        .args(["--jobs", "1", "fetch"])
-        .args(every_year_of_ten())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
     let values_dir = std::fs::read_dir(cache.path())
         .unwrap()
         .flatten()
@@ -622,29 +621,42 @@ fn a_fetch_killed_part_way_keeps_what_was_answered() {
         .unwrap()
         .path()
         .join("values");
+    // Two queries (1990–2006, 2007–2022), one after the other.
+    let mut child = nyckeltal(&emulator.url(), cache.path())
+        .args(["--jobs", "1", "fetch"])
+        .args(ten_for_everybody("1990-2022"))
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed once the first query's ten KPIs are stored, during the second.
     let start = std::time::Instant::now();
-    while std::fs::read_dir(&values_dir).map_or(0, |d| d.count()) < 2
+    while std::fs::read_dir(&values_dir).map_or(0, |d| d.count()) < 10
         && start.elapsed() < std::time::Duration::from_secs(120)
     {
-        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::thread::sleep(std::time::Duration::from_millis(10));
     }
     child.kill().unwrap();
     let _ = child.wait();
-    let out = run(nyckeltal(&emulator.url(), cache.path())
-        .args(["--offline", "values"])
-        .args(every_year_of_ten()));
-    assert_eq!(code(&out), 4, "part is missing: {}", stderr(&out));
-    assert!(!stderr(&out).contains("corrupt"), "{}", stderr(&out));
-    let first = kpis
-        .split(',')
-        .find(|k| values_dir.join(format!("{k}.json")).exists());
-    let kept = first.expect("a KPI kept");
-    let mut some = String::new();
-    std::fs::File::open(values_dir.join(format!("{kept}.json")))
-        .unwrap()
-        .read_to_string(&mut some)
-        .unwrap();
-    assert!(some.starts_with("nyckeltal-cache 1"));
+    let offline = |years: &str| {
+        run(nyckeltal(&emulator.url(), cache.path())
+            .args(["--offline", "values"])
+            .args(ten_for_everybody(years)))
+    };
+    let kept = offline("1990-2006");
+    assert_eq!(
+        code(&kept),
+        0,
+        "the answered query is kept: {}",
+        stderr(&kept)
+    );
+    assert!(!stderr(&kept).contains("corrupt"), "{}", stderr(&kept));
+    let missing = offline("1990-2022");
+    assert_eq!(
+        code(&missing),
+        4,
+        "the rest is missing: {}",
+        stderr(&missing)
+    );
 }
 
 // 9. Temporary files of killed runs.

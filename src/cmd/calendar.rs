@@ -22,7 +22,7 @@ pub fn run(args: &CalendarArgs, global: &GlobalArgs) -> Result<()> {
     let source = open_source(global)?;
     let catalogue = Catalogue::new(source.as_ref());
     let today = chrono::Local::now().date_naive();
-    let mut kpis: Vec<&Kpi> = Vec::new();
+    let mut kpis: Vec<Kpi> = Vec::new();
     for id in chosen_kpis(&args.kpis, &catalogue, &refdata)? {
         kpis.push(catalogue.kpi(&id)?.expect("checked when chosen"));
     }

@@ -50,7 +50,7 @@ pub fn run(command: &KpiCommand, global: &GlobalArgs) -> Result<()> {
             let kpi = catalogue.kpi(&id)?.expect("resolved above");
             let mut frame = text_frame(
                 &["field", "value"],
-                describe(kpi, chrono::Local::now().date_naive()),
+                describe(&kpi, chrono::Local::now().date_naive()),
             )?;
             emit(&mut frame, &target, &[])
         }

@@ -94,8 +94,17 @@ pub fn chosen_kpis(
     } else {
         choice.sets.clone()
     };
-    for name in &sets {
-        let set = refdata.set(name)?;
+    let sets: Vec<crate::refdata::IndicatorSet> = sets
+        .iter()
+        .map(|name| refdata.set(name))
+        .collect::<Result<_>>()?;
+    // One request for the metadata of every set's KPIs.
+    let every: Vec<String> = sets
+        .iter()
+        .flat_map(|s| s.entries.iter().map(|e| e.kpi.clone()))
+        .collect();
+    catalogue.prefetch_kpis(&every)?;
+    for set in sets {
         set.check(catalogue)?;
         ids.extend(set.entries.into_iter().map(|e| e.kpi));
     }

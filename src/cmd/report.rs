@@ -44,9 +44,7 @@ pub fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<()> {
         Subject::Network { members, .. } => spec.sets.len() * members.len(),
     };
     let bar = progress(global, "computing");
-    if let Some(bar) = &bar {
-        bar.set_length(steps as u64);
-    }
+    crate::progress::add_work(bar.as_ref(), steps as u64, "comparisons");
     let mut sections = Vec::new();
     let mut figures = Vec::new();
     let mut years_shown: Vec<i32> = Vec::new();

@@ -12,6 +12,10 @@ impl DataSource for KoladaClient {
         KoladaClient::kpis(self)
     }
 
+    fn kpis_by_id(&self, ids: &[String]) -> Result<Vec<Kpi>> {
+        KoladaClient::kpis_by_id(self, ids)
+    }
+
     fn municipalities(&self) -> Result<Vec<Municipality>> {
         KoladaClient::municipalities(self)
     }

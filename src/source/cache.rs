@@ -222,6 +222,16 @@ impl KpiEntry {
     }
 }
 
+/// Single KPIs' metadata, each with when it was fetched.
+const KPI_BY_ID: &str = "meta/kpi_by_id.json";
+
+/// The KPIs of `list` with these ids, in the order of `ids`.
+fn pick(list: &[Kpi], ids: &[String]) -> Vec<Kpi> {
+    ids.iter()
+        .filter_map(|id| list.iter().find(|k| &k.id == id).cloned())
+        .collect()
+}
+
 /// The cache in front of the live API, or on its own (`--offline`).
 pub struct CachedSource {
     cache: Cache,
@@ -264,6 +274,11 @@ impl CachedSource {
         observations
     }
 
+    /// Whether metadata fetched then is still within its time to live.
+    fn fresh(&self, fetched_at: DateTime<Utc>) -> bool {
+        (Utc::now() - fetched_at).to_std().unwrap_or(Duration::ZERO) < self.meta_ttl
+    }
+
     fn meta<T: Serialize + DeserializeOwned>(
         &self,
         name: &str,
@@ -281,10 +296,7 @@ impl CachedSource {
             });
         };
         if let Some(c) = &cached {
-            let age = (Utc::now() - c.fetched_at)
-                .to_std()
-                .unwrap_or(Duration::ZERO);
-            if !self.refresh && age < self.meta_ttl {
+            if !self.refresh && self.fresh(c.fetched_at) {
                 return Ok(cached.unwrap().items);
             }
         }
@@ -316,6 +328,44 @@ impl CachedSource {
 impl DataSource for CachedSource {
     fn kpis(&self) -> Result<Vec<Kpi>> {
         self.meta("kpi", "KPI catalogue", KoladaClient::kpis)
+    }
+
+    /// From the cached catalogue when it is fresh; otherwise from the
+    /// per-KPI store, asking Kolada only for the ids it lacks (the whole
+    /// catalogue when that takes fewer requests).
+    fn kpis_by_id(&self, ids: &[String]) -> Result<Vec<Kpi>> {
+        const CATALOGUE_PAGES: usize = 2;
+        let full: Option<Stamped<Kpi>> = self.cache.load("meta/kpi.json");
+        if let Some(full) = &full {
+            if self.upstream.is_none() || (!self.refresh && self.fresh(full.fetched_at)) {
+                return Ok(pick(&full.items, ids));
+            }
+        }
+        let mut known: Vec<Stamped<Kpi>> = self.cache.load(KPI_BY_ID).unwrap_or_default();
+        let held = |id: &String, known: &[Stamped<Kpi>]| {
+            known.iter().any(|s| {
+                s.items.first().is_some_and(|k| &k.id == id)
+                    && (self.upstream.is_none() || (!self.refresh && self.fresh(s.fetched_at)))
+            })
+        };
+        let lacking: Vec<String> = ids.iter().filter(|id| !held(id, &known)).cloned().collect();
+        if let (false, Some(client)) = (lacking.is_empty(), &self.upstream) {
+            if KoladaClient::requests_for_ids(lacking.len()) > CATALOGUE_PAGES {
+                return Ok(pick(&self.kpis()?, ids));
+            }
+            let fresh = client.kpis_by_id(&lacking)?;
+            let now = Utc::now();
+            known.retain(|s| s.items.first().is_some_and(|k| !lacking.contains(&k.id)));
+            known.extend(fresh.into_iter().map(|k| Stamped {
+                fetched_at: now,
+                items: vec![k],
+            }));
+            if let Err(e) = self.cache.store(KPI_BY_ID, &known) {
+                eprintln!("warning: {e:#}; the KPI metadata is used but not kept");
+            }
+        }
+        let found: Vec<Kpi> = known.into_iter().flat_map(|s| s.items).collect();
+        Ok(pick(&found, ids))
     }
 
     fn municipalities(&self) -> Result<Vec<Municipality>> {

@@ -50,7 +50,18 @@ pub struct FetchStats {
 }
 
 pub trait DataSource {
+    /// The whole KPI catalogue.
     fn kpis(&self) -> Result<Vec<Kpi>>;
+    /// The metadata of these KPIs (upper-case ids); unknown ids are absent.
+    /// Sources that can ask for single KPIs do so instead of loading the
+    /// whole catalogue.
+    fn kpis_by_id(&self, ids: &[String]) -> Result<Vec<Kpi>> {
+        Ok(self
+            .kpis()?
+            .into_iter()
+            .filter(|k| ids.contains(&k.id))
+            .collect())
+    }
     fn municipalities(&self) -> Result<Vec<Municipality>>;
     fn groups(&self) -> Result<Vec<Group>>;
     /// Every value the source has for the query, sorted in output order.

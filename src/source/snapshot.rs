@@ -336,9 +336,7 @@ impl DataSource for Snapshot {
                 .map(|g| (g.id.as_str(), g))
                 .collect()
         };
-        if let Some(bar) = progress {
-            bar.inc_length(query.kpis.len() as u64);
-        }
+        crate::progress::add_work(progress, query.kpis.len() as u64, "KPIs");
         let mut observations = Vec::new();
         for kpi in &query.kpis {
             let all = self
