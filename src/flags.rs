@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::kolada::DEFAULT_API_URL;
@@ -26,6 +27,7 @@ pub struct Cli {
 
 /// Where figures come from and how Kolada is asked; valid with every command.
 #[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Kolada API v3 base URL (a mirror or a local emulator).
     #[arg(long, global = true, env = "NYCKELTAL_API_URL", default_value = DEFAULT_API_URL, value_name = "URL")]
@@ -91,52 +93,200 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Search and describe KPIs.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  nyckeltal kpi search aldreomsorg nettokostnadsavvikelse
+  nyckeltal kpi show N20900"
+    )]
     Kpi(KpiCommand),
     /// Search and list municipalities and regions.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  nyckeltal municipality search tjorn
+  nyckeltal municipality list --type L"
+    )]
     Municipality(MunicipalityCommand),
     /// List and show municipality groups, among them RKA's "Liknande kommuner".
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  nyckeltal group peers Tjörn --area äldreomsorg
+  nyckeltal group show G96190"
+    )]
     Group(GroupCommand),
     /// Fill the cache with figures, so later commands (and --offline) need no network.
+    #[command(after_help = "Examples:
+  nyckeltal fetch --kpi N20900,N20007,N21006,N23009 --municipality all --years 2015-2025
+  nyckeltal fetch --kpi N20900 --municipality Tjörn,G96190 --years 2022")]
     Fetch(FetchArgs),
     /// Figures as a tidy long table: kpi, municipality_id, municipality, year, gender, value.
+    #[command(after_help = "Examples:
+  nyckeltal values --kpi N20900 --municipality Tjörn --years 2018-2022
+  nyckeltal values --kpi N20900,N20007 --municipality G96190 --years 2022 -o gr.csv
+  nyckeltal values --kpi U21468 --municipality Tjörn --years 2022 --gender all --format json")]
     Values(ValuesArgs),
     /// List and show indicator sets (data/sets/*.toml).
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  nyckeltal set list
+  nyckeltal set show aldreomsorg-kostnad"
+    )]
     Set(SetCommand),
     /// A municipality against its peers and the whole country, KPI by KPI: value, peer
     /// mean/median/min/max, ranks, percentile, deviation, change and the green/yellow/red band.
+    #[command(after_help = "Examples:
+  nyckeltal compare Tjörn --set aldreomsorg-kostnad --peers tjorn-aldreomsorg
+  nyckeltal compare Tjörn --set funktionshinder-kostnad --years 2018-2022 -o tjorn-lss.xlsx
+  nyckeltal compare Arvika,Eda,Säffle,Årjäng --set nara-vard --peers varmland-vastra
+  nyckeltal compare Tjörn --kpi N20900 --format csv")]
     Compare(CompareArgs),
     /// The municipalities most like one, by structural factors: nearest first, why, and how
     /// many RKA's "Liknande kommuner" group shares; or how far a given peer list is.
+    #[command(after_help = "Examples:
+  nyckeltal similar Tjörn --area äldreomsorg
+  nyckeltal similar Tjörn --area äldreomsorg --check-peers tjorn-aldreomsorg
+  nyckeltal similar Tjörn --factors N01813:1.5,N00954 -k 10")]
     Similar(SimilarArgs),
     /// When each KPI's figures are published: latest year, preliminary and final dates, and
     /// whether the next year is due.
+    #[command(after_help = "Examples:
+  nyckeltal calendar
+  nyckeltal calendar --set aldreomsorg-kostnad --set aldreomsorg-kvalitet
+  nyckeltal calendar --kpi N20900,U21468 --format csv")]
     Calendar(CalendarArgs),
     /// Freeze figures in a snapshot folder that --source reads back (for a meeting, for everyone).
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  nyckeltal snapshot save meeting-2026 --set aldreomsorg-kostnad
+  nyckeltal --source meeting-2026 compare Tjörn --set aldreomsorg-kostnad"
+    )]
     Snapshot(SnapshotCommand),
     /// Values that are new, revised (old → new) or deleted since a snapshot, or changed since a date.
+    #[command(after_help = "Examples:
+  nyckeltal changes --since meeting-2026
+  nyckeltal changes --since 2026-09-01 --set aldreomsorg-kostnad
+  nyckeltal changes --since meeting-2026 --kpi N20900 -o changes.csv")]
     Changes(ChangesArgs),
     /// The autumn review pack from a spec file: report.html, report.xlsx and data.csv in a folder.
+    #[command(after_help = "Examples:
+  nyckeltal report examples/tjorn-hosten.toml -o out/tjorn
+  nyckeltal --source meeting-2026 report examples/gr-natverk.toml -o out/gr
+  nyckeltal report examples/tjorn-hosten.toml -o out/tjorn-en --lang en")]
     Report(ReportArgs),
     /// One KPI over the years: the municipality, its peers' mean and the national median,
     /// as a table, a CSV or a chart (.svg, .png).
+    #[command(after_help = "Examples:
+  nyckeltal trend Tjörn --kpi N20900 --peers tjorn-aldreomsorg
+  nyckeltal trend Tjörn --kpi N20900 --years 2013-2022 -o n20900.svg
+  nyckeltal trend Tjörn --kpi U21468 -o u21468.png")]
     Trend(TrendArgs),
+    /// A shell completion script on standard output (bash, zsh, fish, powershell).
+    #[command(after_help = "Examples:
+  nyckeltal completions bash > ~/.local/share/bash-completion/completions/nyckeltal
+  nyckeltal completions zsh > ~/.zfunc/_nyckeltal
+  nyckeltal completions fish > ~/.config/fish/completions/nyckeltal.fish
+  nyckeltal completions powershell >> $PROFILE")]
+    Completions(CompletionsArgs),
+    /// The manual page (roff) for every command on standard output.
+    #[command(after_help = "Examples:
+  nyckeltal man > ~/.local/share/man/man1/nyckeltal.1
+  nyckeltal man | man -l -")]
+    Man,
+    /// Where nyckeltal keeps its cache and looks for your own sets and peer lists on this system.
+    #[command(after_help = "Examples:
+  nyckeltal paths
+  nyckeltal --cache-dir /tmp/cache paths")]
+    Paths,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// A free-text value with names to offer for completion (built-in and your
+/// own sets, peer lists or areas); anything else is accepted too.
+#[derive(Clone)]
+pub struct Hinted(Vec<String>);
+
+impl Hinted {
+    /// Set names, built in and in the data directory from the environment.
+    pub fn sets() -> Hinted {
+        let data =
+            crate::refdata::RefData::new(std::env::var_os("NYCKELTAL_DATA_DIR").map(PathBuf::from));
+        Hinted(data.set_names().into_iter().map(|(n, _)| n).collect())
+    }
+
+    /// `auto`, `similar:AREA` and the peer lists.
+    pub fn peers() -> Hinted {
+        let data =
+            crate::refdata::RefData::new(std::env::var_os("NYCKELTAL_DATA_DIR").map(PathBuf::from));
+        let mut names = vec!["auto".to_string()];
+        names.extend(
+            crate::resolve::SIMILAR_AREAS
+                .iter()
+                .map(|a| format!("auto:{a}")),
+        );
+        names.extend(
+            ["similar:äldreomsorg", "similar:LSS", "similar:övergripande"].map(String::from),
+        );
+        names.extend(data.peer_names().into_iter().map(|(n, _)| n));
+        Hinted(names)
+    }
+
+    /// RKA's areas of "Liknande kommuner".
+    pub fn areas() -> Hinted {
+        Hinted(
+            crate::resolve::SIMILAR_AREAS
+                .iter()
+                .map(|a| a.to_string())
+                .collect(),
+        )
+    }
+}
+
+impl TypedValueParser for Hinted {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        command: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(command, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            self.0.iter().map(|n| PossibleValue::new(n.clone())),
+        ))
+    }
 }
 
 #[derive(Debug, Subcommand)]
 pub enum SetCommand {
     /// The indicator sets, built in and your own, with where each file is.
+    #[command(after_help = "Examples:
+  nyckeltal set list
+  nyckeltal set list --format json")]
     List {
         #[command(flatten)]
         output: Output,
     },
     /// The KPIs of one set: id, label, unit, direction, area, and Kolada's title.
+    #[command(after_help = "Examples:
+  nyckeltal set show aldreomsorg-kostnad
+  nyckeltal set show ~/.config/nyckeltal/sets/egna.toml --format csv")]
     Show {
         /// Set name (aldreomsorg-kostnad) or a path to a .toml file.
+        #[arg(value_parser = Hinted::sets(), hide_possible_values = true)]
         name: String,
         #[command(flatten)]
         output: Output,
@@ -150,7 +300,7 @@ pub struct PeerArgs {
     /// `auto:AREA` (e.g. auto:LSS), `similar:AREA` (nyckeltal's 7 most similar by structural
     /// factors), a Kolada group id (G96190), a peer list in data/peers (tjorn-aldreomsorg) or a
     /// .toml path, or municipalities (Hörby,Vara,1470).
-    #[arg(long, default_value = "auto", value_name = "PEERS")]
+    #[arg(long, default_value = "auto", value_name = "PEERS", value_parser = Hinted::peers(), hide_possible_values = true)]
     pub peers: String,
 }
 
@@ -163,7 +313,9 @@ pub struct CompareArgs {
         long,
         value_name = "NAME",
         required_unless_present = "kpi",
-        conflicts_with = "kpi"
+        conflicts_with = "kpi",
+        value_parser = Hinted::sets(),
+        hide_possible_values = true
     )]
     pub set: Option<String>,
     /// KPI ids instead of a set; their direction is taken from a built-in set that has them,
@@ -192,7 +344,7 @@ pub struct CompareArgs {
 #[derive(Debug, Args, Clone)]
 pub struct KpiChoice {
     /// Indicator sets (repeat the flag for several) [default with neither: every built-in set].
-    #[arg(long = "set", value_name = "NAME")]
+    #[arg(long = "set", value_name = "NAME", value_parser = Hinted::sets(), hide_possible_values = true)]
     pub sets: Vec<String>,
     /// KPI ids, comma-separated.
     #[arg(long, short = 'k', value_name = "IDS")]
@@ -210,6 +362,9 @@ pub struct CalendarArgs {
 #[derive(Debug, Subcommand)]
 pub enum SnapshotCommand {
     /// Write a snapshot folder: meta/*.json, the figures as DDF CSVs, snapshot.json.
+    #[command(after_help = "Examples:
+  nyckeltal snapshot save meeting-2026 --set aldreomsorg-kostnad --set nara-vard
+  nyckeltal snapshot save gr-2026 --kpi N20900,N20007 --municipality G96190 --years 2015-2025")]
     Save {
         /// The folder to create.
         path: PathBuf,
@@ -253,7 +408,7 @@ pub struct SimilarArgs {
     pub municipality: String,
     /// Factors for an area: äldreomsorg, LSS, övergripande (data/similarity/*.toml), or a
     /// .toml path [default: övergripande].
-    #[arg(long, value_name = "AREA", conflicts_with = "factors")]
+    #[arg(long, value_name = "AREA", conflicts_with = "factors", value_parser = Hinted::areas(), hide_possible_values = true)]
     pub area: Option<String>,
     /// Your own factors instead: KPI[:WEIGHT],… (e.g. N01813:1.5,N00954).
     #[arg(long, value_name = "KPIS")]
@@ -266,7 +421,7 @@ pub struct SimilarArgs {
     pub k: usize,
     /// Instead: how far each member of this peer group is, and its rank among all 289
     /// (a peer list such as tjorn-aldreomsorg, a group id, or municipalities).
-    #[arg(long, value_name = "PEERS")]
+    #[arg(long, value_name = "PEERS", value_parser = Hinted::peers(), hide_possible_values = true)]
     pub check_peers: Option<String>,
     #[command(flatten)]
     pub output: Output,
@@ -324,6 +479,10 @@ pub enum BandChoice {
 #[derive(Debug, Subcommand)]
 pub enum KpiCommand {
     /// Rank KPIs by how well their title (and description) matches the words; case and å/ä/ö do not matter.
+    #[command(after_help = "Examples:
+  nyckeltal kpi search aldreomsorg nettokostnadsavvikelse
+  nyckeltal kpi search fall --area Äldre --limit 10
+  nyckeltal kpi search hemtjänst kontinuitet --format csv")]
     Search {
         /// Words to look for, e.g. `aldreomsorg nettokostnadsavvikelse`.
         #[arg(required = true, num_args = 1..)]
@@ -338,6 +497,9 @@ pub enum KpiCommand {
         output: Output,
     },
     /// All metadata of one KPI: description, latest year, publication dates, gender split.
+    #[command(after_help = "Examples:
+  nyckeltal kpi show N20900
+  nyckeltal kpi show U21468 --format json")]
     Show {
         /// KPI id, e.g. N20900.
         id: String,
@@ -349,12 +511,18 @@ pub enum KpiCommand {
 #[derive(Debug, Subcommand)]
 pub enum MunicipalityCommand {
     /// Municipalities and regions whose name matches TEXT (case and å/ä/ö do not matter).
+    #[command(after_help = "Examples:
+  nyckeltal municipality search tjorn
+  nyckeltal municipality search \"Region Värmland\"")]
     Search {
         text: String,
         #[command(flatten)]
         output: Output,
     },
     /// All municipalities (K) and regions (L, with Riket 0000).
+    #[command(after_help = "Examples:
+  nyckeltal municipality list
+  nyckeltal municipality list --type L --format csv")]
     List {
         /// Only this type: K municipalities, L regions.
         #[arg(long = "type", value_enum, value_name = "K|L")]
@@ -375,6 +543,9 @@ pub enum MunicipalityType {
 #[derive(Debug, Subcommand)]
 pub enum GroupCommand {
     /// Municipality groups, with how many members each has.
+    #[command(after_help = "Examples:
+  nyckeltal group list --search \"Liknande kommuner äldreomsorg, Tjörn\"
+  nyckeltal group list --search länets --format csv")]
     List {
         /// Only groups whose title contains this text.
         #[arg(long, value_name = "TEXT")]
@@ -383,6 +554,9 @@ pub enum GroupCommand {
         output: Output,
     },
     /// The members of one group.
+    #[command(after_help = "Examples:
+  nyckeltal group show G96190
+  nyckeltal group show \"Göteborgsregionen (ovägt medel)\"")]
     Show {
         /// Group id (G96190) or title.
         group: String,
@@ -390,12 +564,15 @@ pub enum GroupCommand {
         output: Output,
     },
     /// The current "Liknande kommuner AREA, KOMMUN" group of a municipality and its members.
+    #[command(after_help = "Examples:
+  nyckeltal group peers Tjörn --area äldreomsorg
+  nyckeltal group peers 1419 --area LSS --format json")]
     Peers {
         /// Municipality code or name.
         municipality: String,
         /// Area as Kolada names it: äldreomsorg, LSS, IFO, grundskola, gymnasieskola, förskola,
         /// fritidshem, socioekonomi, arbetsmarknad, räddningstjänst, ekonomiskt bistånd, övergripande.
-        #[arg(long, value_name = "AREA")]
+        #[arg(long, value_name = "AREA", value_parser = Hinted::areas(), hide_possible_values = true)]
         area: String,
         #[command(flatten)]
         output: Output,

@@ -24,15 +24,146 @@ pub fn long_frame(
     Ok(frame)
 }
 
-/// A table of text columns, for listings (KPIs, municipalities, groups).
-pub fn text_frame(columns: &[&str], rows: Vec<Vec<String>>) -> Result<DataFrame> {
-    let series: Vec<Column> = columns
-        .iter()
-        .enumerate()
-        .map(|(i, name)| {
-            let values: Vec<&str> = rows.iter().map(|row| row[i].as_str()).collect();
-            Column::new((*name).into(), values)
-        })
-        .collect();
+/// One cell of a listing, typed, so that every export keeps numbers as
+/// numbers, flags as booleans and ids as text, whatever the command.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(Option<String>),
+    Int(Option<i64>),
+    Float(Option<f64>),
+    Bool(Option<bool>),
+}
+
+impl From<String> for Cell {
+    fn from(v: String) -> Cell {
+        Cell::Text(Some(v))
+    }
+}
+impl From<&str> for Cell {
+    fn from(v: &str) -> Cell {
+        Cell::Text(Some(v.to_string()))
+    }
+}
+impl From<&String> for Cell {
+    fn from(v: &String) -> Cell {
+        Cell::Text(Some(v.clone()))
+    }
+}
+impl From<Option<String>> for Cell {
+    fn from(v: Option<String>) -> Cell {
+        Cell::Text(v)
+    }
+}
+impl From<i64> for Cell {
+    fn from(v: i64) -> Cell {
+        Cell::Int(Some(v))
+    }
+}
+impl From<i32> for Cell {
+    fn from(v: i32) -> Cell {
+        Cell::Int(Some(i64::from(v)))
+    }
+}
+impl From<Option<i32>> for Cell {
+    fn from(v: Option<i32>) -> Cell {
+        Cell::Int(v.map(i64::from))
+    }
+}
+impl From<usize> for Cell {
+    fn from(v: usize) -> Cell {
+        Cell::Int(Some(v as i64))
+    }
+}
+impl From<f64> for Cell {
+    fn from(v: f64) -> Cell {
+        Cell::Float(Some(v))
+    }
+}
+impl From<Option<f64>> for Cell {
+    fn from(v: Option<f64>) -> Cell {
+        Cell::Float(v)
+    }
+}
+impl From<bool> for Cell {
+    fn from(v: bool) -> Cell {
+        Cell::Bool(Some(v))
+    }
+}
+impl From<Option<bool>> for Cell {
+    fn from(v: Option<bool>) -> Cell {
+        Cell::Bool(v)
+    }
+}
+
+/// The kind of a column: from its cells, which must agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Int,
+    Float,
+    Bool,
+}
+
+impl Cell {
+    fn kind(&self) -> Kind {
+        match self {
+            Cell::Text(_) => Kind::Text,
+            Cell::Int(_) => Kind::Int,
+            Cell::Float(_) => Kind::Float,
+            Cell::Bool(_) => Kind::Bool,
+        }
+    }
+}
+
+/// The one table type of every listing command (KPIs, municipalities,
+/// groups, sets, `similar`, `changes`, `calendar`): named, typed columns.
+/// `kinds` says each column's type, so an empty table is typed too.
+pub fn table_frame(columns: &[(&str, Kind)], rows: Vec<Vec<Cell>>) -> Result<DataFrame> {
+    let mut series = Vec::with_capacity(columns.len());
+    for (i, (name, kind)) in columns.iter().enumerate() {
+        let cells = rows.iter().map(|row| &row[i]);
+        if let Some(other) = cells.clone().find(|c| c.kind() != *kind) {
+            anyhow::bail!("column {name} is {kind:?} but holds {other:?}");
+        }
+        let column = match kind {
+            Kind::Text => Column::new(
+                (*name).into(),
+                cells
+                    .map(|c| match c {
+                        Cell::Text(v) => v.clone(),
+                        _ => None,
+                    })
+                    .collect::<Vec<Option<String>>>(),
+            ),
+            Kind::Int => Column::new(
+                (*name).into(),
+                cells
+                    .map(|c| match c {
+                        Cell::Int(v) => *v,
+                        _ => None,
+                    })
+                    .collect::<Vec<Option<i64>>>(),
+            ),
+            Kind::Float => Column::new(
+                (*name).into(),
+                cells
+                    .map(|c| match c {
+                        Cell::Float(v) => *v,
+                        _ => None,
+                    })
+                    .collect::<Vec<Option<f64>>>(),
+            ),
+            Kind::Bool => Column::new(
+                (*name).into(),
+                cells
+                    .map(|c| match c {
+                        Cell::Bool(v) => *v,
+                        _ => None,
+                    })
+                    .collect::<Vec<Option<bool>>>(),
+            ),
+        };
+        series.push(column);
+    }
     Ok(DataFrame::new_infer_height(series)?)
 }

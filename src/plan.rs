@@ -241,24 +241,75 @@ fn entries_for_ids(
             if let Some(entry) = known.iter().find(|e| &e.kpi == id) {
                 return Ok(entry.clone());
             }
-            let title = catalogue
-                .kpi(id)?
-                .map(|k| k.title.clone())
-                .unwrap_or_default();
+            let kpi = catalogue.kpi(id)?;
+            let title = kpi.as_ref().map(|k| k.title.clone()).unwrap_or_default();
+            let unit = unit_in_title(&title);
+            // The unit stands after the label in tables: not twice.
+            let label = match title.rsplit_once(',') {
+                Some((head, tail)) if !unit.is_empty() && tail.trim() == unit => {
+                    head.trim().to_string()
+                }
+                _ => title.clone(),
+            };
             Ok(SetEntry {
                 kpi: id.clone(),
-                unit: unit_in_title(&title),
-                label: title,
+                unit,
+                area: kpi.as_ref().map(similar_area),
+                label,
                 direction: Direction::Neutral,
                 scale: None,
                 breaks: Vec::new(),
                 levels: Vec::new(),
                 why: None,
-                area: None,
                 line: 0,
             })
         })
         .collect()
+}
+
+/// RKA's "Liknande kommuner" area for a KPI outside the built-in sets, from
+/// Kolada's operating area (and, where that covers two areas, the title):
+/// so `compare --kpi` finds comparable municipalities without `--peers`.
+pub fn similar_area(kpi: &crate::model::Kpi) -> String {
+    let area = crate::text::fold(kpi.operating_area.as_deref().unwrap_or(""));
+    let title = crate::text::fold(&kpi.title);
+    let has = |words: &[&str]| words.iter().any(|w| title.contains(w));
+    let name = if area.starts_with("aldre och funktionshinder") {
+        if has(&[
+            "lss",
+            "funktionsnedsattning",
+            "funktionshinder",
+            "personlig assistans",
+            "daglig verksamhet",
+        ]) {
+            "LSS"
+        } else {
+            "äldreomsorg"
+        }
+    } else if area.starts_with("grundskola") || area.starts_with("anpassad skola") {
+        "grundskola"
+    } else if area.starts_with("gymnasieskola") {
+        "gymnasieskola"
+    } else if area.starts_with("forskoleverksamhet") {
+        if has(&["fritidshem"]) {
+            "fritidshem"
+        } else {
+            "förskola"
+        }
+    } else if area.starts_with("individ- och familjeomsorg") {
+        if has(&["ekonomiskt bistand"]) {
+            "ekonomiskt bistånd"
+        } else {
+            "IFO"
+        }
+    } else if area.starts_with("arbetsmarknad") {
+        "arbetsmarknad"
+    } else if has(&["raddningstjanst"]) {
+        "räddningstjänst"
+    } else {
+        "övergripande"
+    };
+    name.to_string()
 }
 
 /// The unit at the end of a Kolada title: "…, kr/inv" → "kr/inv",

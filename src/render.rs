@@ -224,7 +224,8 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// An aligned table, numbers right-aligned, floats exactly as received.
+/// An aligned table, numbers right-aligned, floats as received (at most 10
+/// decimals: see [`crate::text::terminal_float`]).
 pub fn table(frame: &DataFrame, to_terminal: bool) -> Table {
     let mut table = Table::new();
     table.load_preset(presets::UTF8_FULL_CONDENSED);
@@ -237,7 +238,10 @@ pub fn table(frame: &DataFrame, to_terminal: bool) -> Table {
         table.add_row(
             columns
                 .iter()
-                .map(|c| cell_text(&c.get(row).unwrap_or(AnyValue::Null))),
+                .map(|c| match c.get(row).unwrap_or(AnyValue::Null) {
+                    AnyValue::Float64(v) => crate::text::terminal_float(v),
+                    other => cell_text(&other),
+                }),
         );
     }
     for (i, column) in columns.iter().enumerate() {

@@ -107,3 +107,52 @@ mod tests {
         assert_eq!(or_list(&items), "a, b or c");
     }
 }
+
+/// Decimals in the shortest text that reads back as `value` ("-4.4413" → 4).
+pub fn decimals_of(value: f64) -> usize {
+    let text = value.to_string();
+    match text.split_once('.') {
+        Some((_, fraction)) if !text.contains('e') => fraction.len(),
+        _ => 0,
+    }
+}
+
+/// `new − old` for two published figures, with as many decimals as the more
+/// precise of them: the exact decimal difference, without the noise of
+/// binary arithmetic (-0.4628, not -0.46280000000000054).
+pub fn difference(old: f64, new: f64) -> f64 {
+    let places = decimals_of(old).max(decimals_of(new)).min(15);
+    let raw = new - old;
+    format!("{raw:.places$}").parse().unwrap_or(raw)
+}
+
+/// A float for a terminal table: Kolada's figure as received when it has at
+/// most 10 decimals, otherwise rounded to 10 (exports keep every digit).
+pub fn terminal_float(value: f64) -> String {
+    if decimals_of(value) <= 10 {
+        return value.to_string();
+    }
+    let text = format!("{value:.10}");
+    let trimmed = text.trim_end_matches('0').trim_end_matches('.');
+    if trimmed == "-0" {
+        "0".to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+#[cfg(test)]
+mod number_tests {
+    use super::*;
+
+    #[test]
+    fn differences_have_the_decimals_of_their_figures() {
+        assert_eq!(difference(1.4628, 1.0), -0.4628);
+        assert_eq!(difference(0.1, 0.3), 0.2);
+        assert_eq!(difference(1045117.647058, 1045117.647059), 0.000001);
+        assert_eq!(terminal_float(-0.46280000000000054), "-0.4628");
+        assert_eq!(terminal_float(0.6795538461538461), "0.6795538462");
+        assert_eq!(terminal_float(-4.4413), "-4.4413");
+        assert_eq!(terminal_float(1045117.647058), "1045117.647058");
+    }
+}

@@ -92,21 +92,64 @@ impl Cells<'_> {
 }
 
 /// `compare` on a terminal: one row per KPI for the latest year, with the
-/// trend of the years before as a sparkline.
-pub fn compare(table: &DataFrame, kpis: &[KpiPlan]) -> Result<Table> {
+/// trend of the years before as a sparkline. Names are never split inside a
+/// word: when the table is wider than the terminal, the KPI column holds the
+/// id alone and the names follow under the table.
+pub fn compare(table: &DataFrame, kpis: &[KpiPlan]) -> Result<(Table, Vec<String>)> {
+    let full = compare_table(table, kpis, true)?;
+    let too_wide = match (full.width(), std::io::stdout().is_terminal()) {
+        (Some(width), true) => {
+            let natural: usize = full
+                .column_max_content_widths()
+                .iter()
+                .map(|w| usize::from(*w) + 3)
+                .sum::<usize>()
+                + 1;
+            natural > usize::from(width)
+        }
+        _ => false,
+    };
+    if !too_wide {
+        return Ok((full, Vec::new()));
+    }
+    let legend = kpis
+        .iter()
+        .map(|k| format!("{} {}{}", k.id, k.label, unit_suffix(k)))
+        .collect();
+    let mut compact = compare_table(table, kpis, false)?;
+    // Without the names it fits: no wrapping at all.
+    compact.set_content_arrangement(comfy_table::ContentArrangement::Disabled);
+    Ok((compact, legend))
+}
+
+fn unit_suffix(kpi: &KpiPlan) -> String {
+    if kpi.unit.is_empty() {
+        String::new()
+    } else {
+        format!(", {}", kpi.unit)
+    }
+}
+
+fn compare_table(table: &DataFrame, kpis: &[KpiPlan], with_names: bool) -> Result<Table> {
     let cells = Cells(table);
     let colour = colour_allowed();
     let mut view = Table::new();
     view.load_preset(presets::UTF8_FULL_CONDENSED);
     crate::render::fit_to_terminal(&mut view);
+    // Narrow: the long headings on two lines.
+    let (in_peers, in_sweden) = if with_names {
+        ("rank in peers", "rank in Sweden")
+    } else {
+        ("rank in\npeers", "rank in\nSweden")
+    };
     view.set_header([
         "KPI",
         "year",
         "value",
         "peer mean",
         "vs peers",
-        "rank in peers",
-        "rank in Sweden",
+        in_peers,
+        in_sweden,
         "band",
         "trend",
     ]);
@@ -122,11 +165,7 @@ pub fn compare(table: &DataFrame, kpis: &[KpiPlan]) -> Result<Table> {
             .iter()
             .map(|&r| cells.flag("series_break", r))
             .collect();
-        let unit = if kpi.unit.is_empty() {
-            String::new()
-        } else {
-            format!(", {}", kpi.unit)
-        };
+        let unit = unit_suffix(kpi);
         let reading = Reading::of(&cells, last, kpi, row_decimals(&cells, &rows), words);
         let year = cells.text("year", last) + if reading.preliminary { "*" } else { "" };
         let band = reading.band.name(words);
@@ -144,7 +183,11 @@ pub fn compare(table: &DataFrame, kpis: &[KpiPlan]) -> Result<Table> {
             .map(|&r| cells.text("year", r))
             .unwrap_or_default();
         view.add_row(vec![
-            Cell::new(format!("{} {}{unit}", kpi.id, kpi.label)),
+            Cell::new(if with_names {
+                format!("{} {}{unit}", kpi.id, kpi.label)
+            } else {
+                kpi.id.clone()
+            }),
             Cell::new(year),
             Cell::new(text(&reading.value)).set_alignment(CellAlignment::Right),
             Cell::new(text(&reading.peers)).set_alignment(CellAlignment::Right),

@@ -248,7 +248,8 @@ fn bad_input_is_explained() {
             3,
             "did you mean Hörby",
         ),
-        (vec!["compare", "Tjörn", "--kpi", "N00003"], 2, "auto:"),
+        // The area comes from the KPI (övergripande), but the dump has no figures for it.
+        (vec!["compare", "Tjörn", "--kpi", "N00003"], 3, "has no figures for N00003"),
         (
             vec![
                 "compare",

@@ -11,7 +11,7 @@ use chrono::{Months, NaiveDate};
 use super::{chosen_kpis, open_source};
 use crate::catalogue::Catalogue;
 use crate::flags::{CalendarArgs, GlobalArgs};
-use crate::frame::text_frame;
+use crate::frame::{table_frame, Cell, Kind};
 use crate::model::Kpi;
 use crate::refdata::RefData;
 use crate::render::{emit, Target};
@@ -32,17 +32,17 @@ pub fn run(args: &CalendarArgs, global: &GlobalArgs) -> Result<()> {
             .then(a.id.cmp(&b.id))
     });
     let rows = kpis.iter().map(|k| row(k, today)).collect();
-    let mut frame = text_frame(
+    let mut frame = table_frame(
         &[
-            "kpi",
-            "title",
-            "latest_year",
-            "preliminary_publication",
-            "final_publication",
-            "status",
-            "next_year",
-            "next_expected",
-            "next_due",
+            ("kpi", Kind::Text),
+            ("title", Kind::Text),
+            ("latest_year", Kind::Int),
+            ("preliminary_publication", Kind::Text),
+            ("final_publication", Kind::Text),
+            ("status", Kind::Text),
+            ("next_year", Kind::Int),
+            ("next_expected", Kind::Text),
+            ("next_due", Kind::Bool),
         ],
         rows,
     )?;
@@ -57,8 +57,9 @@ fn date(text: &Option<String>) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text.as_deref()?.get(..10)?, "%Y-%m-%d").ok()
 }
 
-fn row(kpi: &Kpi, today: NaiveDate) -> Vec<String> {
+fn row(kpi: &Kpi, today: NaiveDate) -> Vec<Cell> {
     let text = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let date_cell = |d: Option<NaiveDate>| Cell::from(d.map(|d| d.to_string()));
     let preliminary = date(&kpi.prel_publication_date);
     let published = date(&kpi.publication_date);
     let status = match (kpi.latest_year(), kpi.preliminary_year(today)) {
@@ -70,20 +71,14 @@ fn row(kpi: &Kpi, today: NaiveDate) -> Vec<String> {
         .or(published)
         .and_then(|d| d.checked_add_months(Months::new(12)));
     vec![
-        kpi.id.clone(),
-        kpi.title.clone(),
-        kpi.latest_year().map(|y| y.to_string()).unwrap_or_default(),
-        text(preliminary),
-        text(published),
-        status,
-        kpi.latest_year()
-            .map(|y| (y + 1).to_string())
-            .unwrap_or_default(),
-        text(next),
-        match next {
-            Some(d) if d <= today => "yes".to_string(),
-            Some(_) => "no".to_string(),
-            None => String::new(),
-        },
+        Cell::from(&kpi.id),
+        Cell::from(&kpi.title),
+        Cell::from(kpi.latest_year()),
+        date_cell(preliminary),
+        date_cell(published),
+        Cell::from(status),
+        Cell::from(kpi.latest_year().map(|y| y + 1)),
+        date_cell(next),
+        Cell::from(next.map(|d| d <= today)),
     ]
 }

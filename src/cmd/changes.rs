@@ -14,7 +14,7 @@ use super::{chosen_kpis, fetch_values, open_client, open_source, progress};
 use crate::catalogue::Catalogue;
 use crate::error;
 use crate::flags::{ChangesArgs, GlobalArgs};
-use crate::frame::text_frame;
+use crate::frame::{table_frame, Cell, Kind};
 use crate::kolada::{Entities, ValueRequest};
 use crate::model::{Gender, Observation};
 use crate::refdata::RefData;
@@ -57,37 +57,33 @@ pub fn run(args: &ChangesArgs, global: &GlobalArgs) -> Result<()> {
         count("revised"),
         count("deleted")
     );
-    let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
     let rows = changes
         .iter()
         .map(|(kind, (kpi, entity, year, gender), old, new)| {
             vec![
-                kind.to_string(),
-                kpi.clone(),
-                entity.clone(),
-                names.get(entity).cloned().unwrap_or_default(),
-                year.to_string(),
-                gender.code().to_string(),
-                number(*old),
-                number(*new),
-                match (old, new) {
-                    (Some(o), Some(n)) => (n - o).to_string(),
-                    _ => String::new(),
-                },
+                Cell::from(*kind),
+                Cell::from(kpi),
+                Cell::from(entity),
+                Cell::from(names.get(entity).cloned()),
+                Cell::from(*year),
+                Cell::from(gender.code()),
+                Cell::from(*old),
+                Cell::from(*new),
+                Cell::from(old.zip(*new).map(|(o, n)| crate::text::difference(o, n))),
             ]
         })
         .collect();
-    let mut frame = text_frame(
+    let mut frame = table_frame(
         &[
-            "change",
-            "kpi",
-            "municipality_id",
-            "municipality",
-            "year",
-            "gender",
-            "old_value",
-            "new_value",
-            "difference",
+            ("change", Kind::Text),
+            ("kpi", Kind::Text),
+            ("municipality_id", Kind::Text),
+            ("municipality", Kind::Text),
+            ("year", Kind::Int),
+            ("gender", Kind::Text),
+            ("old_value", Kind::Float),
+            ("new_value", Kind::Float),
+            ("difference", Kind::Float),
         ],
         rows,
     )?;

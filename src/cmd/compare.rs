@@ -61,7 +61,7 @@ pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<()> {
                 .filter(|k| !absent.contains(&k.id))
                 .cloned()
                 .collect();
-            let view = crate::view::compare(&table, &shown)?;
+            let (view, legend) = crate::view::compare(&table, &shown)?;
             if !absent.is_empty() {
                 footer.insert(
                     0,
@@ -79,7 +79,7 @@ pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<()> {
             write_to(target.path.as_deref(), |out| {
                 writeln!(out, "{title}")?;
                 writeln!(out, "{view}")?;
-                for line in &footer {
+                for line in legend.iter().chain(&footer) {
                     writeln!(out, "{line}")?;
                 }
                 Ok(())

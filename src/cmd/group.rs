@@ -8,7 +8,7 @@ use anyhow::Result;
 use super::open_source;
 use crate::catalogue::Catalogue;
 use crate::flags::{GlobalArgs, GroupCommand};
-use crate::frame::text_frame;
+use crate::frame::{table_frame, Cell, Kind};
 use crate::model::Group;
 use crate::render::{emit, Target};
 use crate::resolve;
@@ -29,9 +29,22 @@ pub fn run(command: &GroupCommand, global: &GlobalArgs) -> Result<()> {
             groups.sort_by(|a, b| a.title.cmp(&b.title));
             let rows = groups
                 .iter()
-                .map(|g| vec![g.id.clone(), g.title.clone(), g.members.len().to_string()])
+                .map(|g| {
+                    vec![
+                        Cell::from(&g.id),
+                        Cell::from(&g.title),
+                        Cell::from(g.members.len()),
+                    ]
+                })
                 .collect();
-            let mut frame = text_frame(&["id", "title", "members"], rows)?;
+            let mut frame = table_frame(
+                &[
+                    ("id", Kind::Text),
+                    ("title", Kind::Text),
+                    ("members", Kind::Int),
+                ],
+                rows,
+            )?;
             emit(&mut frame, &target, &[format!("{} groups", groups.len())])
         }
         GroupCommand::Show { group, output } => {
@@ -55,9 +68,12 @@ fn show_members(group: &Group, target: &Target) -> Result<()> {
     let rows = group
         .members
         .iter()
-        .map(|m| vec![m.member_id.clone(), m.member_title.clone()])
+        .map(|m| vec![Cell::from(&m.member_id), Cell::from(&m.member_title)])
         .collect();
-    let mut frame = text_frame(&["member_id", "member_title"], rows)?;
+    let mut frame = table_frame(
+        &[("member_id", Kind::Text), ("member_title", Kind::Text)],
+        rows,
+    )?;
     let footer = [format!(
         "{} — {} ({} members)",
         group.id,

@@ -6,7 +6,7 @@ use anyhow::Result;
 use super::open_source;
 use crate::catalogue::Catalogue;
 use crate::flags::{GlobalArgs, KpiCommand};
-use crate::frame::text_frame;
+use crate::frame::{table_frame, Cell, Kind};
 use crate::model::Kpi;
 use crate::render::{emit, Target};
 use crate::resolve;
@@ -29,14 +29,22 @@ pub fn run(command: &KpiCommand, global: &GlobalArgs) -> Result<()> {
                 .take(*limit)
                 .map(|k| {
                     vec![
-                        k.id.clone(),
-                        k.title.clone(),
-                        k.operating_area.clone().unwrap_or_default(),
-                        k.publ_period.clone().unwrap_or_default(),
+                        Cell::from(&k.id),
+                        Cell::from(&k.title),
+                        Cell::from(k.operating_area.clone()),
+                        Cell::from(k.latest_year()),
                     ]
                 })
                 .collect();
-            let mut frame = text_frame(&["id", "title", "operating_area", "latest_year"], rows)?;
+            let mut frame = table_frame(
+                &[
+                    ("id", Kind::Text),
+                    ("title", Kind::Text),
+                    ("operating_area", Kind::Text),
+                    ("latest_year", Kind::Int),
+                ],
+                rows,
+            )?;
             let footer = [format!(
                 "{} of {} matching KPIs shown",
                 hits.len().min(*limit),
@@ -48,10 +56,11 @@ pub fn run(command: &KpiCommand, global: &GlobalArgs) -> Result<()> {
             let target = Target::from_flags(output)?;
             let id = resolve::kpi_ids(id, &catalogue)?.remove(0);
             let kpi = catalogue.kpi(&id)?.expect("resolved above");
-            let mut frame = text_frame(
-                &["field", "value"],
-                describe(&kpi, chrono::Local::now().date_naive()),
-            )?;
+            let rows = describe(&kpi, chrono::Local::now().date_naive())
+                .into_iter()
+                .map(|row| row.into_iter().map(Cell::from).collect())
+                .collect();
+            let mut frame = table_frame(&[("field", Kind::Text), ("value", Kind::Text)], rows)?;
             emit(&mut frame, &target, &[])
         }
     }

@@ -3,10 +3,13 @@
 pub mod calendar;
 pub mod changes;
 pub mod compare;
+pub mod completions;
 pub mod fetch;
 pub mod group;
 pub mod kpi;
+pub mod man;
 pub mod municipality;
+pub mod paths;
 pub mod report;
 pub mod set;
 pub mod similar;
@@ -48,6 +51,9 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Snapshot(command) => snapshot::run(command, global),
         Command::Changes(args) => changes::run(args, global),
         Command::Report(args) => report::run(args, global),
+        Command::Completions(args) => completions::run(args),
+        Command::Man => man::run(),
+        Command::Paths => paths::run(global),
     }
 }
 

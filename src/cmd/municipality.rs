@@ -6,7 +6,7 @@ use anyhow::Result;
 use super::open_source;
 use crate::catalogue::Catalogue;
 use crate::flags::{GlobalArgs, MunicipalityCommand, MunicipalityType};
-use crate::frame::text_frame;
+use crate::frame::{table_frame, Cell, Kind};
 use crate::model::Municipality;
 use crate::render::{emit, Target};
 use crate::text::{closest, fold};
@@ -35,13 +35,20 @@ pub fn run(command: &MunicipalityCommand, global: &GlobalArgs) -> Result<()> {
         .iter()
         .map(|m| {
             vec![
-                m.id.clone(),
-                m.title.clone(),
-                m.kind.clone().unwrap_or_default(),
+                Cell::from(&m.id),
+                Cell::from(&m.title),
+                Cell::from(m.kind.clone()),
             ]
         })
         .collect();
-    let mut frame = text_frame(&["id", "title", "type"], rows)?;
+    let mut frame = table_frame(
+        &[
+            ("id", Kind::Text),
+            ("title", Kind::Text),
+            ("type", Kind::Text),
+        ],
+        rows,
+    )?;
     let footer = if listed.is_empty() {
         vec!["no municipality matches".to_string()]
     } else {

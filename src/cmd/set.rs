@@ -6,7 +6,7 @@ use anyhow::Result;
 use super::open_source;
 use crate::catalogue::Catalogue;
 use crate::flags::{GlobalArgs, SetCommand};
-use crate::frame::text_frame;
+use crate::frame::{table_frame, Cell, Kind};
 use crate::refdata::RefData;
 use crate::render::{emit, Target};
 
@@ -23,9 +23,22 @@ pub fn run(command: &SetCommand, global: &GlobalArgs) -> Result<()> {
                 } else {
                     origin.path
                 };
-                rows.push(vec![name, set.title, set.entries.len().to_string(), where_]);
+                rows.push(vec![
+                    Cell::from(name),
+                    Cell::from(set.title),
+                    Cell::from(set.entries.len()),
+                    Cell::from(where_),
+                ]);
             }
-            let mut frame = text_frame(&["name", "title", "kpis", "file"], rows)?;
+            let mut frame = table_frame(
+                &[
+                    ("name", Kind::Text),
+                    ("title", Kind::Text),
+                    ("kpis", Kind::Int),
+                    ("file", Kind::Text),
+                ],
+                rows,
+            )?;
             let own = refdata
                 .user_dir()
                 .map(|d| format!("Your own sets go in {}", d.join("sets").display()))
@@ -45,39 +58,37 @@ pub fn run(command: &SetCommand, global: &GlobalArgs) -> Result<()> {
                     .map(|k| k.title.clone())
                     .unwrap_or_default();
                 rows.push(vec![
-                    entry.kpi.clone(),
-                    entry.label.clone(),
-                    entry.unit.clone(),
-                    entry.direction.name().to_string(),
-                    entry.area.clone().unwrap_or_default(),
-                    title,
-                    entry
-                        .scale
-                        .map(|s| s.name().to_string())
-                        .unwrap_or_else(|| "(from the title)".to_string()),
-                    entry
-                        .breaks
-                        .iter()
-                        .map(i32::to_string)
-                        .collect::<Vec<_>>()
-                        .join(","),
-                    entry.why.clone().unwrap_or_default(),
+                    Cell::from(&entry.kpi),
+                    Cell::from(&entry.label),
+                    Cell::from(&entry.unit),
+                    Cell::from(entry.direction.name()),
+                    Cell::from(entry.area.clone()),
+                    Cell::from(title),
+                    Cell::from(entry.scale.map(|s| s.name()).unwrap_or("(from the title)")),
+                    Cell::from(
+                        entry
+                            .breaks
+                            .iter()
+                            .map(i32::to_string)
+                            .collect::<Vec<_>>()
+                            .join(","),
+                    ),
+                    Cell::from(entry.why.clone()),
                 ]);
             }
-            let mut frame = text_frame(
-                &[
-                    "kpi",
-                    "label",
-                    "unit",
-                    "direction",
-                    "area",
-                    "kolada_title",
-                    "scale",
-                    "breaks",
-                    "why",
-                ],
-                rows,
-            )?;
+            let columns = [
+                "kpi",
+                "label",
+                "unit",
+                "direction",
+                "area",
+                "kolada_title",
+                "scale",
+                "breaks",
+                "why",
+            ]
+            .map(|c| (c, Kind::Text));
+            let mut frame = table_frame(&columns, rows)?;
             let mut footer = vec![format!(
                 "{} — {} ({})",
                 set.name, set.title, set.origin.path

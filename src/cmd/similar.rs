@@ -14,7 +14,7 @@ use super::{open_source, progress};
 use crate::catalogue::Catalogue;
 use crate::error;
 use crate::flags::{GlobalArgs, SimilarArgs};
-use crate::frame::text_frame;
+use crate::frame::{table_frame, Cell, Kind};
 use crate::peers;
 use crate::refdata::RefData;
 use crate::render::{emit, Target};
@@ -99,27 +99,23 @@ pub fn run(args: &SimilarArgs, global: &GlobalArgs) -> Result<()> {
                     .position(|n| &standardised.ids[n.index] == id)
                 else {
                     rows.push(vec![
-                        id.clone(),
-                        name_of(&catalogue, id)?,
-                        String::new(),
-                        String::new(),
-                        "no figures".into(),
-                        "no".into(),
+                        Cell::from(id),
+                        Cell::from(name_of(&catalogue, id)?),
+                        Cell::Int(None),
+                        Cell::Float(None),
+                        Cell::from("no figures"),
+                        Cell::from(false),
                     ]);
                     continue;
                 };
                 let n = &ranking[place];
                 rows.push(vec![
-                    id.clone(),
-                    name(n.index)?,
-                    format!("{}", place + 1),
-                    format!("{:.3}", n.distance),
-                    standardised.explain(&n.shares, 3),
-                    if place < args.k {
-                        "yes".into()
-                    } else {
-                        "no".into()
-                    },
+                    Cell::from(id),
+                    Cell::from(name(n.index)?),
+                    Cell::from(place + 1),
+                    Cell::from(rounded_distance(n.distance)),
+                    Cell::from(standardised.explain(&n.shares, 3)),
+                    Cell::from(place < args.k),
                 ]);
             }
             footer.insert(
@@ -130,14 +126,14 @@ pub fn run(args: &SimilarArgs, global: &GlobalArgs) -> Result<()> {
                     ranking.len()
                 ),
             );
-            text_frame(
+            table_frame(
                 &[
-                    "municipality_id",
-                    "municipality",
-                    "rank",
-                    "distance",
-                    "main_differences",
-                    "in_top_k",
+                    ("municipality_id", Kind::Text),
+                    ("municipality", Kind::Text),
+                    ("rank", Kind::Int),
+                    ("distance", Kind::Float),
+                    ("main_differences", Kind::Text),
+                    ("in_top_k", Kind::Bool),
                 ],
                 rows,
             )?
@@ -147,16 +143,12 @@ pub fn run(args: &SimilarArgs, global: &GlobalArgs) -> Result<()> {
             for (place, n) in ranking.iter().take(args.k).enumerate() {
                 let id = &standardised.ids[n.index];
                 rows.push(vec![
-                    (place + 1).to_string(),
-                    id.clone(),
-                    name(n.index)?,
-                    format!("{:.3}", n.distance),
-                    standardised.explain(&n.shares, 3),
-                    if rka_members.contains(&id.as_str()) {
-                        "yes".into()
-                    } else {
-                        "no".into()
-                    },
+                    Cell::from(place + 1),
+                    Cell::from(id),
+                    Cell::from(name(n.index)?),
+                    Cell::from(rounded_distance(n.distance)),
+                    Cell::from(standardised.explain(&n.shares, 3)),
+                    Cell::from(rka_members.contains(&id.as_str())),
                 ]);
             }
             if let Some(group) = rka {
@@ -180,14 +172,14 @@ pub fn run(args: &SimilarArgs, global: &GlobalArgs) -> Result<()> {
                     shared.len() as f64 / union as f64
                 ));
             }
-            text_frame(
+            table_frame(
                 &[
-                    "rank",
-                    "municipality_id",
-                    "municipality",
-                    "distance",
-                    "main_differences",
-                    "in_rka_group",
+                    ("rank", Kind::Int),
+                    ("municipality_id", Kind::Text),
+                    ("municipality", Kind::Text),
+                    ("distance", Kind::Float),
+                    ("main_differences", Kind::Text),
+                    ("in_rka_group", Kind::Bool),
                 ],
                 rows,
             )?
@@ -200,6 +192,12 @@ pub fn run(args: &SimilarArgs, global: &GlobalArgs) -> Result<()> {
     ));
     footer.push("Källa: Kolada. Bearbetning: nyckeltal".to_string());
     emit(&mut frame, &target, &footer)
+}
+
+/// Distances to three decimals (the README's documented precision): they
+/// rank, and more digits would only look more certain than they are.
+fn rounded_distance(distance: f64) -> f64 {
+    (distance * 1000.0).round() / 1000.0
 }
 
 fn name_of(catalogue: &Catalogue, id: &str) -> Result<String> {
