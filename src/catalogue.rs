@@ -113,6 +113,17 @@ impl<'s> Catalogue<'s> {
         Ok(kommuner)
     }
 
+    /// The 21 regions (type `L` without Riket), in code order.
+    pub fn regions(&self) -> Result<Vec<&Municipality>> {
+        let mut regions: Vec<&Municipality> = self
+            .municipalities()?
+            .iter()
+            .filter(|m| m.is_region())
+            .collect();
+        regions.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(regions)
+    }
+
     /// The name of a municipality, region or group; the id itself when unknown.
     pub fn name(&self, id: &str) -> String {
         if crate::kolada::is_group_id(id) {

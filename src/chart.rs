@@ -374,9 +374,12 @@ fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChar
 
 /// The trend chart of one KPI: the municipality, each peer group's mean,
 /// the national median; `None` for a category (its codes are no line).
+/// `region`: the subject is a region, so the median is the regions'.
+#[allow(clippy::too_many_arguments)]
 pub fn kpi_trend(
     kpi: &crate::analysis::KpiPlan,
     municipality: &str,
+    region: bool,
     peers: &[(&str, Vec<(i32, f64)>)],
     own: Vec<(i32, f64)>,
     median: Vec<(i32, f64)>,
@@ -400,7 +403,12 @@ pub fn kpi_trend(
         });
     }
     series.push(Series {
-        name: words.median_all.to_string(),
+        name: if region {
+            words.median_regions
+        } else {
+            words.median_all
+        }
+        .to_string(),
         role: Role::Median,
         points: median,
     });

@@ -127,6 +127,14 @@ pub enum Command {
   nyckeltal values --kpi N20900,N20007 --municipality G96190 --years 2022 -o gr.csv
   nyckeltal values --kpi U21468 --municipality Tjörn --years 2022 --gender all --format json")]
     Values(ValuesArgs),
+    /// List and show peer lists and networks (data/peers/*.toml and your own).
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  nyckeltal peers list
+  nyckeltal peers show varmland-vastra"
+    )]
+    Peers(PeersCommand),
     /// List and show indicator sets (data/sets/*.toml).
     #[command(
         subcommand,
@@ -268,6 +276,29 @@ impl TypedValueParser for Hinted {
             self.0.iter().map(|n| PossibleValue::new(n.clone())),
         ))
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PeersCommand {
+    /// Every peer list, built in and your own: members, region, source, file.
+    #[command(after_help = "Examples:
+  nyckeltal peers list
+  nyckeltal peers list --format csv")]
+    List {
+        #[command(flatten)]
+        output: Output,
+    },
+    /// The members of one peer list, with their codes.
+    #[command(after_help = "Examples:
+  nyckeltal peers show orebro-lan
+  nyckeltal peers show tjorn-aldreomsorg --format json")]
+    Show {
+        /// Peer list name (varmland-vastra) or a path to a .toml file.
+        #[arg(value_parser = Hinted::peers(), hide_possible_values = true)]
+        name: String,
+        #[command(flatten)]
+        output: Output,
+    },
 }
 
 #[derive(Debug, Subcommand)]

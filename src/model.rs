@@ -60,6 +60,11 @@ impl Kpi {
     pub fn for_municipalities(&self) -> bool {
         !matches!(self.municipality_type.as_deref(), Some("L"))
     }
+
+    /// Whether Kolada publishes the KPI for regions (`L` or `A`).
+    pub fn for_regions(&self) -> bool {
+        matches!(self.municipality_type.as_deref(), Some("L") | Some("A"))
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -74,6 +79,11 @@ pub struct Municipality {
 impl Municipality {
     pub fn is_kommun(&self) -> bool {
         self.kind.as_deref() == Some("K")
+    }
+
+    /// One of the 21 regions (type `L`, not Riket `0000`).
+    pub fn is_region(&self) -> bool {
+        self.kind.as_deref() == Some("L") && self.id != "0000"
     }
 }
 

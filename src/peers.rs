@@ -135,3 +135,32 @@ pub fn resolve(
         excluded_self,
     })
 }
+
+/// A network's members: a peer list (`varmland-vastra`), a Kolada group id
+/// (`G96190`) or municipalities (`Arvika,Eda`), with a label for people.
+pub fn network_members(
+    spec: &str,
+    catalogue: &Catalogue,
+    refdata: &RefData,
+) -> Result<(String, Vec<String>)> {
+    if let Some(list) = refdata.peer_list(spec)? {
+        let mut ids = Vec::new();
+        for (member, line) in &list.members {
+            let m = resolve::municipality(member, catalogue)
+                .map_err(|e| crate::error::at(&list.at_line(*line), e))?;
+            ids.push(m.id.clone());
+        }
+        return Ok((list.title, ids));
+    }
+    if crate::kolada::is_group_id(spec) {
+        let group = resolve::group(spec, catalogue)?;
+        return Ok((
+            group.title.clone(),
+            group.members.iter().map(|m| m.member_id.clone()).collect(),
+        ));
+    }
+    Ok((
+        spec.to_string(),
+        resolve::municipality_ids(spec, catalogue)?,
+    ))
+}

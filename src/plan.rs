@@ -66,9 +66,11 @@ pub fn plan(
     global: &GlobalArgs,
 ) -> Result<Plan> {
     let municipality = resolve::municipality(request.municipality, catalogue)?.clone();
-    if !municipality.is_kommun() {
+    // A municipality is ranked among the 290, a region among the 21.
+    let region = municipality.is_region();
+    if !municipality.is_kommun() && !region {
         return Err(error::usage(format!(
-            "{} ({}) is not a municipality; comparisons rank the 290 municipalities, so give one of them",
+            "{} ({}) is neither a municipality nor a region; comparisons rank the 290 municipalities or the 21 regions, so give one of them",
             municipality.title, municipality.id
         )));
     }
@@ -76,6 +78,12 @@ pub fn plan(
         (Some(name), _) => {
             let set = refdata.set(name)?;
             set.check(catalogue)?;
+            if set.level == crate::refdata::Level::Region && !region {
+                return Err(error::usage(format!(
+                    "the set {} holds figures Kolada publishes for regions: compare a region, e.g. compare \"Region Värmland\" --set {}",
+                    set.name, set.name
+                )));
+            }
             (Some((set.name.clone(), set.title.clone())), set.entries)
         }
         (None, Some(ids)) => (
@@ -91,22 +99,33 @@ pub fn plan(
     let mut inferred = Vec::new();
     for entry in &entries {
         let kpi = catalogue.kpi(&entry.kpi)?.expect("checked above");
-        if !kpi.for_municipalities() {
+        if !region && !kpi.for_municipalities() {
             return Err(error::usage(format!(
-                "{} ({}) is published for regions only, not for municipalities; leave it out",
+                "{} ({}) is published for regions only, not for municipalities; leave it out, or compare a region (\"Region Värmland\")",
+                kpi.id, kpi.title
+            )));
+        }
+        if region && !kpi.for_regions() {
+            return Err(error::usage(format!(
+                "{} ({}) is published for municipalities only, not for regions; leave it out, or compare a municipality",
                 kpi.id, kpi.title
             )));
         }
         let peers = match peers_by_area.get(&entry.area) {
             Some(peers) => peers.clone(),
             None => {
-                let peers = peers::resolve(
-                    request.peers,
-                    &municipality,
-                    entry.area.as_deref(),
-                    catalogue,
-                    refdata,
-                )?;
+                let peers = if region && request.peers.trim() == "auto" {
+                    // Kolada has no groups of similar regions: the others.
+                    other_regions(&municipality, catalogue)?
+                } else {
+                    peers::resolve(
+                        request.peers,
+                        &municipality,
+                        entry.area.as_deref(),
+                        catalogue,
+                        refdata,
+                    )?
+                };
                 if peers.excluded_self && !global.quiet && peers_by_area.is_empty() {
                     eprintln!(
                         "note: {} is left out of its own peer group ({})",
@@ -164,7 +183,11 @@ pub fn plan(
             ((latest - span)..=latest).collect()
         }
     };
-    let everybody: Vec<String> = catalogue.kommuner()?.iter().map(|m| m.id.clone()).collect();
+    let everybody: Vec<String> = if region {
+        catalogue.regions()?.iter().map(|m| m.id.clone()).collect()
+    } else {
+        catalogue.kommuner()?.iter().map(|m| m.id.clone()).collect()
+    };
     let query = ValueQuery {
         kpis: kpis.iter().map(|k| k.id.clone()).collect(),
         entities: everybody,
@@ -191,9 +214,10 @@ pub fn plan(
         .collect();
     if covered.len() < query.entities.len() * 9 / 10 && !global.quiet {
         eprintln!(
-            "note: the source has figures for only {} of the {} municipalities; national ranks and bands cover those",
+            "note: the source has figures for only {} of the {} {}; national ranks and bands cover those",
             covered.len(),
-            query.entities.len()
+            query.entities.len(),
+            if region { "regions" } else { "municipalities" }
         );
     }
     let years = match &request.years {
@@ -220,6 +244,22 @@ pub fn plan(
         kpis,
         years,
         observations,
+    })
+}
+
+/// The 20 other regions: a region's peers when none are named.
+fn other_regions(region: &Municipality, catalogue: &Catalogue) -> Result<Peers> {
+    let members: Vec<String> = catalogue
+        .regions()?
+        .iter()
+        .filter(|r| r.id != region.id)
+        .map(|r| r.id.clone())
+        .collect();
+    Ok(Peers {
+        label: format!("auto (the other {} regions)", members.len()),
+        title: "Övriga regioner".to_string(),
+        members,
+        excluded_self: false,
     })
 }
 

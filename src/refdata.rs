@@ -18,49 +18,9 @@ use crate::catalogue::Catalogue;
 use crate::error;
 use crate::resolve::did_you_mean_kpi;
 
-const BUILTIN_SETS: [(&str, &str); 4] = [
-    (
-        "aldreomsorg-kostnad",
-        include_str!("../data/sets/aldreomsorg-kostnad.toml"),
-    ),
-    (
-        "aldreomsorg-kvalitet",
-        include_str!("../data/sets/aldreomsorg-kvalitet.toml"),
-    ),
-    (
-        "funktionshinder-kostnad",
-        include_str!("../data/sets/funktionshinder-kostnad.toml"),
-    ),
-    ("nara-vard", include_str!("../data/sets/nara-vard.toml")),
-];
-
-const BUILTIN_PEERS: [(&str, &str); 4] = [
-    (
-        "goteborgsregionen",
-        include_str!("../data/peers/goteborgsregionen.toml"),
-    ),
-    (
-        "tjorn-aldreomsorg",
-        include_str!("../data/peers/tjorn-aldreomsorg.toml"),
-    ),
-    (
-        "tjorn-funktionshinder",
-        include_str!("../data/peers/tjorn-funktionshinder.toml"),
-    ),
-    ("varmland", include_str!("../data/peers/varmland.toml")),
-];
-
-const BUILTIN_SIMILARITY: [(&str, &str); 3] = [
-    (
-        "aldreomsorg",
-        include_str!("../data/similarity/aldreomsorg.toml"),
-    ),
-    ("lss", include_str!("../data/similarity/lss.toml")),
-    (
-        "overgripande",
-        include_str!("../data/similarity/overgripande.toml"),
-    ),
-];
+// BUILTIN_SETS, BUILTIN_PEERS, BUILTIN_SIMILARITY: (name, text) of every
+// file in data/sets, data/peers and data/similarity (see build.rs).
+include!(concat!(env!("OUT_DIR"), "/builtin_data.rs"));
 
 /// Which way is better, for ranks and the green/yellow/red band.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -458,11 +418,11 @@ impl RefData {
 
     /// All set names with where each comes from, sorted.
     pub fn set_names(&self) -> Vec<(String, Origin)> {
-        self.names("sets", &BUILTIN_SETS)
+        self.names("sets", BUILTIN_SETS)
     }
 
     pub fn peer_names(&self) -> Vec<(String, Origin)> {
-        self.names("peers", &BUILTIN_PEERS)
+        self.names("peers", BUILTIN_PEERS)
     }
 
     fn names(&self, kind: &str, builtin: &[(&str, &str)]) -> Vec<(String, Origin)> {
@@ -553,7 +513,7 @@ impl RefData {
     }
 
     pub fn set(&self, name_or_path: &str) -> Result<IndicatorSet> {
-        let Some((name, text, origin)) = self.read("sets", &BUILTIN_SETS, name_or_path)? else {
+        let Some((name, text, origin)) = self.read("sets", BUILTIN_SETS, name_or_path)? else {
             let names: Vec<String> = self.set_names().into_iter().map(|(n, _)| n).collect();
             let near = crate::text::closest(name_or_path, names.iter().map(String::as_str), 1);
             let hint = near
@@ -617,10 +577,9 @@ impl RefData {
         } else {
             crate::text::fold(area_or_path).replace(' ', "-")
         };
-        let Some((name, text, origin)) = self.read("similarity", &BUILTIN_SIMILARITY, &name)?
-        else {
+        let Some((name, text, origin)) = self.read("similarity", BUILTIN_SIMILARITY, &name)? else {
             let names: Vec<String> = self
-                .names("similarity", &BUILTIN_SIMILARITY)
+                .names("similarity", BUILTIN_SIMILARITY)
                 .into_iter()
                 .map(|(n, _)| n)
                 .collect();
@@ -664,7 +623,7 @@ impl RefData {
 
     /// A peer list by name or path; `None` when there is no such file.
     pub fn peer_list(&self, name_or_path: &str) -> Result<Option<PeerList>> {
-        let Some((name, text, origin)) = self.read("peers", &BUILTIN_PEERS, name_or_path)? else {
+        let Some((name, text, origin)) = self.read("peers", BUILTIN_PEERS, name_or_path)? else {
             return Ok(None);
         };
         let file: PeerFile = parse_toml(&text, &origin)?;

@@ -81,27 +81,12 @@ impl Section {
     /// For a network: the members' rows of a KPI in its latest year, best
     /// rank among the peers first (then by value, then by name).
     pub fn ranked_rows(&self, kpi: &KpiPlan) -> Vec<usize> {
-        let cells = Cells(&self.table);
-        let latest = self.latest_year(&kpi.id);
-        let mut rows: Vec<usize> = self
-            .rows(&kpi.id)
-            .into_iter()
-            .filter(|&r| cells.int("year", r) == latest)
-            .collect();
-        let sign = kpi.direction.sign();
-        rows.sort_by(|&a, &b| {
-            let rank = |r| cells.int("rank_in_peers", r).unwrap_or(i64::MAX);
-            let score = |r| cells.f64("value", r).map(|v| -v * sign).unwrap_or(f64::MAX);
-            rank(a)
-                .cmp(&rank(b))
-                .then(score(a).total_cmp(&score(b)))
-                .then(
-                    cells
-                        .text("municipality", a)
-                        .cmp(&cells.text("municipality", b)),
-                )
-        });
-        rows
+        crate::view::best_first(
+            &Cells(&self.table),
+            &self.rows(&kpi.id),
+            kpi,
+            "rank_in_peers",
+        )
     }
 
     /// KPIs with a break inside the years shown: (id, first year of the new method).

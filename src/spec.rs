@@ -50,10 +50,12 @@ pub enum Subject {
         municipality: Municipality,
         peers: PeerChoice,
     },
-    /// Every member of a network in one table, each against the others.
+    /// Every member of a network in one table, each against the others;
+    /// the county's region, when the network has one, for region-level sets.
     Network {
         label: String,
         members: Vec<Municipality>,
+        region: Option<Municipality>,
     },
 }
 
@@ -119,7 +121,7 @@ pub fn load(path: &Path, catalogue: &Catalogue, refdata: &RefData) -> Result<Spe
             Subject::Municipality { municipality, peers }
         }
         (None, Some(n)) => {
-            let (label, ids) = network_members(n.get_ref(), catalogue, refdata).map_err(|e| error::at(&at(n.span()), e))?;
+            let (label, ids) = crate::peers::network_members(n.get_ref(), catalogue, refdata).map_err(|e| error::at(&at(n.span()), e))?;
             if ids.len() < 2 {
                 return Err(error::usage(format!(
                     "{}: the network '{}' has {} member(s); a network review needs at least two",
@@ -132,7 +134,21 @@ pub fn load(path: &Path, catalogue: &Catalogue, refdata: &RefData) -> Result<Spe
             for id in ids {
                 members.push(catalogue.municipality(&id)?.expect("resolved above").clone());
             }
-            Subject::Network { label, members }
+            let region = match refdata.peer_list(n.get_ref())?.and_then(|l| l.region.clone().map(|r| (r, l))) {
+                Some((region, list)) => {
+                    let found = resolve::municipality(&region, catalogue)
+                        .map_err(|e| error::at(&list.origin.path, e))?;
+                    if !found.is_region() {
+                        return Err(error::usage(format!(
+                            "{}: region = \"{region}\" is not one of the 21 regions; write e.g. \"Region Värmland\"",
+                            list.origin.path
+                        )));
+                    }
+                    Some(found.clone())
+                }
+                None => None,
+            };
+            Subject::Network { label, members, region }
         }
         _ => {
             return Err(error::usage(format!(
@@ -171,6 +187,21 @@ pub fn load(path: &Path, catalogue: &Catalogue, refdata: &RefData) -> Result<Spe
     catalogue.prefetch_kpis(&every)?;
     for set in &sets {
         set.check(catalogue)?;
+        if set.level == crate::refdata::Level::Region {
+            let fits = matches!(
+                &subject,
+                Subject::Network {
+                    region: Some(_),
+                    ..
+                }
+            );
+            if !fits {
+                return Err(error::usage(format!(
+                    "{}: the set {} holds figures published for regions; it belongs in a network's spec whose peer list names its region (region = \"Region Värmland\")",
+                    origin.path, set.name
+                )));
+            }
+        }
     }
     if let Subject::Municipality { peers, .. } = &subject {
         for (name, _) in &peers.per_set {
@@ -213,11 +244,11 @@ pub fn load(path: &Path, catalogue: &Catalogue, refdata: &RefData) -> Result<Spe
             }
         },
         // Elderly care: net cost deviation against overall satisfaction with home care.
-        None if sets.iter().any(|s| {
-            s.entries
-                .iter()
-                .any(|e| e.area.as_deref() == Some("äldreomsorg"))
-        }) =>
+        // When the review covers elderly-care costs: the net cost deviation
+        // against overall satisfaction with home care.
+        None if sets
+            .iter()
+            .any(|s| s.entries.iter().any(|e| e.kpi == "N20900")) =>
         {
             Some(("N20900".to_string(), "U21468".to_string()))
         }
@@ -239,33 +270,6 @@ pub fn load(path: &Path, catalogue: &Catalogue, refdata: &RefData) -> Result<Spe
 }
 
 /// A network's members: a peer list, a group id, or municipalities.
-fn network_members(
-    spec: &str,
-    catalogue: &Catalogue,
-    refdata: &RefData,
-) -> Result<(String, Vec<String>)> {
-    if let Some(list) = refdata.peer_list(spec)? {
-        let mut ids = Vec::new();
-        for (member, line) in &list.members {
-            let m = resolve::municipality(member, catalogue)
-                .map_err(|e| error::at(&list.at_line(*line), e))?;
-            ids.push(m.id.clone());
-        }
-        return Ok((list.title, ids));
-    }
-    if crate::kolada::is_group_id(spec) {
-        let group = resolve::group(spec, catalogue)?;
-        return Ok((
-            group.title.clone(),
-            group.members.iter().map(|m| m.member_id.clone()).collect(),
-        ));
-    }
-    Ok((
-        spec.to_string(),
-        resolve::municipality_ids(spec, catalogue)?,
-    ))
-}
-
 /// Every peer spec in `peers` with its line, whichever form it has.
 fn peer_choice(
     peers: Option<&Spanned<toml::Value>>,

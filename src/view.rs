@@ -168,16 +168,7 @@ fn compare_table(table: &DataFrame, kpis: &[KpiPlan], with_names: bool) -> Resul
         let unit = unit_suffix(kpi);
         let reading = Reading::of(&cells, last, kpi, row_decimals(&cells, &rows), words);
         let year = cells.text("year", last) + if reading.preliminary { "*" } else { "" };
-        let band = reading.band.name(words);
-        let mut band_cell = Cell::new(band);
-        if colour {
-            band_cell = match reading.band {
-                Band::Green => band_cell.fg(Color::Green),
-                Band::Yellow => band_cell.fg(Color::Yellow),
-                Band::Red => band_cell.fg(Color::Red),
-                _ => band_cell.fg(Color::DarkGrey),
-            };
-        }
+        let band = band_cell(reading.band, words, colour);
         let first_year = rows
             .first()
             .map(|&r| cells.text("year", r))
@@ -194,11 +185,105 @@ fn compare_table(table: &DataFrame, kpis: &[KpiPlan], with_names: bool) -> Resul
             Cell::new(text(&reading.vs_peers)).set_alignment(CellAlignment::Right),
             Cell::new(rank_text(reading.rank_in_peers)).set_alignment(CellAlignment::Right),
             Cell::new(rank_text(reading.rank_national)).set_alignment(CellAlignment::Right),
-            band_cell,
+            band,
             Cell::new(format!("{} {first_year}–", sparkline(&trend, &breaks))),
         ]);
     }
     Ok(view)
+}
+
+/// `compare` of several municipalities on a terminal: per KPI, one row per
+/// municipality in the latest year, each against its own peers and the
+/// country (as the report's network tables), best rank among the peers first.
+pub fn compare_many(table: &DataFrame, kpis: &[KpiPlan]) -> Result<Vec<(String, Table)>> {
+    let cells = Cells(table);
+    let colour = colour_allowed();
+    let words = crate::i18n::Lang::En.words();
+    let text = |shown: &Shown| shown.text(TERMINAL, words);
+    let mut out = Vec::new();
+    for kpi in kpis {
+        let rows: Vec<usize> = (0..table.height())
+            .filter(|&r| cells.text("kpi", r) == kpi.id)
+            .collect();
+        let Some(latest) = rows.iter().filter_map(|&r| cells.int("year", r)).max() else {
+            continue;
+        };
+        let latest_rows = best_first(&cells, &rows, kpi, "rank_national");
+        let decimals = row_decimals(&cells, &rows);
+        let mut view = Table::new();
+        view.load_preset(presets::UTF8_FULL_CONDENSED);
+        crate::render::fit_to_terminal(&mut view);
+        view.set_header([
+            "municipality",
+            "value",
+            "peer mean",
+            "vs peers",
+            "rank in\npeers",
+            "rank in\nSweden",
+            "band",
+            "peers",
+        ]);
+        for r in latest_rows {
+            let reading = Reading::of(&cells, r, kpi, decimals, words);
+            let band = band_cell(reading.band, words, colour);
+            view.add_row(vec![
+                Cell::new(
+                    cells.text("municipality", r) + if reading.preliminary { "*" } else { "" },
+                ),
+                Cell::new(text(&reading.value)).set_alignment(CellAlignment::Right),
+                Cell::new(text(&reading.peers)).set_alignment(CellAlignment::Right),
+                Cell::new(text(&reading.vs_peers)).set_alignment(CellAlignment::Right),
+                Cell::new(rank_text(reading.rank_in_peers)).set_alignment(CellAlignment::Right),
+                Cell::new(rank_text(reading.rank_national)).set_alignment(CellAlignment::Right),
+                band,
+                Cell::new(cells.text("peer_group", r)),
+            ]);
+        }
+        out.push((
+            format!("{} {}{} — {latest}", kpi.id, kpi.label, unit_suffix(kpi)),
+            view,
+        ));
+    }
+    Ok(out)
+}
+
+/// A KPI's rows in their latest year, best first: by `rank_column`, then by
+/// value in the KPI's direction, then by name.
+pub fn best_first(cells: &Cells, rows: &[usize], kpi: &KpiPlan, rank_column: &str) -> Vec<usize> {
+    let latest = rows.iter().filter_map(|&r| cells.int("year", r)).max();
+    let mut latest_rows: Vec<usize> = rows
+        .iter()
+        .copied()
+        .filter(|&r| cells.int("year", r) == latest)
+        .collect();
+    let sign = kpi.direction.sign();
+    latest_rows.sort_by(|&a, &b| {
+        let rank = |r| cells.int(rank_column, r).unwrap_or(i64::MAX);
+        let score = |r| cells.f64("value", r).map(|v| -v * sign).unwrap_or(f64::MAX);
+        rank(a)
+            .cmp(&rank(b))
+            .then(score(a).total_cmp(&score(b)))
+            .then(
+                cells
+                    .text("municipality", a)
+                    .cmp(&cells.text("municipality", b)),
+            )
+    });
+    latest_rows
+}
+
+/// The band, coloured where the terminal allows.
+fn band_cell(band: Band, words: &crate::i18n::Words, colour: bool) -> Cell {
+    let cell = Cell::new(band.name(words));
+    if !colour {
+        return cell;
+    }
+    match band {
+        Band::Green => cell.fg(Color::Green),
+        Band::Yellow => cell.fg(Color::Yellow),
+        Band::Red => cell.fg(Color::Red),
+        _ => cell.fg(Color::DarkGrey),
+    }
 }
 
 #[cfg(test)]

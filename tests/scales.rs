@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use common::*;
 
-struct Entry {
+pub struct Entry {
     id: String,
     direction: String,
     scale: String,
@@ -103,7 +103,7 @@ fn check_set(set: &str, peer_group: &str) -> usize {
         "--format",
         "csv",
     ]));
-    let kommuner = kommuner();
+    let kommuner: Vec<String> = kommuner().into_iter().collect();
     let peers: Vec<String> = group_members(peer_group)
         .into_iter()
         .filter(|p| p != "1419")
@@ -114,16 +114,30 @@ fn check_set(set: &str, peer_group: &str) -> usize {
         entries.len() * 7,
         "{set}: a row per KPI and year"
     );
-    for row in &rows {
+    check_rows(set, &entries, &rows, "1419", &peers, &kommuner);
+    rows.len()
+}
+
+/// Every figure of `rows` (one municipality's or region's) recomputed from
+/// the dump: against `peers`, ranked among `national`.
+pub fn check_rows(
+    set: &str,
+    entries: &[Entry],
+    rows: &[HashMap<String, String>],
+    own_id: &str,
+    peers: &[String],
+    national_ids: &[String],
+) {
+    for row in rows {
         let entry = entries.iter().find(|e| e.id == row["kpi"]).unwrap();
         let year: i32 = row["year"].parse().unwrap();
-        let what = format!("{set} {} {year}", entry.id);
+        let what = format!("{set} {own_id} {} {year}", entry.id);
         assert_eq!(row["scale"], entry.scale, "{what}");
         let dump = dump_values(&entry.id);
         let at = |id: &str, year: i32| dump.get(&(id.to_string(), year, "T".to_string())).copied();
-        let own = at("1419", year);
+        let own = at(own_id, year);
         let peer_values: Vec<f64> = peers.iter().filter_map(|p| at(p, year)).collect();
-        let national: Vec<f64> = kommuner.iter().filter_map(|id| at(id, year)).collect();
+        let national: Vec<f64> = national_ids.iter().filter_map(|id| at(id, year)).collect();
         let ranked = ["amount", "percent", "signed"].contains(&entry.scale.as_str());
         let category = entry.scale == "category";
         assert_eq!(row["peer_n"], peer_values.len().to_string(), "{what}");
@@ -230,7 +244,7 @@ fn check_set(set: &str, peer_group: &str) -> usize {
         let previous = if starts_new_method {
             None
         } else {
-            at("1419", year - 1)
+            at(own_id, year - 1)
         };
         let change = if category {
             None
@@ -245,7 +259,6 @@ fn check_set(set: &str, peer_group: &str) -> usize {
             &what,
         );
     }
-    rows.len()
 }
 
 #[test]
@@ -364,4 +377,133 @@ fn a_series_break_is_never_differenced_and_is_marked() {
     assert!(svg.contains("metodbyte"), "the break is named");
     let tjorn_lines = svg.matches("stroke=\"#005EB8\" stroke-width=\"3\"").count();
     assert_eq!(tjorn_lines, 2, "Tjörn's line is cut at the break");
+}
+
+/// Id and name of every municipality and region, from the shared metadata.
+fn places() -> Vec<(String, String, String)> {
+    let text = std::fs::read_to_string(shared_data().join("meta/municipality.json")).unwrap();
+    let all: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    all.iter()
+        .map(|m| {
+            (
+                m["id"].as_str().unwrap().to_string(),
+                m["title"].as_str().unwrap().to_string(),
+                m["type"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A peer list's member codes, read from its file and the metadata (not through nyckeltal).
+fn list_codes(name: &str) -> Vec<String> {
+    let path = format!("{}/data/peers/{name}.toml", env!("CARGO_MANIFEST_DIR"));
+    let file: toml::Value = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let places = places();
+    file["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let name = m.as_str().unwrap();
+            places
+                .iter()
+                .find(|(_, title, kind)| title == name && kind == "K")
+                .unwrap_or_else(|| panic!("{name} is a municipality"))
+                .0
+                .clone()
+        })
+        .collect()
+}
+
+#[test]
+fn several_municipalities_are_each_compared_by_the_same_rules() {
+    let members = list_codes("varmland-vastra");
+    assert_eq!(members.len(), 4);
+    let entries = set_entries("fallprevention");
+    let rows = csv_rows(&ok(nyckeltal_offline_snapshot().args([
+        "compare",
+        "varmland-vastra",
+        "--set",
+        "fallprevention",
+        "--peers",
+        "varmland-vastra",
+        "--years",
+        "2016-2022",
+        "--format",
+        "csv",
+    ])));
+    let kommuner: Vec<String> = kommuner().into_iter().collect();
+    assert_eq!(rows.len(), members.len() * entries.len() * 7);
+    for id in &members {
+        let own: Vec<_> = rows
+            .iter()
+            .filter(|r| &r["municipality_id"] == id)
+            .cloned()
+            .collect();
+        assert_eq!(own.len(), entries.len() * 7, "{id}");
+        let others: Vec<String> = members.iter().filter(|m| *m != id).cloned().collect();
+        check_rows("fallprevention", &entries, &own, id, &others, &kommuner);
+    }
+    // The same by names, comma-separated.
+    let by_names = ok(nyckeltal_offline_snapshot().args([
+        "compare",
+        "Arvika,Eda,Säffle,Årjäng",
+        "--set",
+        "fallprevention",
+        "--peers",
+        "varmland-vastra",
+        "--years",
+        "2016-2022",
+        "--format",
+        "csv",
+    ]));
+    assert_eq!(csv_rows(&by_names).len(), rows.len());
+}
+
+#[test]
+fn a_region_is_ranked_among_the_21_regions() {
+    let regions: Vec<String> = places()
+        .into_iter()
+        .filter(|(id, _, kind)| kind == "L" && id != "0000")
+        .map(|(id, _, _)| id)
+        .collect();
+    assert_eq!(regions.len(), 21);
+    let entries = set_entries("nara-vard-region");
+    let rows = csv_rows(&ok(nyckeltal_offline_snapshot().args([
+        "compare",
+        "Region Värmland",
+        "--set",
+        "nara-vard-region",
+        "--years",
+        "2016-2022",
+        "--format",
+        "csv",
+    ])));
+    assert_eq!(rows.len(), entries.len() * 7);
+    for row in &rows {
+        let n: usize = row["national_n"].parse().unwrap();
+        assert!(n <= 21, "{row:?}");
+    }
+    assert!(
+        rows.iter().any(|r| r["national_n"] != "0"),
+        "the region KPIs have figures"
+    );
+    let others: Vec<String> = regions.iter().filter(|r| *r != "0017").cloned().collect();
+    check_rows(
+        "nara-vard-region",
+        &entries,
+        &rows,
+        "0017",
+        &others,
+        &regions,
+    );
+    // A municipality-level set for a municipality only, and the other way round.
+    let out =
+        run(nyckeltal_offline_snapshot().args(["compare", "Tjörn", "--set", "nara-vard-region"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("compare a region"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -7,6 +7,11 @@
 //! the year before; the green/yellow/red band; whether the year is still
 //! preliminary. A terminal shows the latest year per KPI; exports (csv,
 //! json, parquet, xlsx) hold every year in the tidy long table.
+//!
+//! Several municipalities at once (`Arvika,Eda,Säffle` or a network such as
+//! `varmland-vastra`): each against the chosen peers and the country, per
+//! KPI one table with every municipality, and one tidy table in exports.
+//! A region (`"Region Värmland"`) is ranked among the 21 regions.
 
 use anyhow::Result;
 
@@ -29,6 +34,12 @@ pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<()> {
     let refdata = RefData::new(global.data_dir.clone());
     let source = open_source(global)?;
     let catalogue = Catalogue::new(source.as_ref());
+    let several = args.municipality.contains(',')
+        || crate::kolada::is_group_id(args.municipality.trim())
+        || refdata.peer_list(args.municipality.trim())?.is_some();
+    if several {
+        return compare_several(args, global, &target, years, &catalogue, &refdata);
+    }
     let request = Request {
         municipality: &args.municipality,
         set: args.set.as_deref(),
@@ -127,6 +138,105 @@ pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<()> {
             write_to(target.path.as_deref(), |out| Ok(out.write_all(&bytes)?))
         }
         _ => emit(&mut table, &target, &footer),
+    }
+}
+
+/// Several municipalities, each against the chosen peers and the country.
+fn compare_several(
+    args: &CompareArgs,
+    global: &GlobalArgs,
+    target: &Target,
+    years: Option<Vec<i32>>,
+    catalogue: &Catalogue,
+    refdata: &RefData,
+) -> Result<()> {
+    let (label, members) =
+        crate::peers::network_members(args.municipality.trim(), catalogue, refdata)?;
+    // A typed list is named by its members' names.
+    let label = if label.contains(',') {
+        members
+            .iter()
+            .map(|id| catalogue.name(id))
+            .collect::<Vec<_>>()
+            .join(", ")
+    } else {
+        label
+    };
+    if members.is_empty() {
+        return Err(crate::error::usage(format!(
+            "'{}' names no municipalities; give names or codes, comma-separated",
+            args.municipality
+        )));
+    }
+    let bands = match args.bands {
+        BandChoice::Quartiles => Bands::Quartiles,
+        BandChoice::Thirds => Bands::Thirds,
+    };
+    let gender = args.gender.gender();
+    let quiet = GlobalArgs {
+        quiet: true,
+        ..global.clone()
+    };
+    let mut table: Option<polars::prelude::DataFrame> = None;
+    let mut kpis = Vec::new();
+    let mut set = None;
+    let mut footer = Vec::new();
+    for (i, id) in members.iter().enumerate() {
+        let request = Request {
+            municipality: id,
+            set: args.set.as_deref(),
+            kpis: args.kpi.as_deref(),
+            peers: &args.peers.peers,
+            years: years.clone(),
+            default_years: 5,
+            gender,
+        };
+        let plan = plan::plan(
+            &request,
+            catalogue,
+            refdata,
+            if i == 0 { global } else { &quiet },
+        )?;
+        let part = analysis::compare(&plan.comparison(gender, bands), plan.values(gender)?)?;
+        for line in peer_lines(&plan, catalogue)? {
+            footer.push(format!("{}: {line}", plan.municipality.title));
+        }
+        match &mut table {
+            Some(all) => {
+                all.vstack_mut(&part)?;
+            }
+            None => table = Some(part),
+        }
+        kpis = plan.kpis.clone();
+        set = plan.set.clone();
+    }
+    let mut table = table.expect("at least one member");
+    if table.column("preliminary")?.bool()?.any() {
+        footer.push("* preliminary: Kolada publishes the final figures later".to_string());
+    }
+    footer.extend(provenance(catalogue.source()));
+    match target.format {
+        Format::Table => {
+            let views = crate::view::compare_many(&table, &kpis)?;
+            let title = match &set {
+                Some((name, title)) => format!("{label} — {title} ({name})"),
+                None => label.clone(),
+            };
+            write_to(target.path.as_deref(), |out| {
+                writeln!(out, "{title}")?;
+                for (heading, view) in &views {
+                    writeln!(out, "\n{heading}")?;
+                    writeln!(out, "{view}")?;
+                }
+                for line in &footer {
+                    writeln!(out, "{line}")?;
+                }
+                Ok(())
+            })
+        }
+        // The tidy table of every municipality (in a workbook: its data
+        // sheet and the source sheet).
+        _ => emit(&mut table, target, &footer),
     }
 }
 

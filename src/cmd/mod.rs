@@ -10,6 +10,7 @@ pub mod kpi;
 pub mod man;
 pub mod municipality;
 pub mod paths;
+pub mod peers;
 pub mod report;
 pub mod set;
 pub mod similar;
@@ -44,6 +45,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Fetch(args) => fetch::run(args, global),
         Command::Values(args) => values::run(args, global),
         Command::Set(command) => set::run(command, global),
+        Command::Peers(command) => peers::run(command, global),
         Command::Compare(args) => compare::run(args, global),
         Command::Trend(args) => trend::run(args, global),
         Command::Similar(args) => similar::run(args, global),

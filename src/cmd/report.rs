@@ -41,7 +41,17 @@ pub fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<()> {
         Subject::Municipality { peers, .. } => {
             spec.sets.iter().map(|s| peers.for_set(&s.name).len()).sum()
         }
-        Subject::Network { members, .. } => spec.sets.len() * members.len(),
+        Subject::Network { members, .. } => spec
+            .sets
+            .iter()
+            .map(|s| {
+                if s.level == crate::refdata::Level::Region {
+                    1
+                } else {
+                    members.len()
+                }
+            })
+            .sum(),
     };
     let bar = progress(global, "computing");
     crate::progress::add_work(bar.as_ref(), steps as u64, "comparisons");
@@ -52,13 +62,25 @@ pub fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<()> {
     let mut highlighted: Vec<(String, Role)> = Vec::new();
     let mut highlighted_title = String::new();
     for set in &spec.sets {
-        match &spec.subject {
+        // One subject against its peer groups: the municipality, or for a
+        // region-level set in a county network's review, its region against
+        // the other regions.
+        let auto = vec!["auto".to_string()];
+        let single = match &spec.subject {
             Subject::Municipality {
                 municipality,
                 peers,
-            } => {
+            } => Some((municipality, peers.for_set(&set.name))),
+            Subject::Network {
+                region: Some(region),
+                ..
+            } if set.level == crate::refdata::Level::Region => Some((region, auto.as_slice())),
+            Subject::Network { .. } => None,
+        };
+        match (single, &spec.subject) {
+            (Some((municipality, peer_specs)), _) => {
                 let mut plans = Vec::new();
-                for peer_spec in peers.for_set(&set.name) {
+                for peer_spec in peer_specs {
                     let plan = plan_for(
                         set,
                         &municipality.id,
@@ -105,7 +127,7 @@ pub fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<()> {
                     .collect();
                 figures.extend(trend_figures(set, municipality, &plans, &tables, lang)?);
             }
-            Subject::Network { label, members } => {
+            (None, Subject::Network { label, members, .. }) => {
                 let mut tables = Vec::new();
                 let mut kpis = Vec::new();
                 for member in members {
@@ -158,6 +180,9 @@ pub fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<()> {
                     network: true,
                 });
             }
+            (None, Subject::Municipality { .. }) => {
+                unreachable!("a municipality is a single subject")
+            }
         }
     }
     if let Some(bar) = bar {
@@ -182,8 +207,20 @@ pub fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<()> {
     };
     let subject = match &spec.subject {
         Subject::Municipality { municipality, .. } => municipality.title.clone(),
-        Subject::Network { label, members } => {
-            format!("{label} ({} {})", members.len(), words.municipalities)
+        Subject::Network {
+            label,
+            members,
+            region,
+        } => {
+            let region = region
+                .as_ref()
+                .map(|r| format!(" · {}", r.title))
+                .unwrap_or_default();
+            format!(
+                "{label} ({} {}){region}",
+                members.len(),
+                words.municipalities
+            )
         }
     };
     let kpi_ids: Vec<String> = spec
@@ -326,6 +363,7 @@ fn trend_figures(
         let Some(svg) = kpi_trend(
             kpi,
             &municipality.title,
+            municipality.is_region(),
             &peers,
             own,
             median,

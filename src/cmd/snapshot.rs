@@ -28,7 +28,18 @@ pub fn run(command: &SnapshotCommand, global: &GlobalArgs) -> Result<()> {
     let source = open_source(global)?;
     let catalogue = Catalogue::new(source.as_ref());
     let kpi_ids = chosen_kpis(kpis, &catalogue, &refdata)?;
-    let entities = resolve::municipality_ids(municipality, &catalogue)?;
+    let mut entities = resolve::municipality_ids(municipality, &catalogue)?;
+    // `all` for a KPI Kolada publishes for regions means the regions too,
+    // so a region's rank among the 21 survives the freeze.
+    if municipality.trim() == "all" {
+        let mut regional = false;
+        for id in &kpi_ids {
+            regional |= catalogue.kpi(id)?.is_some_and(|k| k.for_regions());
+        }
+        if regional {
+            entities.extend(catalogue.regions()?.iter().map(|r| r.id.clone()));
+        }
+    }
     let years = match years {
         Some(years) => years,
         None => {

@@ -83,6 +83,7 @@ pub fn run(args: &TrendArgs, global: &GlobalArgs) -> Result<()> {
             let bytes = kpi_trend(
                 kpi,
                 &plan.municipality.title,
+                plan.municipality.is_region(),
                 &peers,
                 series_of(&table, &kpi.id, "value"),
                 series_of(&table, &kpi.id, "national_median"),
