@@ -124,6 +124,18 @@ pub fn first_invalid_id<'a>(ids: impl IntoIterator<Item = &'a str>) -> Option<&'
     ids.into_iter().find(|id| !is_kolada_id(id))
 }
 
+/// An error for the first asked id that cannot be Kolada's (exit 2): it
+/// would go into a URL path.
+fn refuse_invalid_ids<'a>(ids: impl IntoIterator<Item = &'a str>) -> Result<()> {
+    match first_invalid_id(ids) {
+        None => Ok(()),
+        Some(id) => Err(error::usage(format!(
+            "'{}' is not a Kolada id (letters and digits only)",
+            id.escape_debug()
+        ))),
+    }
+}
+
 /// The largest answer accepted from the API. Kolada's largest real page is
 /// about 0.3 MB; anything near this bound is not Kolada answering.
 pub const MAX_ANSWER_BYTES: u64 = 64 * 1024 * 1024;
@@ -208,12 +220,7 @@ impl KoladaClient {
     /// a command that names its KPIs needs no whole catalogue. Unknown ids
     /// are simply absent from the answer.
     pub fn kpis_by_id(&self, ids: &[String]) -> Result<Vec<Kpi>> {
-        if let Some(id) = first_invalid_id(ids.iter().map(String::as_str)) {
-            return Err(error::usage(format!(
-                "'{}' is not a Kolada id (letters and digits only)",
-                id.escape_debug()
-            )));
-        }
+        refuse_invalid_ids(ids.iter().map(String::as_str))?;
         let mut kpis: Vec<Kpi> = Vec::new();
         for chunk in even_chunks(ids, MAX_IDS_PER_SLOT) {
             kpis.extend(self.get_all::<Kpi>(self.endpoint(&format!("kpi/{}", chunk.join(",")))?)?);
@@ -283,18 +290,43 @@ impl KoladaClient {
         progress: Option<&ProgressBar>,
         mut answered: impl FnMut(&ValueRequest, Vec<Observation>) -> Result<()>,
     ) -> Result<()> {
+        self.answers(requests, None, false, progress, |scope, rows| {
+            answered(scope, rows.into_iter().map(|(o, _)| o).collect())
+        })
+    }
+
+    /// Values changed since `date` (Kolada's `from_date`), each with whether
+    /// Kolada deleted it.
+    pub fn changed_since(
+        &self,
+        requests: &[ValueRequest],
+        date: chrono::NaiveDate,
+        progress: Option<&ProgressBar>,
+    ) -> Result<Vec<(Observation, bool)>> {
+        let mut changes = Vec::new();
+        self.answers(requests, Some(date), true, progress, |_, rows| {
+            changes.extend(rows);
+            Ok(())
+        })?;
+        Ok(changes)
+    }
+
+    /// The queries of the requests run in parallel within `--jobs`; each
+    /// answer (observations with Kolada's deleted flag; deleted ones only
+    /// with `keep_deleted`) handed to `answered` as it arrives.
+    fn answers(
+        &self,
+        requests: &[ValueRequest],
+        from_date: Option<chrono::NaiveDate>,
+        keep_deleted: bool,
+        progress: Option<&ProgressBar>,
+        mut answered: impl FnMut(&ValueRequest, Vec<(Observation, bool)>) -> Result<()>,
+    ) -> Result<()> {
         let queries: Vec<Query> = requests.iter().flat_map(plan_queries).collect();
         for query in &queries {
-            if let Some(id) = first_invalid_id(query.scope.kpis.iter().map(String::as_str).chain(
-                match &query.scope.entities {
-                    Entities::All => Vec::new(),
-                    Entities::Ids(ids) => ids.iter().map(String::as_str).collect(),
-                },
-            )) {
-                return Err(error::usage(format!(
-                    "'{}' is not a Kolada id (letters and digits only)",
-                    id.escape_debug()
-                )));
+            refuse_invalid_ids(query.scope.kpis.iter().map(String::as_str))?;
+            if let Entities::Ids(ids) = &query.scope.entities {
+                refuse_invalid_ids(ids.iter().map(String::as_str))?;
             }
         }
         // Progress counts KPIs: one is done when every query holding it is answered.
@@ -322,10 +354,14 @@ impl KoladaClient {
                     let Some(query) = queue.lock().unwrap().pop_front() else {
                         return;
                     };
-                    match self
-                        .endpoint(&query.path)
-                        .and_then(|url| self.get_all::<DataRow>(url))
-                    {
+                    let rows = self.endpoint(&query.path).and_then(|mut url| {
+                        if let Some(date) = from_date {
+                            url.query_pairs_mut()
+                                .append_pair("from_date", &date.format("%Y-%m-%d").to_string());
+                        }
+                        self.get_all::<DataRow>(url)
+                    });
+                    match rows {
                         Ok(rows) => {
                             if sender.send((&query.scope, rows)).is_err() {
                                 return;
@@ -343,7 +379,7 @@ impl KoladaClient {
             for (scope, rows) in receiver {
                 let mut observations = Vec::new();
                 for row in rows {
-                    row.into_observations(&mut observations, false);
+                    row.into_observations(&mut observations, keep_deleted);
                 }
                 values_received += observations.len();
                 if let Some(bar) = progress {
@@ -358,9 +394,7 @@ impl KoladaClient {
                     bar.set_message(format!("KPIs, {values_received} values"));
                 }
                 if handler_failure.is_none() {
-                    if let Err(e) =
-                        answered(scope, observations.into_iter().map(|(o, _)| o).collect())
-                    {
+                    if let Err(e) = answered(scope, observations) {
                         failure
                             .lock()
                             .unwrap()
@@ -377,80 +411,6 @@ impl KoladaClient {
             Some(err) => Err(err),
             None => Ok(()),
         }
-    }
-
-    /// Values changed since `date` (Kolada's `from_date`), each with whether
-    /// Kolada deleted it.
-    pub fn changed_since(
-        &self,
-        requests: &[ValueRequest],
-        date: chrono::NaiveDate,
-        progress: Option<&ProgressBar>,
-    ) -> Result<Vec<(Observation, bool)>> {
-        let rows = self.data_rows(requests, Some(date), progress)?;
-        let mut changes = Vec::new();
-        for row in rows {
-            row.into_observations(&mut changes, true);
-        }
-        Ok(changes)
-    }
-
-    /// The data rows of the requests, queries run in parallel.
-    fn data_rows(
-        &self,
-        requests: &[ValueRequest],
-        from_date: Option<chrono::NaiveDate>,
-        progress: Option<&ProgressBar>,
-    ) -> Result<Vec<DataRow>> {
-        let queries: Vec<String> = requests
-            .iter()
-            .flat_map(plan_queries)
-            .map(|q| q.path)
-            .collect();
-        crate::progress::add_work(progress, queries.len() as u64, "queries");
-        let queue = Mutex::new(queries.into_iter().collect::<VecDeque<_>>());
-        let results = Mutex::new(Vec::new());
-        let failure = Mutex::new(None);
-        std::thread::scope(|scope| {
-            for _ in 0..self.jobs {
-                scope.spawn(|| loop {
-                    if failure.lock().unwrap().is_some() {
-                        return;
-                    }
-                    let Some(path) = queue.lock().unwrap().pop_front() else {
-                        return;
-                    };
-                    let rows = self.endpoint(&path).and_then(|mut url| {
-                        if let Some(date) = from_date {
-                            url.query_pairs_mut()
-                                .append_pair("from_date", &date.format("%Y-%m-%d").to_string());
-                        }
-                        self.get_all::<DataRow>(url)
-                    });
-                    match rows {
-                        Ok(rows) => {
-                            results.lock().unwrap().push(rows);
-                            if let Some(bar) = progress {
-                                bar.inc(1);
-                            }
-                        }
-                        Err(err) => {
-                            failure.lock().unwrap().get_or_insert(err);
-                            return;
-                        }
-                    }
-                });
-            }
-        });
-        if let Some(err) = failure.into_inner().unwrap() {
-            return Err(err);
-        }
-        Ok(results
-            .into_inner()
-            .unwrap()
-            .into_iter()
-            .flatten()
-            .collect())
     }
 
     fn endpoint(&self, path: &str) -> Result<Url> {

@@ -193,6 +193,15 @@ pub struct Origin {
 }
 
 impl Origin {
+    /// The file for listings: "data/sets/x.toml (built in)" or the user's path.
+    pub fn shown(&self) -> String {
+        if self.builtin {
+            format!("{} (built in)", self.path)
+        } else {
+            self.path.clone()
+        }
+    }
+
     pub fn at_line(&self, line: usize) -> String {
         format!("{} line {line}", self.path)
     }

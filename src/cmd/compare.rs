@@ -50,10 +50,7 @@ pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<()> {
         gender: args.gender.gender(),
     };
     let plan = plan::plan(&request, &catalogue, &refdata, global)?;
-    let bands = match args.bands {
-        BandChoice::Quartiles => Bands::Quartiles,
-        BandChoice::Thirds => Bands::Thirds,
-    };
+    let bands = bands_of(args.bands);
     let gender = args.gender.gender();
     let mut table = analysis::compare(&plan.comparison(gender, bands), plan.values(gender)?)?;
 
@@ -168,10 +165,7 @@ fn compare_several(
             args.municipality
         )));
     }
-    let bands = match args.bands {
-        BandChoice::Quartiles => Bands::Quartiles,
-        BandChoice::Thirds => Bands::Thirds,
-    };
+    let bands = bands_of(args.bands);
     let gender = args.gender.gender();
     let quiet = GlobalArgs {
         quiet: true,
@@ -237,6 +231,13 @@ fn compare_several(
         // The tidy table of every municipality (in a workbook: its data
         // sheet and the source sheet).
         _ => emit(&mut table, target, &footer),
+    }
+}
+
+fn bands_of(choice: BandChoice) -> Bands {
+    match choice {
+        BandChoice::Quartiles => Bands::Quartiles,
+        BandChoice::Thirds => Bands::Thirds,
     }
 }
 

@@ -22,11 +22,7 @@ pub fn run(command: &PeersCommand, global: &GlobalArgs) -> Result<()> {
                 let Some(list) = refdata.peer_list(&name)? else {
                     continue;
                 };
-                let file = if origin.builtin {
-                    format!("{} (built in)", origin.path)
-                } else {
-                    origin.path
-                };
+                let file = origin.shown();
                 rows.push(vec![
                     Cell::from(name),
                     Cell::from(list.title),

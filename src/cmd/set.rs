@@ -18,11 +18,7 @@ pub fn run(command: &SetCommand, global: &GlobalArgs) -> Result<()> {
             let mut rows = Vec::new();
             for (name, origin) in refdata.set_names() {
                 let set = refdata.set(&name)?;
-                let where_ = if origin.builtin {
-                    format!("{} (built in)", origin.path)
-                } else {
-                    origin.path
-                };
+                let where_ = origin.shown();
                 rows.push(vec![
                     Cell::from(name),
                     Cell::from(set.title),

@@ -428,7 +428,15 @@ pub struct Stamp {
 impl Snapshot {
     /// The scope recorded by `snapshot save`, if any.
     pub fn stamp(&self) -> Option<Stamp> {
-        serde_json::from_slice(&std::fs::read(self.root.join("snapshot.json")).ok()?).ok()
+        let path = self.root.join("snapshot.json");
+        let bytes = crate::files::read_limited(
+            &path,
+            MAX_SNAPSHOT_FILE,
+            "the snapshot file",
+            error::source,
+        )
+        .ok()?;
+        serde_json::from_slice(&bytes).ok()
     }
 }
 
