@@ -4,7 +4,7 @@ all 290 municipalities) from the cache, then national statistics for every
 KPI in the dump. Goals: compare < 150 ms; national statistics < 2 s and
 < 1 GiB. Release builds:
 
-    cargo build --release --bin nyckeltal --example kolada-emulator --example bench-national
+    cargo build --release --workspace --bins --example bench-national
     python3 scripts/bench_compare.py [--runs 7]
 """
 import subprocess

@@ -24,7 +24,7 @@ would: the 290 ids (from the same metadata, not counted as requests), which
 it batches 25 at a time; leaving the slot empty would also fetch the 21
 regions and Riket.
 
-    cargo build --release --bin nyckeltal --example kolada-emulator
+    cargo build --release --workspace --bins
     python3 scripts/bench_fetch.py [--runs 5]
 """
 import json

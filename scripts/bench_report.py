@@ -2,7 +2,7 @@
 """Benchmark: the Göteborgsregionen network report (13 municipalities, two
 cost sets, ten years) from the cache. Goal: < 2 s. Release builds:
 
-    cargo build --release --bin nyckeltal --example kolada-emulator
+    cargo build --release --workspace --bins
     python3 scripts/bench_report.py [--runs 5]
 """
 import os

@@ -22,7 +22,7 @@ def arguments(doc, runs):
 
 
 def binary(profile, name):
-    """target/PROFILE/NAME or target/PROFILE/examples/NAME, or exit with the build command."""
+    """target/PROFILE/NAME (a binary of the workspace) or target/PROFILE/examples/NAME, or exit with the build command."""
     for path in (os.path.join(ROOT, "target", profile, name), os.path.join(ROOT, "target", profile, "examples", name)):
         if os.path.exists(path):
             return path

@@ -3,14 +3,12 @@
 //! Data flows one way:
 //! CLI args ([`flags`]) → resolve ids ([`resolve`], [`catalogue`]) → fetch
 //! ([`source`]: cache ↔ [`kolada`] client, or a snapshot) → one long frame
-//! ([`frame`]) → render ([`render`]). [`emulator`] serves the Kolada API v3
-//! from a snapshot for tests and benchmarks.
+//! ([`frame`]) → render ([`render`]).
 
 pub mod analysis;
 pub mod catalogue;
 pub mod chart;
 pub mod cmd;
-pub mod emulator;
 pub mod error;
 pub mod files;
 pub mod flags;

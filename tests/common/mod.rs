@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use nyckeltal::emulator::{Config, Emulator};
+use kolada_emulator::{Config, Emulator};
 
 pub fn shared_data() -> PathBuf {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/kolada");

@@ -1,13 +1,13 @@
 //! Serve the Kolada API v3 from a snapshot directory on 127.0.0.1.
 //!
-//! cargo run --example kolada-emulator -- --data ../shared/kolada --port 8765
+//! cargo run -p kolada-emulator -- --data ../shared/kolada --port 8765
 //! then: nyckeltal --api-url http://127.0.0.1:8765/v3 values ...
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
-use nyckeltal::emulator::{Config, Emulator};
+use kolada_emulator::{Config, Emulator};
 
 /// A Kolada API v3 emulator for tests and benchmarks (binds 127.0.0.1 only).
 #[derive(Parser)]
@@ -36,7 +36,7 @@ struct Args {
     /// Send next_url as a relative path.
     #[arg(long)]
     relative_next_url: bool,
-    /// Seed for faults and the order of gender entries.
+    /// Seed for faults.
     #[arg(long, default_value_t = 1)]
     seed: u64,
 }
