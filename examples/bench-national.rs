@@ -7,62 +7,11 @@
 //! Loading the CSV files is timed apart from the computation. Goal for the
 //! computation: < 2 s, peak RSS < 1 GiB.
 
-use std::time::Instant;
-
-use nyckeltal::analysis::{national, values_frame, Bands};
-use nyckeltal::model::Gender;
-use nyckeltal::refdata::Direction;
-use nyckeltal::source::snapshot::{Snapshot, TOTALS_DIR};
-use nyckeltal::source::DataSource;
-use polars::prelude::*;
-
 fn main() -> anyhow::Result<()> {
     let root = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "../shared/kolada".to_string());
-    let snapshot = Snapshot::open(root.as_ref())?;
-    let kommuner: std::collections::HashSet<String> = snapshot
-        .municipalities()?
-        .into_iter()
-        .filter(|m| m.is_kommun())
-        .map(|m| m.id)
-        .collect();
-
-    let started = Instant::now();
-    let mut kpis: Vec<String> = std::fs::read_dir(std::path::Path::new(&root).join(TOTALS_DIR))?
-        .flatten()
-        .filter_map(|e| {
-            e.file_name()
-                .to_str()?
-                .split("--")
-                .nth(2)
-                .map(str::to_uppercase)
-        })
-        .collect();
-    kpis.sort();
-    // One small frame per KPI, stacked: the rows never exist twice in memory.
-    let mut values = DataFrame::empty();
-    for kpi in &kpis {
-        let mut all = snapshot.kpi_observations(kpi)?;
-        all.retain(|o| o.gender == Gender::T && kommuner.contains(&o.entity));
-        let frame = values_frame(&all, Gender::T)?;
-        values = if values.width() == 0 {
-            frame
-        } else {
-            values.vstack(&frame)?
-        };
-    }
-    values.rechunk_mut();
-    let load = started.elapsed();
-
-    let directions: Vec<(String, Direction)> = kpis
-        .iter()
-        .map(|k| (k.clone(), Direction::HigherIsBetter))
-        .collect();
-    let started = Instant::now();
-    let stats = national(values.lazy(), &directions, Bands::Quartiles)?.collect()?;
-    let compute = started.elapsed();
-
+    let national = nyckeltal::bench::national_statistics(root.as_ref())?;
     let peak_mib = std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
@@ -72,14 +21,14 @@ fn main() -> anyhow::Result<()> {
         })
         .and_then(|kib| kib.parse::<f64>().ok())
         .map(|kib| kib / 1024.0);
-    println!("KPIs: {}, rows ranked: {}", kpis.len(), stats.height());
+    println!("KPIs: {}, rows ranked: {}", national.kpis, national.rows);
     println!(
         "loading the CSV files: {:.2} s (not part of the goal)",
-        load.as_secs_f64()
+        national.load.as_secs_f64()
     );
     println!(
         "national statistics: {:.3} s (goal < 2 s)",
-        compute.as_secs_f64()
+        national.compute.as_secs_f64()
     );
     match peak_mib {
         Some(mib) => println!("peak RSS of the whole run: {mib:.0} MiB (goal < 1024)"),

@@ -1,38 +1,41 @@
 //! nyckeltal: Swedish municipal key figures from Kolada.
 //!
-//! Data flows one way:
-//! CLI args ([`flags`]) → resolve ids ([`resolve`], [`catalogue`]) → fetch
-//! ([`source`]: cache ↔ [`kolada`] client, or a snapshot) → one long frame
-//! ([`frame`]) → render ([`render`]).
+//! The code is in layers, each a folder, and a module uses only the layers
+//! below it (`tests/architecture.rs` keeps it so):
+//!
+//! | layer | folder | what |
+//! |---|---|---|
+//! | 0 | `base` | errors and exit codes, text and numbers, bounded reads, safe writes, the progress trait |
+//! | 1 | `model` | Kolada's ids, KPIs, municipalities, groups, values; scales, directions, years, languages, a resolved peer group |
+//! | 2 | `kolada` | the API v3 client: planner, transport, pacing, parallel queries, wire format |
+//! | 3 | `source` | where figures come from: the API, the cache, a snapshot (read and saved) |
+//! | 4 | `catalogue`, `refdata` | Kolada's metadata loaded as needed; sets, peer lists, factors and specs as written |
+//! | 5 | `resolve` | what people type → ids; sets, factors and specs checked against the catalogue |
+//! | 6 | `analysis` | national ranks, comparisons, categories, trends, similarity; the cell and table types |
+//! | 7 | `output` | terminal tables, exports, readings, the review model, HTML, workbook, charts, words, provenance |
+//! | 8 | `ops` | what the commands do: plan once and fetch once, compare, report, similar, changes, snapshots, lookups |
+//! | 9 | `cli` | flags, the progress bar, the session (source, notes on stderr), completion hints |
+//! | 10 | `cmd` | one thin file per subcommand |
+//! | 11 | `bench` | entry points for the benchmark examples |
 
-pub mod analysis;
-pub mod catalogue;
-pub mod chart;
-pub mod cmd;
-pub mod error;
-pub mod files;
-pub mod flags;
-pub mod frame;
-pub mod i18n;
-pub mod kolada;
-pub mod model;
-pub mod peers;
-pub mod plan;
-pub mod progress;
-pub mod reading;
-pub mod refdata;
-pub mod render;
-pub mod report;
-pub mod resolve;
-pub mod review;
-pub mod similar;
-pub mod source;
-pub mod spec;
-pub mod text;
-pub mod view;
-pub mod workbook;
+mod analysis;
+mod base;
+#[doc(hidden)]
+pub mod bench;
+mod catalogue;
+mod cli;
+mod cmd;
+mod kolada;
+mod model;
+mod ops;
+mod output;
+mod refdata;
+mod resolve;
+mod source;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
+
+use crate::base::error;
 
 /// Run the command line and return the process exit code.
 pub fn run<I, T>(args: I) -> i32
@@ -40,7 +43,7 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli = match flags::Cli::try_parse_from(args) {
+    let cli = match cli::flags::Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
@@ -59,4 +62,10 @@ where
             code
         }
     }
+}
+
+/// The command line as clap defines it, for tests of its help, man page
+/// and completions.
+pub fn command() -> clap::Command {
+    cli::flags::Cli::command()
 }

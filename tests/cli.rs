@@ -4,7 +4,6 @@
 
 mod common;
 
-use clap::CommandFactory;
 use common::*;
 
 /// Every subcommand path: ["kpi", "search"], ["compare"], …
@@ -18,7 +17,7 @@ fn subcommand_paths() -> Vec<Vec<String>> {
         }
     }
     let mut out = Vec::new();
-    walk(&nyckeltal::flags::Cli::command(), &[], &mut out);
+    walk(&nyckeltal::command(), &[], &mut out);
     out
 }
 

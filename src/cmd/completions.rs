@@ -3,17 +3,19 @@
 //! A completion script for bash, zsh, fish or PowerShell on standard
 //! output. It completes commands and flags, and offers the names of the
 //! indicator sets, peer lists and areas there are when it is generated
-//! (built in and in your data directory): generate it again after adding
-//! your own.
+//! (built in and in your data directory, `--data-dir` honoured):
+//! generate it again after adding your own.
 
 use anyhow::Result;
 use clap::CommandFactory;
 
-use crate::flags::{Cli, CompletionsArgs};
-use crate::render::write_to;
+use crate::base::write::write_to;
+use crate::cli::flags::{Cli, CompletionsArgs, GlobalArgs};
+use crate::cli::hints::with_hints;
+use crate::cli::session::refdata;
 
-pub fn run(args: &CompletionsArgs) -> Result<()> {
-    let mut command = Cli::command();
+pub(crate) fn run(args: &CompletionsArgs, global: &GlobalArgs) -> Result<()> {
+    let mut command = with_hints(Cli::command(), &refdata(global));
     write_to(None, |out| {
         clap_complete::generate(args.shell, &mut command, "nyckeltal", out);
         Ok(())

@@ -5,80 +5,28 @@
 
 use anyhow::Result;
 
-use super::open_source;
-use crate::catalogue::Catalogue;
-use crate::flags::{GlobalArgs, GroupCommand};
-use crate::frame::{table_frame, Cell, Kind};
-use crate::model::Group;
-use crate::render::{emit, Target};
-use crate::resolve;
-use crate::text::fold;
+use crate::cli::flags::{GlobalArgs, GroupCommand};
+use crate::cli::session::with_context;
+use crate::ops::lookup::{list_groups, show_group, similar_peers};
+use crate::output::exports::emit;
 
-pub fn run(command: &GroupCommand, global: &GlobalArgs) -> Result<()> {
-    let source = open_source(global)?;
-    let catalogue = Catalogue::new(source.as_ref());
-    match command {
-        GroupCommand::List { search, output } => {
-            let target = Target::from_flags(output)?;
-            let needle = search.as_deref().map(fold).unwrap_or_default();
-            let mut groups: Vec<&Group> = catalogue
-                .groups()?
-                .iter()
-                .filter(|g| fold(&g.title).contains(&needle))
-                .collect();
-            groups.sort_by(|a, b| a.title.cmp(&b.title));
-            let rows = groups
-                .iter()
-                .map(|g| {
-                    vec![
-                        Cell::from(&g.id),
-                        Cell::from(&g.title),
-                        Cell::from(g.members.len()),
-                    ]
-                })
-                .collect();
-            let mut frame = table_frame(
-                &[
-                    ("id", Kind::Text),
-                    ("title", Kind::Text),
-                    ("members", Kind::Int),
-                ],
-                rows,
-            )?;
-            emit(&mut frame, &target, &[format!("{} groups", groups.len())])
-        }
-        GroupCommand::Show { group, output } => {
-            let group = resolve::group(group, &catalogue)?;
-            show_members(group, &Target::from_flags(output)?)
-        }
-        GroupCommand::Peers {
-            municipality,
-            area,
-            output,
-        } => {
-            let target = Target::from_flags(output)?;
-            let municipality = resolve::municipality(municipality, &catalogue)?;
-            let group = resolve::similar_group(municipality, area, &catalogue)?;
-            show_members(group, &target)
-        }
-    }
-}
-
-fn show_members(group: &Group, target: &Target) -> Result<()> {
-    let rows = group
-        .members
-        .iter()
-        .map(|m| vec![Cell::from(&m.member_id), Cell::from(&m.member_title)])
-        .collect();
-    let mut frame = table_frame(
-        &[("member_id", Kind::Text), ("member_title", Kind::Text)],
-        rows,
-    )?;
-    let footer = [format!(
-        "{} — {} ({} members)",
-        group.id,
-        group.title,
-        group.members.len()
-    )];
-    emit(&mut frame, target, &footer)
+pub(crate) fn run(command: &GroupCommand, global: &GlobalArgs) -> Result<()> {
+    with_context(global, |cx| {
+        let ((mut frame, footer), output) = match command {
+            GroupCommand::List { search, output } => {
+                let target = output.target()?;
+                (list_groups(search.as_deref(), cx)?, target)
+            }
+            GroupCommand::Show { group, output } => (show_group(group, cx)?, output.target()?),
+            GroupCommand::Peers {
+                municipality,
+                area,
+                output,
+            } => {
+                let target = output.target()?;
+                (similar_peers(municipality, area, cx)?, target)
+            }
+        };
+        emit(&mut frame, &output, &footer)
+    })
 }

@@ -8,10 +8,10 @@ use anyhow::Result;
 use clap::CommandFactory;
 use clap_mangen::roff::{bold, italic, roman, Roff};
 
-use crate::flags::Cli;
-use crate::render::write_to;
+use crate::base::write::write_to;
+use crate::cli::flags::Cli;
 
-pub fn run() -> Result<()> {
+pub(crate) fn run() -> Result<()> {
     let command = Cli::command();
     let mut page = Vec::new();
     clap_mangen::Man::new(command.clone()).render(&mut page)?;

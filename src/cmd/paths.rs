@@ -7,13 +7,13 @@
 
 use anyhow::Result;
 
-use crate::flags::GlobalArgs;
-use crate::frame::{table_frame, Cell, Kind};
-use crate::refdata::RefData;
-use crate::render::{emit, Target};
+use crate::analysis::table::{table_frame, Cell, Kind};
+use crate::cli::flags::GlobalArgs;
+use crate::cli::session::refdata;
+use crate::output::exports::{emit, Target};
 use crate::source::cache::Cache;
 
-pub fn run(global: &GlobalArgs) -> Result<()> {
+pub(crate) fn run(global: &GlobalArgs) -> Result<()> {
     let show = |p: Option<std::path::PathBuf>| {
         Cell::from(
             p.map(|p| p.display().to_string())
@@ -21,9 +21,7 @@ pub fn run(global: &GlobalArgs) -> Result<()> {
         )
     };
     let cache = global.cache_dir.clone().or_else(Cache::default_root);
-    let data = RefData::new(global.data_dir.clone())
-        .user_dir()
-        .map(|d| d.to_path_buf());
+    let data = refdata(global).user_dir().map(|d| d.to_path_buf());
     let rows = vec![
         vec![
             Cell::from("cache"),
@@ -49,10 +47,5 @@ pub fn run(global: &GlobalArgs) -> Result<()> {
         ],
         rows,
     )?;
-    let target = Target {
-        format: crate::flags::Format::Table,
-        path: None,
-        excel_sv: false,
-    };
-    emit(&mut frame, &target, &[])
+    emit(&mut frame, &Target::terminal(), &[])
 }

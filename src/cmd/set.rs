@@ -3,95 +3,23 @@
 
 use anyhow::Result;
 
-use super::open_source;
-use crate::catalogue::Catalogue;
-use crate::flags::{GlobalArgs, SetCommand};
-use crate::frame::{table_frame, Cell, Kind};
-use crate::refdata::RefData;
-use crate::render::{emit, Target};
+use crate::cli::flags::{GlobalArgs, SetCommand};
+use crate::cli::session::{refdata, with_context};
+use crate::ops::lookup::{list_sets, show_set};
+use crate::output::exports::emit;
 
-pub fn run(command: &SetCommand, global: &GlobalArgs) -> Result<()> {
-    let refdata = RefData::new(global.data_dir.clone());
+pub(crate) fn run(command: &SetCommand, global: &GlobalArgs) -> Result<()> {
     match command {
         SetCommand::List { output } => {
-            let target = Target::from_flags(output)?;
-            let mut rows = Vec::new();
-            for (name, origin) in refdata.set_names() {
-                let set = refdata.set(&name)?;
-                let where_ = origin.shown();
-                rows.push(vec![
-                    Cell::from(name),
-                    Cell::from(set.title),
-                    Cell::from(set.entries.len()),
-                    Cell::from(where_),
-                ]);
-            }
-            let mut frame = table_frame(
-                &[
-                    ("name", Kind::Text),
-                    ("title", Kind::Text),
-                    ("kpis", Kind::Int),
-                    ("file", Kind::Text),
-                ],
-                rows,
-            )?;
-            let own = refdata
-                .user_dir()
-                .map(|d| format!("Your own sets go in {}", d.join("sets").display()))
-                .unwrap_or_default();
-            emit(&mut frame, &target, &[own])
+            let target = output.target()?;
+            let (mut frame, footer) = list_sets(&refdata(global))?;
+            emit(&mut frame, &target, &footer)
         }
         SetCommand::Show { name, output } => {
-            let target = Target::from_flags(output)?;
-            let set = refdata.set(name)?;
-            let source = open_source(global)?;
-            let catalogue = Catalogue::new(source.as_ref());
-            set.check(&catalogue)?;
-            let mut rows = Vec::new();
-            for entry in &set.entries {
-                let title = catalogue
-                    .kpi(&entry.kpi)?
-                    .map(|k| k.title.clone())
-                    .unwrap_or_default();
-                rows.push(vec![
-                    Cell::from(&entry.kpi),
-                    Cell::from(&entry.label),
-                    Cell::from(&entry.unit),
-                    Cell::from(entry.direction.name()),
-                    Cell::from(entry.area.clone()),
-                    Cell::from(title),
-                    Cell::from(entry.scale.map(|s| s.name()).unwrap_or("(from the title)")),
-                    Cell::from(
-                        entry
-                            .breaks
-                            .iter()
-                            .map(i32::to_string)
-                            .collect::<Vec<_>>()
-                            .join(","),
-                    ),
-                    Cell::from(entry.why.clone()),
-                ]);
-            }
-            let columns = [
-                "kpi",
-                "label",
-                "unit",
-                "direction",
-                "area",
-                "kolada_title",
-                "scale",
-                "breaks",
-                "why",
-            ]
-            .map(|c| (c, Kind::Text));
-            let mut frame = table_frame(&columns, rows)?;
-            let mut footer = vec![format!(
-                "{} — {} ({})",
-                set.name, set.title, set.origin.path
-            )];
-            if let Some(text) = &set.not_measured {
-                footer.push(format!("Not measured by Kolada: {text}"));
-            }
+            let target = output.target()?;
+            // The set is read before the source is opened: a typo in its name is said first.
+            refdata(global).set(name)?;
+            let (mut frame, footer) = with_context(global, |cx| show_set(name, cx))?;
             emit(&mut frame, &target, &footer)
         }
     }

@@ -6,99 +6,59 @@
 
 use anyhow::Result;
 
-use super::{open_source, provenance};
-use crate::analysis::{self, Bands};
-use crate::catalogue::Catalogue;
-use crate::chart::{kpi_trend, ChartFormat};
-use crate::cmd::report::series_of;
-use crate::error;
-use crate::flags::{self, GlobalArgs, TrendArgs};
-use crate::plan::{self, Request};
-use crate::refdata::RefData;
-use crate::render::{emit, write_to, Target};
-use crate::resolve;
+use crate::base::write::write_to;
+use crate::cli::flags::{GlobalArgs, TrendArgs};
+use crate::cli::session::{notes, with_context};
+use crate::model::years::parse_years;
+use crate::ops::trend::{chart, follow, Asked};
+use crate::output::charts::ChartFormat;
+use crate::output::exports::{emit, Target};
+use crate::output::provenance::processed_lines;
 
-pub fn run(args: &TrendArgs, global: &GlobalArgs) -> Result<()> {
-    let chart = match args
+pub(crate) fn run(args: &TrendArgs, global: &GlobalArgs) -> Result<()> {
+    let extension = args
         .output
         .as_ref()
         .and_then(|p| p.extension())
         .and_then(|e| e.to_str())
-    {
-        Some(e) if e.eq_ignore_ascii_case("svg") => Some(ChartFormat::Svg),
-        Some(e) if e.eq_ignore_ascii_case("png") => Some(ChartFormat::Png),
+        .map(str::to_lowercase);
+    let chart_format = match extension.as_deref() {
+        Some("svg") => Some(ChartFormat::Svg),
+        Some("png") => Some(ChartFormat::Png),
         _ => None,
     };
-    let target = match chart {
-        Some(format) => Err(format),
-        None => Ok(Target::from_flags(&flags::Output {
-            format: args.format,
-            output: args.output.clone(),
-            csv_dialect: None,
-        })?),
+    let target = match chart_format {
+        Some(_) => None,
+        None => Some(Target::new(
+            args.format.map(|f| f.export()),
+            args.output.clone(),
+            false,
+        )?),
     };
-    if args.kpi.split(',').filter(|s| !s.trim().is_empty()).count() != 1 {
-        return Err(error::usage(
-            "trend follows one KPI: give a single id to --kpi",
-        ));
-    }
-    let years = args
-        .years
-        .as_deref()
-        .map(resolve::parse_years)
-        .transpose()?;
-    let refdata = RefData::new(global.data_dir.clone());
-    let source = open_source(global)?;
-    let catalogue = Catalogue::new(source.as_ref());
-    let request = Request {
+    let asked = Asked {
         municipality: &args.municipality,
-        set: None,
-        kpis: Some(&args.kpi),
+        kpi: &args.kpi,
         peers: &args.peers.peers,
-        years,
-        default_years: 10,
+        years: args.years.as_deref().map(parse_years).transpose()?,
         gender: args.gender.gender(),
     };
-    let plan = plan::plan(&request, &catalogue, &refdata, global)?;
-    let gender = args.gender.gender();
-    let mut table = analysis::trend(
-        &plan.comparison(gender, Bands::Quartiles),
-        plan.values(gender)?,
-    )?;
-    let kpi = &plan.kpis[0];
-    let mut footer = vec![format!(
-        "Peers ({}): {} municipalities",
-        kpi.peers.label,
-        kpi.peers.members.len()
-    )];
-    footer.extend(provenance(source.as_ref()));
-
-    match target {
-        Err(format) => {
-            let lang = global.lang.unwrap_or_default();
-            let peers = [(
-                kpi.peers.title.as_str(),
-                series_of(&table, &kpi.id, "peer_mean"),
-            )];
-            let bytes = kpi_trend(
-                kpi,
-                &plan.municipality.title,
-                plan.municipality.is_region(),
-                &peers,
-                series_of(&table, &kpi.id, "value"),
-                series_of(&table, &kpi.id, "national_median"),
-                lang,
-                format,
-            )?
-            .ok_or_else(|| {
-                error::usage(format!(
-                    "{} is a category ({}): its codes make no line chart; write the numbers with -o FILE.csv",
-                    kpi.id,
-                    kpi.levels.join(", ")
-                ))
-            })?;
-            write_to(args.output.as_deref(), |out| Ok(out.write_all(&bytes)?))
+    with_context(global, |cx| {
+        let mut trend = follow(asked, cx)?;
+        notes(global, &trend.notes);
+        let kpi = &trend.kpi;
+        let mut footer = vec![format!(
+            "Peers ({}): {} municipalities",
+            kpi.peers.label,
+            kpi.peers.members.len()
+        )];
+        footer.extend(processed_lines(cx.catalogue.source()));
+        match (chart_format, target) {
+            (Some(format), _) => {
+                let bytes = chart(&trend, global.lang().unwrap_or_default(), format)?;
+                write_to(args.output.as_deref(), |out| Ok(out.write_all(&bytes)?))
+            }
+            (None, Some(target)) => emit(&mut trend.table, &target, &footer),
+            (None, None) => Ok(()),
         }
-        Ok(target) => emit(&mut table, &target, &footer),
-    }
+    })
 }

@@ -1,11 +1,11 @@
 //! The live API as a [`DataSource`], without a cache (`--no-cache`).
 
 use anyhow::Result;
-use indicatif::ProgressBar;
 
-use super::{sort_observations, DataSource, FetchStats, ValueQuery};
+use super::{DataSource, FetchStats, ValueQuery};
+use crate::base::progress::Progress;
 use crate::kolada::{KoladaClient, ValueRequest};
-use crate::model::{Group, Kpi, Municipality, Observation};
+use crate::model::{sort_observations, Group, Kpi, Municipality, Observation};
 
 impl DataSource for KoladaClient {
     fn kpis(&self) -> Result<Vec<Kpi>> {
@@ -24,11 +24,7 @@ impl DataSource for KoladaClient {
         KoladaClient::groups(self)
     }
 
-    fn values(
-        &self,
-        query: &ValueQuery,
-        progress: Option<&ProgressBar>,
-    ) -> Result<Vec<Observation>> {
+    fn values(&self, query: &ValueQuery, progress: &dyn Progress) -> Result<Vec<Observation>> {
         let requests = ValueRequest::split_for_bulk(
             query.kpis.clone(),
             query.entities.clone(),
@@ -62,6 +58,6 @@ impl DataSource for KoladaClient {
 }
 
 /// "Kolada API (api.kolada.se)": the API by its host, no path or credentials.
-pub fn api_name(url: &url::Url) -> String {
+pub(crate) fn api_name(url: &url::Url) -> String {
     format!("Kolada API ({})", url.host_str().unwrap_or("?"))
 }

@@ -13,28 +13,34 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
-use indicatif::ProgressBar;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::{sort_observations, DataSource, FetchStats, ValueQuery};
-use crate::error;
-use crate::kolada::{is_group_id, Entities, KoladaClient, ValueRequest};
-use crate::model::{Gender, Group, Kpi, Municipality, Observation};
+use super::{DataSource, FetchStats, ValueQuery};
+use crate::base::error;
+use crate::base::progress::Progress;
+use crate::base::write::{clean_stale_temps, temp_prefix};
+use crate::kolada::{Entities, KoladaClient, ValueRequest};
+use crate::model::ids::{is_group_id, is_kolada_id};
+use crate::model::years::format_years;
+use crate::model::{sort_observations, Gender, Group, Kpi, Municipality, Observation};
 
 const MAGIC: &str = "nyckeltal-cache 1";
 /// How long KPI, municipality and group lists are trusted before a refetch.
-pub const DEFAULT_META_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
+pub(crate) const DEFAULT_META_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// The cache directory of one API base URL (the live API and an emulator
 /// never share figures).
-pub struct Cache {
+pub(crate) struct Cache {
     dir: PathBuf,
     api_url: url::Url,
+    /// What went wrong with files along the way, for people (see
+    /// [`DataSource::take_notes`]).
+    notes: RefCell<Vec<String>>,
 }
 
 impl Cache {
-    pub fn new(root: &Path, api_url: &url::Url) -> Cache {
+    pub(crate) fn new(root: &Path, api_url: &url::Url) -> Cache {
         let slug: String = format!(
             "{}{}",
             api_url.host_str().unwrap_or("local"),
@@ -53,60 +59,77 @@ impl Cache {
         Cache {
             dir: root.join(slug.trim_end_matches('-')),
             api_url: api_url.clone(),
+            notes: RefCell::new(Vec::new()),
         }
     }
 
     /// The API whose answers this folder keeps.
-    pub fn api_url(&self) -> &url::Url {
+    pub(crate) fn api_url(&self) -> &url::Url {
         &self.api_url
     }
 
     /// The platform's cache directory, e.g. `~/.cache/nyckeltal` on Linux.
-    pub fn default_root() -> Option<PathBuf> {
+    pub(crate) fn default_root() -> Option<PathBuf> {
         directories::ProjectDirs::from("se", "nyckeltal", "nyckeltal")
             .map(|d| d.cache_dir().to_path_buf())
     }
 
-    pub fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Path {
         &self.dir
     }
 
     /// The stored item, or `None` when it is absent or corrupt (then removed, with a warning).
-    pub fn load<T: DeserializeOwned>(&self, name: &str) -> Option<T> {
+    pub(crate) fn load<T: DeserializeOwned>(&self, name: &str) -> Option<T> {
         let path = self.dir.join(name);
         let bytes = match std::fs::read(&path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
             Err(e) => {
-                eprintln!(
+                self.note(format!(
                     "warning: cannot read cache file {} ({e}); fetching it again",
                     path.display()
-                );
+                ));
                 return None;
             }
         };
         match decode(&bytes) {
             Ok(value) => Some(value),
             Err(reason) => {
-                eprintln!(
+                self.note(format!(
                     "warning: discarded corrupt cache file {} ({reason}); fetching it again",
                     path.display()
-                );
+                ));
                 let _ = std::fs::remove_file(&path);
                 None
             }
         }
     }
 
-    pub fn store<T: Serialize>(&self, name: &str, value: &T) -> Result<()> {
+    fn note(&self, text: String) {
+        self.notes.borrow_mut().push(text);
+    }
+
+    /// The notes so far, each given once.
+    pub(crate) fn take_notes(&self) -> Vec<String> {
+        std::mem::take(&mut *self.notes.borrow_mut())
+    }
+
+    /// Store an item; when that fails, a note says it is used but not kept.
+    fn keep<T: Serialize>(&self, name: &str, value: &T, what: &str) {
+        if let Err(e) = self.store(name, value) {
+            self.note(format!("warning: {e:#}; {what} used but not kept"));
+        }
+    }
+
+    pub(crate) fn store<T: Serialize>(&self, name: &str, value: &T) -> Result<()> {
         let path = self.dir.join(name);
         let parent = path.parent().unwrap_or(&self.dir);
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create cache directory {}", parent.display()))?;
         let body = serde_json::to_vec(value)?;
-        crate::files::clean_stale_temps(parent);
+        clean_stale_temps(parent);
         let mut file = tempfile::Builder::new()
-            .prefix(&crate::files::temp_prefix())
+            .prefix(&temp_prefix())
             .suffix(".tmp")
             .tempfile_in(parent)?;
         writeln!(file, "{MAGIC} crc32={:08x}", crc32fast::hash(&body))?;
@@ -233,7 +256,7 @@ fn pick(list: &[Kpi], ids: &[String]) -> Vec<Kpi> {
 }
 
 /// The cache in front of the live API, or on its own (`--offline`).
-pub struct CachedSource {
+pub(crate) struct CachedSource {
     cache: Cache,
     upstream: Option<KoladaClient>,
     refresh: bool,
@@ -245,7 +268,7 @@ pub struct CachedSource {
 
 impl CachedSource {
     /// `upstream: None` answers only from the cache.
-    pub fn new(
+    pub(crate) fn new(
         cache: Cache,
         upstream: Option<KoladaClient>,
         refresh: bool,
@@ -263,7 +286,7 @@ impl CachedSource {
 
     /// What the cache holds for the query, without asking Kolada and without
     /// failing on cells it does not hold.
-    pub fn held(&self, query: &ValueQuery) -> Vec<Observation> {
+    pub(crate) fn held(&self, query: &ValueQuery) -> Vec<Observation> {
         let mut observations: Vec<Observation> = query
             .kpis
             .iter()
@@ -295,33 +318,106 @@ impl CachedSource {
                 ))
             });
         };
-        if let Some(c) = &cached {
-            if !self.refresh && self.fresh(c.fetched_at) {
-                return Ok(cached.unwrap().items);
-            }
-        }
+        let cached = match cached {
+            Some(c) if !self.refresh && self.fresh(c.fetched_at) => return Ok(c.items),
+            other => other,
+        };
         match fetch(client) {
             Ok(items) => {
                 let stamped = Stamped {
                     fetched_at: Utc::now(),
                     items,
                 };
-                if let Err(e) = self.cache.store(&file, &stamped) {
-                    eprintln!("warning: {e:#}; the {what} is used but not kept");
-                }
+                self.cache.keep(&file, &stamped, &format!("the {what} is"));
                 Ok(stamped.items)
             }
             Err(err) => match cached {
-                Some(c) if crate::error::report(&err).0 == crate::error::exit::NETWORK => {
-                    eprintln!(
+                Some(c) if error::report(&err).0 == error::exit::NETWORK => {
+                    self.cache.note(format!(
                         "warning: Kolada did not answer; using the {what} cached on {}",
                         c.fetched_at.format("%Y-%m-%d")
-                    );
+                    ));
                     Ok(c.items)
                 }
                 _ => Err(err),
             },
         }
+    }
+}
+
+/// Per KPI, the cells the cache lacks: KPIs that lack the same cells are
+/// fetched together.
+type Missing = BTreeMap<(Vec<String>, Vec<i32>), Vec<String>>;
+
+impl CachedSource {
+    /// What the cache holds for each asked KPI, and what it lacks. With
+    /// --refresh every asked cell counts as missing, but the rest of what
+    /// the cache holds for the KPI stays.
+    fn held_and_missing(
+        &self,
+        query: &ValueQuery,
+    ) -> Result<(BTreeMap<String, KpiEntry>, Missing)> {
+        let mut entries: BTreeMap<String, KpiEntry> = BTreeMap::new();
+        let mut missing = Missing::new();
+        for kpi in &query.kpis {
+            let entry = self
+                .cache
+                .load::<KpiEntry>(&values_file(kpi)?)
+                .unwrap_or_default();
+            let mut lacking_entities = BTreeSet::new();
+            let mut lacking_years = BTreeSet::new();
+            for entity in &query.entities {
+                for &year in &query.years {
+                    if self.refresh || !entry.covers(entity, year) {
+                        lacking_entities.insert(entity.clone());
+                        lacking_years.insert(year);
+                    }
+                }
+            }
+            if !lacking_entities.is_empty() {
+                missing
+                    .entry((
+                        lacking_entities.into_iter().collect(),
+                        lacking_years.into_iter().collect(),
+                    ))
+                    .or_default()
+                    .push(kpi.clone());
+            }
+            entries.insert(kpi.clone(), entry);
+        }
+        Ok((entries, missing))
+    }
+
+    /// Ask Kolada for what is missing. Each answered query is merged and
+    /// stored as it arrives: a failure or a kill later keeps what was
+    /// answered, and a repeat asks only for the rest.
+    fn fetch_missing(
+        &self,
+        client: &KoladaClient,
+        missing: Missing,
+        entries: &mut BTreeMap<String, KpiEntry>,
+        progress: &dyn Progress,
+    ) -> Result<()> {
+        let requests: Vec<ValueRequest> = missing
+            .into_iter()
+            .flat_map(|((entities, years), kpis)| {
+                ValueRequest::split_for_bulk(kpis, entities, years)
+            })
+            .collect();
+        client.values_each(&requests, progress, |scope, fresh| {
+            for kpi in &scope.kpis {
+                let answered: Vec<Observation> = fresh
+                    .iter()
+                    .filter(|o| &o.kpi == kpi && scope.entities.covers(&o.entity))
+                    .cloned()
+                    .collect();
+                let entry = entries.entry(kpi.clone()).or_default();
+                entry.merge(scope, &answered);
+                self.cache
+                    .keep(&values_file(kpi)?, entry, "the figures are");
+            }
+            Ok(())
+        })
     }
 }
 
@@ -360,9 +456,7 @@ impl DataSource for CachedSource {
                 fetched_at: now,
                 items: vec![k],
             }));
-            if let Err(e) = self.cache.store(KPI_BY_ID, &known) {
-                eprintln!("warning: {e:#}; the KPI metadata is used but not kept");
-            }
+            self.cache.keep(KPI_BY_ID, &known, "the KPI metadata is");
         }
         let found: Vec<Kpi> = known.into_iter().flat_map(|s| s.items).collect();
         Ok(pick(&found, ids))
@@ -384,43 +478,8 @@ impl DataSource for CachedSource {
         )
     }
 
-    fn values(
-        &self,
-        query: &ValueQuery,
-        progress: Option<&ProgressBar>,
-    ) -> Result<Vec<Observation>> {
-        let mut entries: BTreeMap<String, KpiEntry> = BTreeMap::new();
-        // KPIs that lack the same cells are fetched together.
-        let mut missing: BTreeMap<(Vec<String>, Vec<i32>), Vec<String>> = BTreeMap::new();
-        for kpi in &query.kpis {
-            // With --refresh every asked cell counts as missing, but the rest
-            // of what the cache holds for the KPI stays.
-            let entry = self
-                .cache
-                .load::<KpiEntry>(&values_file(kpi)?)
-                .unwrap_or_default();
-            let mut lacking_entities = BTreeSet::new();
-            let mut lacking_years = BTreeSet::new();
-            for entity in &query.entities {
-                for &year in &query.years {
-                    if self.refresh || !entry.covers(entity, year) {
-                        lacking_entities.insert(entity.clone());
-                        lacking_years.insert(year);
-                    }
-                }
-            }
-            if !lacking_entities.is_empty() {
-                missing
-                    .entry((
-                        lacking_entities.into_iter().collect(),
-                        lacking_years.into_iter().collect(),
-                    ))
-                    .or_default()
-                    .push(kpi.clone());
-            }
-            entries.insert(kpi.clone(), entry);
-        }
-
+    fn values(&self, query: &ValueQuery, progress: &dyn Progress) -> Result<Vec<Observation>> {
+        let (mut entries, missing) = self.held_and_missing(query)?;
         // Rows exist only for cells fetched earlier, so what the query finds
         // in the cache now is what the cache answers.
         if !self.refresh {
@@ -434,33 +493,8 @@ impl DataSource for CachedSource {
             let Some(client) = &self.upstream else {
                 return Err(error::not_cached(describe_missing(&missing)));
             };
-            let requests: Vec<ValueRequest> = missing
-                .into_iter()
-                .flat_map(|((entities, years), kpis)| {
-                    ValueRequest::split_for_bulk(kpis, entities, years)
-                })
-                .collect();
-            // Each answered query is merged and stored as it arrives: a
-            // failure or a kill later keeps what was answered, and a repeat
-            // asks only for the rest.
-            let outcome = client.values_each(&requests, progress, |scope, fresh| {
-                for kpi in &scope.kpis {
-                    let answered: Vec<Observation> = fresh
-                        .iter()
-                        .filter(|o| &o.kpi == kpi && in_scope(&scope.entities, &o.entity))
-                        .cloned()
-                        .collect();
-                    let entry = entries.get_mut(kpi).expect("every KPI has an entry");
-                    entry.merge(scope, &answered);
-                    if let Err(e) = self.cache.store(&values_file(kpi)?, entry) {
-                        eprintln!("warning: {e:#}; the figures are used but not kept");
-                    }
-                }
-                Ok(())
-            });
-            outcome?;
+            self.fetch_missing(client, missing, &mut entries, progress)?;
         }
-
         let mut fetched = self.fetched.borrow_mut();
         for (kpi, entry) in &entries {
             if let Some(at) = entry.fetched_at {
@@ -493,6 +527,10 @@ impl DataSource for CachedSource {
         self.fetched.borrow().get(kpi).copied()
     }
 
+    fn take_notes(&self) -> Vec<String> {
+        self.cache.take_notes()
+    }
+
     fn describe(&self) -> String {
         let api = super::api::api_name(self.cache.api_url());
         match &self.upstream {
@@ -505,20 +543,13 @@ impl DataSource for CachedSource {
 /// The cache file of a KPI's figures. The id is checked first: it names a
 /// file, and must never lead outside the cache folder.
 fn values_file(kpi: &str) -> Result<String> {
-    if !crate::kolada::is_kolada_id(kpi) {
+    if !is_kolada_id(kpi) {
         return Err(error::usage(format!(
             "'{}' is not a Kolada KPI id (letters and digits only)",
             kpi.escape_debug()
         )));
     }
     Ok(format!("values/{kpi}.json"))
-}
-
-fn in_scope(entities: &Entities, entity: &str) -> bool {
-    match entities {
-        Entities::All => !is_group_id(entity),
-        Entities::Ids(ids) => ids.iter().any(|id| id == entity),
-    }
 }
 
 /// "--offline: not in the cache: N20900 for 1419 in 2021–2022; …"
@@ -531,12 +562,7 @@ fn describe_missing(missing: &BTreeMap<(Vec<String>, Vec<i32>), Vec<String>>) ->
             } else {
                 entities.join(", ")
             };
-            format!(
-                "{} for {} in {}",
-                kpis.join(", "),
-                who,
-                crate::resolve::format_years(years)
-            )
+            format!("{} for {} in {}", kpis.join(", "), who, format_years(years))
         })
         .collect();
     format!(

@@ -1,25 +1,24 @@
-//! Where figures come from: one interface, three implementations.
+//! Layer 3, where figures come from: one interface, three implementations.
 //!
-//! - [`KoladaClient`] — the live Kolada API v3 (see `api.rs`);
+//! - [`KoladaClient`](crate::kolada::KoladaClient) — the live Kolada API v3 (see `api.rs`);
 //! - [`cache::CachedSource`] — the local store in front of the API, or alone with `--offline`;
 //! - [`snapshot::Snapshot`] — a snapshot directory (`--source PATH`).
 
-pub mod api;
-pub mod cache;
-pub mod snapshot;
+pub(crate) mod api;
+pub(crate) mod cache;
+pub(crate) mod snapshot;
+pub(crate) mod snapshot_save;
 
 use anyhow::Result;
-use indicatif::ProgressBar;
 
+use crate::base::progress::Progress;
 use crate::model::{Group, Kpi, Municipality, Observation};
-
-pub use crate::kolada::KoladaClient;
 
 /// Values wanted for every combination of KPIs, entities and years.
 /// Entities are municipality or region ids, or group ids (whose value is the
 /// unweighted mean of the members that have one).
 #[derive(Debug, Clone)]
-pub struct ValueQuery {
+pub(crate) struct ValueQuery {
     pub kpis: Vec<String>,
     pub entities: Vec<String>,
     pub years: Vec<i32>,
@@ -27,7 +26,7 @@ pub struct ValueQuery {
 
 impl ValueQuery {
     /// Keep only the observations this query asked for.
-    pub fn retain_asked(&self, observations: &mut Vec<Observation>) {
+    pub(crate) fn retain_asked(&self, observations: &mut Vec<Observation>) {
         let kpis: std::collections::HashSet<&str> = self.kpis.iter().map(String::as_str).collect();
         let entities: std::collections::HashSet<&str> =
             self.entities.iter().map(String::as_str).collect();
@@ -42,14 +41,14 @@ impl ValueQuery {
 
 /// What answering the queries so far has cost.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct FetchStats {
+pub(crate) struct FetchStats {
     /// HTTP requests sent to Kolada (every page and every retry).
     pub requests: usize,
     /// Values answered from the local cache without asking Kolada.
     pub from_cache: usize,
 }
 
-pub trait DataSource {
+pub(crate) trait DataSource {
     /// The whole KPI catalogue.
     fn kpis(&self) -> Result<Vec<Kpi>>;
     /// The metadata of these KPIs (upper-case ids); unknown ids are absent.
@@ -65,11 +64,7 @@ pub trait DataSource {
     fn municipalities(&self) -> Result<Vec<Municipality>>;
     fn groups(&self) -> Result<Vec<Group>>;
     /// Every value the source has for the query, sorted in output order.
-    fn values(
-        &self,
-        query: &ValueQuery,
-        progress: Option<&ProgressBar>,
-    ) -> Result<Vec<Observation>>;
+    fn values(&self, query: &ValueQuery, progress: &dyn Progress) -> Result<Vec<Observation>>;
     fn stats(&self) -> FetchStats;
     /// One line naming where the figures came from, for footers and
     /// documents people share: never a local path.
@@ -84,8 +79,10 @@ pub trait DataSource {
     fn computes_group_means(&self) -> bool {
         false
     }
-}
-
-pub fn sort_observations(observations: &mut [Observation]) {
-    observations.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    /// Notes for people that arose while answering (a damaged cache file
+    /// set aside, metadata used from the cache while Kolada was down),
+    /// each once: the command line shows them.
+    fn take_notes(&self) -> Vec<String> {
+        Vec::new()
+    }
 }

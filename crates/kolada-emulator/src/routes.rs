@@ -14,6 +14,9 @@ use crate::data::{lock, GENDERS};
 use crate::groups::group_rows;
 use crate::{State, MAX_IDS_PER_SLOT, PER_PAGE};
 
+/// (entity, year) → per gender (value, count): the cells of a data answer.
+type Cells = BTreeMap<(String, i32), [(Option<f64>, u32); 3]>;
+
 struct Answer {
     status: u16,
     body: Vec<u8>,
@@ -266,8 +269,7 @@ impl State {
             .snapshot
             .table(kpi)
             .map_err(|e| Answer::error(500, &e.to_string()))?;
-        // (entity, year) → per gender (value, count)
-        let mut cells: BTreeMap<(String, i32), [(Option<f64>, u32); 3]> = BTreeMap::new();
+        let mut cells = Cells::new();
         for ((entity, year), values) in table.iter() {
             let year_ok = years.is_none_or(|y| y.contains(year));
             let entity_ok = entities.is_none_or(|e| e.contains(entity));

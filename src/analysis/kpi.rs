@@ -1,0 +1,88 @@
+//! What a comparison needs besides the figures: each KPI with its label,
+//! unit, direction, scale, breaks and peers; the bands; the municipality
+//! and the years.
+
+use crate::model::peers::Peers;
+use crate::model::scale::{Direction, Scale};
+use crate::model::Municipality;
+
+/// One KPI as a set compares it, for any municipality: Kolada's id and
+/// title, the set's label, unit, direction, scale and breaks.
+#[derive(Debug, Clone)]
+pub(crate) struct KpiSpec {
+    pub id: String,
+    pub title: String,
+    pub label: String,
+    pub unit: String,
+    pub direction: Direction,
+    pub scale: Scale,
+    /// Whether the scale was read from Kolada's title (a guess the values check).
+    pub inferred: bool,
+    /// First years of a new method: no change is computed across them.
+    pub breaks: Vec<i32>,
+    /// For a category: the label of each code (index = code).
+    pub levels: Vec<String>,
+    /// Kolada's "Liknande kommuner" area for `--peers auto`.
+    pub area: Option<String>,
+    /// The year that is still preliminary today, if any.
+    pub preliminary_year: Option<i32>,
+}
+
+/// One KPI of a comparison: the set's KPI and the municipality's peers for it.
+#[derive(Debug, Clone)]
+pub(crate) struct KpiPlan {
+    pub spec: KpiSpec,
+    pub peers: Peers,
+}
+
+/// A comparison's KPI reads as the set's KPI (`kpi.id`, `kpi.scale`, …).
+impl std::ops::Deref for KpiPlan {
+    type Target = KpiSpec;
+
+    fn deref(&self) -> &KpiSpec {
+        &self.spec
+    }
+}
+
+impl KpiSpec {
+    /// Whether differences are percentage points (a percent, or a signed figure in %).
+    pub(crate) fn in_points(&self) -> bool {
+        self.scale == Scale::Percent || (self.scale == Scale::Signed && self.unit.trim() == "%")
+    }
+
+    /// Whether `year` starts a new method (its change from the year before is not computed).
+    pub(crate) fn breaks_at(&self, year: i32) -> bool {
+        self.breaks.contains(&year)
+    }
+
+    /// The label of a category's value; `None` for other scales or an unknown code.
+    pub(crate) fn level_label(&self, value: f64) -> Option<&str> {
+        if self.scale != Scale::Category || value.fract() != 0.0 || value < 0.0 {
+            return None;
+        }
+        self.levels.get(value as usize).map(String::as_str)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Bands {
+    Quartiles,
+    Thirds,
+}
+
+impl Bands {
+    pub(crate) fn share(self) -> f64 {
+        match self {
+            Bands::Quartiles => 0.25,
+            Bands::Thirds => 1.0 / 3.0,
+        }
+    }
+}
+
+/// One municipality against its peers, KPI by KPI, in the years to report
+/// (the year before the first is used for changes).
+pub(crate) struct Comparison<'a> {
+    pub municipality: &'a Municipality,
+    pub years: &'a [i32],
+    pub kpis: &'a [KpiPlan],
+}

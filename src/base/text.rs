@@ -1,0 +1,169 @@
+//! Text: matching what a person typed against Swedish names and titles,
+//! suggestions for typos, and numbers written without binary noise.
+
+/// Lower-case, strip diacritics (å→a, ä→a, ö→o, é→e) and collapse everything
+/// that is not a letter or digit to single spaces: "Tjörns  kommun" → "tjorns kommun".
+pub(crate) fn fold(text: &str) -> String {
+    let plain = deunicode::deunicode(text).to_lowercase();
+    let mut out = String::with_capacity(plain.len());
+    for word in plain
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// The candidates closest to `query` (both folded), best first, at most `n`,
+/// leaving out those too far away to be a plausible typo.
+pub(crate) fn closest<'a, I>(query: &str, candidates: I, n: usize) -> Vec<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let q = fold(query);
+    let mut scored: Vec<(f64, &'a str)> = candidates
+        .into_iter()
+        .map(|c| {
+            let f = fold(c);
+            let mut score = strsim::jaro_winkler(&q, &f);
+            if !q.is_empty() && f.contains(&q) {
+                score = score.max(0.9);
+            }
+            (score, c)
+        })
+        .filter(|(score, _)| *score >= 0.75)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(n).map(|(_, c)| c).collect()
+}
+
+/// The ids (KPI ids such as N20900) closest to a mistyped one, best first:
+/// edit distance after reading look-alikes as digits (O→0, I/l→1).
+pub(crate) fn closest_ids<'a, I>(typed: &str, ids: I, n: usize) -> Vec<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let plain = |s: &str| -> String {
+        s.to_uppercase()
+            .chars()
+            .map(|c| match c {
+                'O' => '0',
+                'I' | 'L' => '1',
+                c => c,
+            })
+            .collect()
+    };
+    let typed = plain(typed);
+    let mut scored: Vec<(usize, &str)> = ids
+        .into_iter()
+        .map(|id| (strsim::damerau_levenshtein(&typed, &plain(id)), id))
+        .filter(|(distance, _)| *distance <= 2)
+        .collect();
+    scored.sort();
+    scored.into_iter().take(n).map(|(_, id)| id).collect()
+}
+
+/// "did you mean A, B or C? " for the guesses closest to what was typed
+/// (a space after it, to stand before what to do), or nothing without one.
+pub(crate) fn did_you_mean(guesses: &[String]) -> String {
+    if guesses.is_empty() {
+        String::new()
+    } else {
+        format!("did you mean {}? ", or_list(guesses))
+    }
+}
+
+/// "a, b or c" for a message.
+pub(crate) fn or_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_swedish_names() {
+        assert_eq!(fold("Tjörns  kommun"), "tjorns kommun");
+        assert_eq!(fold("Äldreomsorg, (%)"), "aldreomsorg");
+        assert_eq!(fold("Upplands-Bro"), "upplands bro");
+    }
+
+    #[test]
+    fn closest_finds_typos() {
+        let names = ["Tjörn", "Tanum", "Tierp", "Göteborg"];
+        assert_eq!(closest("Tjörnn", names, 1), vec!["Tjörn"]);
+        assert!(closest("xyzzy", names, 3).is_empty());
+    }
+
+    #[test]
+    fn closest_ids_read_look_alikes() {
+        let ids = ["N21900", "N20900", "N29002"];
+        assert_eq!(closest_ids("N2O900", ids, 1), vec!["N20900"]);
+        assert_eq!(closest_ids("n2090", ids, 1), vec!["N20900"]);
+    }
+
+    #[test]
+    fn or_list_reads_naturally() {
+        let items = vec!["a".to_string(), "b".to_string(), "c".to_string()];
+        assert_eq!(or_list(&items), "a, b or c");
+    }
+}
+
+/// Decimals in the shortest text that reads back as `value` ("-4.4413" → 4).
+pub(crate) fn decimals_of(value: f64) -> usize {
+    let text = value.to_string();
+    match text.split_once('.') {
+        Some((_, fraction)) if !text.contains('e') => fraction.len(),
+        _ => 0,
+    }
+}
+
+/// `new − old` for two published figures, with as many decimals as the more
+/// precise of them: the exact decimal difference, without the noise of
+/// binary arithmetic (-0.4628, not -0.46280000000000054).
+pub(crate) fn difference(old: f64, new: f64) -> f64 {
+    let places = decimals_of(old).max(decimals_of(new)).min(15);
+    let raw = new - old;
+    format!("{raw:.places$}").parse().unwrap_or(raw)
+}
+
+/// A float for a terminal table: Kolada's figure as received when it has at
+/// most 10 decimals, otherwise rounded to 10 (exports keep every digit).
+pub(crate) fn terminal_float(value: f64) -> String {
+    if decimals_of(value) <= 10 {
+        return value.to_string();
+    }
+    let text = format!("{value:.10}");
+    let trimmed = text.trim_end_matches('0').trim_end_matches('.');
+    if trimmed == "-0" {
+        "0".to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+#[cfg(test)]
+mod number_tests {
+    use super::*;
+
+    #[test]
+    fn differences_have_the_decimals_of_their_figures() {
+        assert_eq!(difference(1.4628, 1.0), -0.4628);
+        assert_eq!(difference(0.1, 0.3), 0.2);
+        assert_eq!(difference(1045117.647058, 1045117.647059), 0.000001);
+        assert_eq!(terminal_float(-0.46280000000000054), "-0.4628");
+        assert_eq!(terminal_float(0.6795538461538461), "0.6795538462");
+        assert_eq!(terminal_float(-4.4413), "-4.4413");
+        assert_eq!(terminal_float(1045117.647058), "1045117.647058");
+    }
+}

@@ -1,0 +1,385 @@
+//! Files nyckeltal writes, so that nothing is lost or half-written: `-o`
+//! follows a symlink to the file it names (the link stays), writes into a
+//! FIFO or character device as it is (`-o /dev/null`), refuses anything
+//! else that is not a regular file, and replaces a regular file
+//! atomically; folders (reports, snapshots) are built aside and put in
+//! place whole. Temporary files carry the writing process's id, so the
+//! next write to the same folder can clear what a killed run left behind.
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use anyhow::Result;
+
+use crate::base::error;
+
+/// The name prefix of every temporary file and folder nyckeltal makes.
+const TEMP_PREFIX: &str = ".nyckeltal-";
+
+/// How many symlinks in a row are followed before giving up (as Linux does).
+const MAX_LINKS: usize = 40;
+
+/// The path a chain of symlinks ends at (the path itself when it is none).
+/// A link that points nowhere yet ends at the file it names.
+pub(crate) fn follow_links(path: &Path) -> Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match std::fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = std::fs::read_link(&current).map_err(|e| {
+                    error::output(format!("cannot read the link {} ({e})", current.display()))
+                })?;
+                current = if target.is_absolute() {
+                    target
+                } else {
+                    current
+                        .parent()
+                        .unwrap_or_else(|| Path::new("."))
+                        .join(target)
+                };
+            }
+            _ => return Ok(current),
+        }
+    }
+    Err(error::output(format!(
+        "{} is a chain of more than {MAX_LINKS} links; give the file itself",
+        path.display()
+    )))
+}
+
+/// Where the bytes for `-o PATH` go.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Destination {
+    /// A regular file, or nothing yet: written beside it and renamed over it.
+    Replace(PathBuf),
+    /// A FIFO or character device (`/dev/null`, a named pipe): written into as it is.
+    Stream(PathBuf),
+}
+
+/// What to do with `-o PATH`: see [`Destination`]. A folder, socket or
+/// block device is refused (exit 7).
+pub(crate) fn destination(path: &Path) -> Result<Destination> {
+    let resolved = follow_links(path)?;
+    let meta = match std::fs::metadata(&resolved) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Destination::Replace(resolved))
+        }
+        Err(e) => {
+            return Err(error::output(format!(
+                "cannot write {} ({e}); check the path",
+                path.display()
+            )))
+        }
+    };
+    let kind = meta.file_type();
+    if kind.is_file() {
+        return Ok(Destination::Replace(resolved));
+    }
+    if kind.is_dir() {
+        return Err(error::output(format!(
+            "{} is a folder; give a file name (e.g. {}/out.csv)",
+            path.display(),
+            path.display()
+        )));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() || kind.is_char_device() {
+            return Ok(Destination::Stream(resolved));
+        }
+    }
+    Err(error::output(format!(
+        "{} is not a regular file (a socket or device); give a file name",
+        path.display()
+    )))
+}
+
+/// The prefix of this process's temporary names: `.nyckeltal-PID-`.
+pub(crate) fn temp_prefix() -> String {
+    format!("{TEMP_PREFIX}{}-", std::process::id())
+}
+
+/// The old copy of `name` kept while a folder is replaced: `.nyckeltal-PID-old-NAME`.
+pub(crate) fn old_copy_name(name: &str) -> String {
+    format!("{}old-{name}", temp_prefix())
+}
+
+/// Clear what killed runs of nyckeltal left in `dir`: temporary files and
+/// half-built folders of processes that are gone. A folder set aside while
+/// a report was replaced is put back when its place is empty, so nothing
+/// that was there is lost. Done once per folder and process.
+pub(crate) fn clean_stale_temps(dir: &Path) {
+    static CLEANED: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
+    {
+        let mut cleaned = crate::base::lock(&CLEANED);
+        let set = cleaned.get_or_insert_with(HashSet::new);
+        if !set.insert(dir.to_path_buf()) {
+            return;
+        }
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some(rest) = name.strip_prefix(TEMP_PREFIX) else {
+            continue;
+        };
+        let Some((pid, tail)) = rest.split_once('-') else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if !writer_is_gone(pid, &entry.path()) {
+            continue;
+        }
+        let path = entry.path();
+        if let Some(original) = tail.strip_prefix("old-") {
+            let original = dir.join(original);
+            if std::fs::symlink_metadata(&original).is_err() {
+                let _ = std::fs::rename(&path, &original);
+                continue;
+            }
+        }
+        if path.is_dir() {
+            let _ = std::fs::remove_dir_all(&path);
+        } else {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+}
+
+/// Whether the process that made a temporary file can no longer be writing
+/// it: it is not running (Linux: no /proc entry), or, where that cannot be
+/// told, the file has not changed for a day.
+fn writer_is_gone(pid: u32, path: &Path) -> bool {
+    if pid == std::process::id() {
+        return false;
+    }
+    if Path::new("/proc/self").exists() {
+        return !Path::new("/proc").join(pid.to_string()).exists();
+    }
+    std::fs::symlink_metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age > Duration::from_secs(24 * 3600))
+}
+
+/// Run `write` against a file (atomically) or standard output.
+pub(crate) fn write_to(
+    path: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    match path {
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            match write(&mut out).and_then(|_| Ok(out.flush()?)) {
+                Err(e) if is_broken_pipe(&e) => Ok(()),
+                other => other,
+            }
+        }
+        Some(asked) => {
+            let fail = |e: &dyn std::fmt::Display| {
+                error::output(format!(
+                    "cannot write {} ({e}); check that the folder exists and is writable",
+                    asked.display()
+                ))
+            };
+            let keep_user_errors = |e: anyhow::Error| match e.downcast::<error::UserError>() {
+                Ok(user) => user.into(),
+                Err(other) => fail(&format!("{other:#}")),
+            };
+            let path = match destination(asked)? {
+                Destination::Stream(path) => {
+                    // A pipe or device takes the bytes as they come; there is
+                    // no file to replace.
+                    let file = std::fs::OpenOptions::new()
+                        .write(true)
+                        .open(&path)
+                        .map_err(|e| fail(&e))?;
+                    let mut out = std::io::BufWriter::new(file);
+                    write(&mut out).map_err(keep_user_errors)?;
+                    return out.flush().map_err(|e| fail(&e));
+                }
+                Destination::Replace(path) => path,
+            };
+            let parent = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            clean_stale_temps(parent);
+            let mut builder = tempfile::Builder::new();
+            let prefix = temp_prefix();
+            builder.prefix(&prefix).suffix(".tmp");
+            // A report is for sharing: the usual rw-r--r--, not a temp file's rw-------.
+            #[cfg(unix)]
+            builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+            let mut file = builder.tempfile_in(parent).map_err(|e| fail(&e))?;
+            {
+                let mut out = std::io::BufWriter::new(file.as_file_mut());
+                write(&mut out).map_err(keep_user_errors)?;
+                out.flush().map_err(|e| fail(&e))?;
+            }
+            file.as_file().sync_all().map_err(|e| fail(&e))?;
+            file.persist(&path).map_err(|e| fail(&e.error))?;
+            Ok(())
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Build a folder with `fill` in a temporary folder beside `path`, then put
+/// it in place: a failure leaves no half-written folder. An existing folder
+/// is replaced only when `replaceable` says its contents may go (so a
+/// mistyped `-o .` never deletes someone's files).
+pub(crate) fn write_dir(
+    asked: &Path,
+    replaceable: impl Fn(&Path) -> bool,
+    fill: impl FnOnce(&Path) -> Result<()>,
+) -> Result<()> {
+    // A link to a folder: the folder it names is replaced, the link stays.
+    let resolved = follow_links(asked)?;
+    let path = resolved.as_path();
+    if std::fs::symlink_metadata(path).is_ok() && !path.is_dir() {
+        return Err(error::output(format!(
+            "{} is a file, not a folder; choose another name",
+            asked.display()
+        )));
+    }
+    if path.exists() && !replaceable(path) {
+        return Err(error::output(format!(
+            "{} exists and holds other files; choose a new or empty folder",
+            asked.display()
+        )));
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let fail = |e: &dyn std::fmt::Display| {
+        error::output(format!(
+            "cannot write {} ({e}); check that the folder above it is writable",
+            asked.display()
+        ))
+    };
+    std::fs::create_dir_all(parent).map_err(|e| fail(&e))?;
+    clean_stale_temps(parent);
+    let staging = tempfile::Builder::new()
+        .prefix(&temp_prefix())
+        .tempdir_in(parent)
+        .map_err(|e| fail(&e))?;
+    fill(staging.path())?;
+    let staged = staging.keep();
+    if !path.exists() {
+        return std::fs::rename(&staged, path).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&staged);
+            fail(&e)
+        });
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let old = parent.join(old_copy_name(&name));
+    std::fs::rename(path, &old).map_err(|e| {
+        let _ = std::fs::remove_dir_all(&staged);
+        fail(&e)
+    })?;
+    match std::fs::rename(&staged, path) {
+        Ok(()) => {
+            let _ = std::fs::remove_dir_all(&old);
+            Ok(())
+        }
+        Err(e) => {
+            // Put the old folder back: never lose what was there.
+            let _ = std::fs::rename(&old, path);
+            let _ = std::fs::remove_dir_all(&staged);
+            Err(fail(&e))
+        }
+    }
+}
+
+/// Whether a folder holds nothing but these file names (or nothing at all).
+pub(crate) fn holds_only(dir: &Path, names: &[&str]) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .all(|e| e.file_name().to_str().is_some_and(|n| names.contains(&n)))
+    })
+}
+
+/// Write `bytes` to `relative` inside `dir`, making folders as needed.
+pub(crate) fn write_file(dir: &Path, relative: &str, bytes: &[u8]) -> Result<()> {
+    let file = dir.join(relative);
+    if let Some(folder) = file.parent() {
+        std::fs::create_dir_all(folder)?;
+    }
+    std::fs::write(&file, bytes)
+        .map_err(|e| error::output(format!("cannot write {} ({e})", file.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_are_followed_to_the_file_they_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("real.csv");
+        std::fs::write(&target, "old").unwrap();
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link.csv");
+            std::os::unix::fs::symlink("real.csv", &link).unwrap();
+            assert_eq!(
+                destination(&link).unwrap(),
+                Destination::Replace(dir.path().join("real.csv"))
+            );
+            let looped = dir.path().join("loop");
+            std::os::unix::fs::symlink("loop", &looped).unwrap();
+            assert!(destination(&looped).is_err());
+        }
+        assert!(destination(dir.path()).is_err(), "a folder is refused");
+    }
+
+    #[test]
+    fn a_stale_temp_file_is_cleared_and_a_set_aside_folder_put_back() {
+        let dir = tempfile::tempdir().unwrap();
+        // No process has this id on Linux (pid_max is at most 2^22).
+        let stale = dir.path().join(".nyckeltal-4294967-abc.tmp");
+        std::fs::write(&stale, "half").unwrap();
+        let aside = dir.path().join(".nyckeltal-4294967-old-report");
+        std::fs::create_dir(&aside).unwrap();
+        std::fs::write(aside.join("report.html"), "kept").unwrap();
+        let mine = dir.path().join(format!("{}x.tmp", temp_prefix()));
+        std::fs::write(&mine, "in progress").unwrap();
+        let other = dir.path().join("notes.txt");
+        std::fs::write(&other, "theirs").unwrap();
+        clean_stale_temps(dir.path());
+        if Path::new("/proc/self").exists() {
+            assert!(!stale.exists());
+            assert_eq!(
+                std::fs::read_to_string(dir.path().join("report/report.html")).unwrap(),
+                "kept"
+            );
+        }
+        assert!(mine.exists(), "this process's own file stays");
+        assert!(other.exists());
+    }
+}

@@ -1,0 +1,196 @@
+//! Layer 2, the Kolada API v3 client: the only code that knows HTTP and the
+//! API's JSON.
+//!
+//! - [`planner`]: requests cut into the fewest queries within Kolada's limits;
+//! - [`transport`]: HTTP to one base URL, paging, bounds and tries;
+//! - [`pacing`]: the token bucket, backoff and `Retry-After`;
+//! - [`pool`]: queries in parallel within `--jobs`, answers handed on as they come;
+//! - [`wire`]: the envelope and the data rows.
+
+mod pacing;
+pub(crate) mod planner;
+mod pool;
+mod transport;
+mod wire;
+
+use std::time::Duration;
+
+use anyhow::Result;
+use url::Url;
+
+use crate::base::error;
+use crate::base::progress::Progress;
+use crate::model::ids::{first_invalid_id, refuse_invalid_ids};
+use crate::model::{Group, Kpi, Municipality, Observation};
+
+use planner::{even_chunks, MAX_IDS_PER_SLOT};
+pub(crate) use planner::{Entities, ValueRequest};
+use transport::Transport;
+
+pub(crate) const DEFAULT_API_URL: &str = "https://api.kolada.se/v3";
+
+#[derive(Debug, Clone)]
+pub(crate) struct ClientConfig {
+    pub base_url: String,
+    /// Requests in flight at once.
+    pub jobs: usize,
+    /// Tries per request before giving up (HTTP 5xx, broken connections, malformed bodies).
+    pub tries: u32,
+    pub connect_timeout: Duration,
+    pub timeout: Duration,
+    /// Requests per second at most; 0 means no pacing.
+    pub max_rate: f64,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            base_url: DEFAULT_API_URL.to_string(),
+            jobs: 4,
+            tries: 8,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(120),
+            max_rate: 5.0,
+        }
+    }
+}
+
+pub(crate) struct KoladaClient {
+    transport: Transport,
+    jobs: usize,
+}
+
+impl KoladaClient {
+    pub(crate) fn new(config: &ClientConfig) -> Result<Self> {
+        Ok(KoladaClient {
+            transport: Transport::new(config)?,
+            jobs: config.jobs.max(1),
+        })
+    }
+
+    pub(crate) fn base_url(&self) -> &Url {
+        self.transport.base()
+    }
+
+    /// HTTP requests sent so far (every try and every page counts).
+    pub(crate) fn requests_made(&self) -> usize {
+        self.transport.requests()
+    }
+
+    pub(crate) fn kpis(&self) -> Result<Vec<Kpi>> {
+        let kpis: Vec<Kpi> = self.list("kpi")?;
+        self.check_ids("KPI list", kpis.iter().map(|k| k.id.as_str()))?;
+        Ok(kpis)
+    }
+
+    /// The metadata of these KPIs only (`/v3/kpi/{ids}`, 25 per request):
+    /// a command that names its KPIs needs no whole catalogue. Unknown ids
+    /// are simply absent from the answer.
+    pub(crate) fn kpis_by_id(&self, ids: &[String]) -> Result<Vec<Kpi>> {
+        refuse_invalid_ids(ids.iter().map(String::as_str))?;
+        let mut kpis: Vec<Kpi> = Vec::new();
+        for chunk in even_chunks(ids, MAX_IDS_PER_SLOT) {
+            kpis.extend(self.list::<Kpi>(&format!("kpi/{}", chunk.join(",")))?);
+        }
+        self.check_ids("KPI list", kpis.iter().map(|k| k.id.as_str()))?;
+        Ok(kpis)
+    }
+
+    /// How many requests `kpis_by_id` needs for `n` ids.
+    pub(crate) fn requests_for_ids(n: usize) -> usize {
+        n.div_ceil(MAX_IDS_PER_SLOT)
+    }
+
+    pub(crate) fn municipalities(&self) -> Result<Vec<Municipality>> {
+        let list: Vec<Municipality> = self.list("municipality")?;
+        self.check_ids("municipality list", list.iter().map(|m| m.id.as_str()))?;
+        Ok(list)
+    }
+
+    pub(crate) fn groups(&self) -> Result<Vec<Group>> {
+        let groups: Vec<Group> = self.list("municipality_groups")?;
+        self.check_ids(
+            "group list",
+            groups.iter().flat_map(|g| {
+                std::iter::once(g.id.as_str()).chain(g.members.iter().map(|m| m.member_id.as_str()))
+            }),
+        )?;
+        Ok(groups)
+    }
+
+    fn list<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<Vec<T>> {
+        self.transport.get_all(self.transport.endpoint(path)?)
+    }
+
+    /// Refuse a catalogue that holds an id no Kolada id looks like: such an
+    /// id could steer a request or a cache file elsewhere.
+    fn check_ids<'a>(&self, what: &str, ids: impl IntoIterator<Item = &'a str>) -> Result<()> {
+        match first_invalid_id(ids) {
+            None => Ok(()),
+            Some(id) => Err(error::network(format!(
+                "the {what} from {} holds the id '{}', which is not a Kolada id (letters and digits only); this server does not answer as Kolada does: check --api-url",
+                self.transport.base(),
+                id.escape_debug()
+            ))),
+        }
+    }
+
+    /// Fetch every value of the requests, in parallel, as observations.
+    /// Rows for entities outside an `Entities::Ids` request never appear;
+    /// an `Entities::All` request returns everybody Kolada has.
+    pub(crate) fn values(
+        &self,
+        requests: &[ValueRequest],
+        progress: &dyn Progress,
+    ) -> Result<Vec<Observation>> {
+        let mut observations = Vec::new();
+        self.values_each(requests, progress, |_, answered| {
+            observations.extend(answered);
+            Ok(())
+        })?;
+        Ok(observations)
+    }
+
+    /// Fetch the values of the requests, handing each query's answer to
+    /// `answered` (on the calling thread) as soon as it is complete, with
+    /// the exact scope it covers: so a cache keeps what was answered even
+    /// when a later query fails or the run is stopped.
+    pub(crate) fn values_each(
+        &self,
+        requests: &[ValueRequest],
+        progress: &dyn Progress,
+        mut answered: impl FnMut(&ValueRequest, Vec<Observation>) -> Result<()>,
+    ) -> Result<()> {
+        let fetch = pool::Fetch {
+            requests,
+            from_date: None,
+            keep_deleted: false,
+            jobs: self.jobs,
+        };
+        pool::run(&self.transport, &fetch, progress, |scope, rows| {
+            answered(scope, rows.into_iter().map(|(o, _)| o).collect())
+        })
+    }
+
+    /// Values changed since `date` (Kolada's `from_date`), each with whether
+    /// Kolada deleted it.
+    pub(crate) fn changed_since(
+        &self,
+        requests: &[ValueRequest],
+        date: chrono::NaiveDate,
+        progress: &dyn Progress,
+    ) -> Result<Vec<(Observation, bool)>> {
+        let mut changes = Vec::new();
+        let fetch = pool::Fetch {
+            requests,
+            from_date: Some(date),
+            keep_deleted: true,
+            jobs: self.jobs,
+        };
+        pool::run(&self.transport, &fetch, progress, |_, rows| {
+            changes.extend(rows);
+            Ok(())
+        })?;
+        Ok(changes)
+    }
+}

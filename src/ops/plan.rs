@@ -1,0 +1,429 @@
+//! Plan once, fetch once: what a comparison of a set needs, in three steps.
+//!
+//! 1. [`plan_set`] — the KPIs with labels, directions, scales and breaks,
+//!    the years, and the one query for the figures of every municipality
+//!    (or region) a comparison ranks among; nothing fetched yet;
+//! 2. [`Figures::settle`] — the fetched figures read once: scales guessed
+//!    from titles are checked against the values, the years settled, and
+//!    the country ranked once for the whole set;
+//! 3. [`Figures::compare`] — each municipality against its own peers
+//!    ([`subject_peers`]), reading the same ranks.
+//!
+//! So a network's report ranks each set once for all its members, and a
+//! snapshot's KPI files are read once per run.
+
+use std::collections::HashSet;
+
+use anyhow::Result;
+use polars::prelude::DataFrame;
+
+use super::peers::{other_regions, resolve_peers};
+use super::Context;
+use crate::analysis::compare::compare;
+use crate::analysis::kpi::{Bands, Comparison, KpiPlan, KpiSpec};
+use crate::analysis::national::NationalRanks;
+use crate::base::error;
+use crate::base::progress::Progress;
+use crate::model::peers::Peers;
+use crate::model::scale::{Direction, Level, Scale};
+use crate::model::years::format_years;
+use crate::model::{Gender, Municipality, Observation};
+use crate::refdata::SetEntry;
+use crate::resolve::kpis::{check_set, entries_for_ids, kpi_ids};
+use crate::source::{DataSource, ValueQuery};
+
+/// What was asked for.
+pub(crate) struct Request<'a> {
+    /// An indicator set by name or path…
+    pub set: Option<&'a str>,
+    /// …or KPI ids.
+    pub kpis: Option<&'a str>,
+    /// Years to report; `None` for the latest `default_years` with figures.
+    pub years: Option<Vec<i32>>,
+    pub default_years: usize,
+    pub gender: Gender,
+}
+
+/// A set's name and title, and what Kolada does not measure for its area.
+#[derive(Debug, Clone)]
+pub(crate) struct SetInfo {
+    pub name: String,
+    pub title: String,
+    pub not_measured: Option<String>,
+}
+
+/// A set planned: its KPIs and the one query for their figures.
+pub(crate) struct SetPlan {
+    pub set: Option<SetInfo>,
+    pub kpis: Vec<KpiSpec>,
+    /// Ranked among the 21 regions rather than the 290 municipalities.
+    pub region: bool,
+    years: Option<Vec<i32>>,
+    default_years: usize,
+    gender: Gender,
+    /// Every municipality (or region) for the years and the year before each.
+    pub query: ValueQuery,
+}
+
+/// Plan a comparison of `request`'s set (or KPIs) among the municipalities,
+/// or among the regions with `region`.
+pub(crate) fn plan_set(request: &Request, region: bool, cx: &Context) -> Result<SetPlan> {
+    let catalogue = cx.catalogue;
+    let (set, entries) = match (request.set, request.kpis) {
+        (Some(name), _) => {
+            let set = cx.refdata.set(name)?;
+            check_set(&set, catalogue)?;
+            if set.level == Level::Region && !region {
+                return Err(error::usage(format!(
+                    "the set {} holds figures Kolada publishes for regions: compare a region, e.g. compare \"Region Värmland\" --set {}",
+                    set.name, set.name
+                )));
+            }
+            let info = SetInfo {
+                name: set.name.clone(),
+                title: set.title.clone(),
+                not_measured: set.not_measured.clone(),
+            };
+            (Some(info), set.entries)
+        }
+        (None, Some(ids)) => (
+            None,
+            entries_for_ids(&kpi_ids(ids, catalogue)?, catalogue, cx.refdata)?,
+        ),
+        (None, None) => return Err(error::usage("give --set NAME or --kpi IDS")),
+    };
+    let kpis = entries
+        .iter()
+        .map(|entry| kpi_spec(entry, region, cx))
+        .collect::<Result<Vec<_>>>()?;
+    let ids: Vec<String> = kpis.iter().map(|k| k.id.clone()).collect();
+    let years = fetch_years(request.years.as_deref(), &ids, request.default_years, cx);
+    let everybody: Vec<String> = if region {
+        catalogue.regions()?.iter().map(|m| m.id.clone()).collect()
+    } else {
+        catalogue.kommuner()?.iter().map(|m| m.id.clone()).collect()
+    };
+    Ok(SetPlan {
+        set,
+        kpis,
+        region,
+        years: request.years.clone(),
+        default_years: request.default_years,
+        gender: request.gender,
+        query: ValueQuery {
+            kpis: ids,
+            entities: everybody,
+            years,
+        },
+    })
+}
+
+/// A set entry with Kolada's metadata: checked to be published for the
+/// level compared, its scale decided.
+fn kpi_spec(entry: &SetEntry, region: bool, cx: &Context) -> Result<KpiSpec> {
+    let kpi = cx.catalogue.kpi(&entry.kpi)?.ok_or_else(|| {
+        error::not_found(format!(
+            "unknown KPI id '{}'; find ids with `nyckeltal kpi search WORDS`",
+            entry.kpi
+        ))
+    })?;
+    if !region && !kpi.for_municipalities() {
+        return Err(error::usage(format!(
+            "{} ({}) is published for regions only, not for municipalities; leave it out, or compare a region (\"Region Värmland\")",
+            kpi.id, kpi.title
+        )));
+    }
+    if region && !kpi.for_regions() {
+        return Err(error::usage(format!(
+            "{} ({}) is published for municipalities only, not for regions; leave it out, or compare a municipality",
+            kpi.id, kpi.title
+        )));
+    }
+    let (scale, levels) = match entry.scale {
+        Some(scale) if !(scale == Scale::Category && entry.levels.is_empty()) => {
+            (scale, entry.levels.clone())
+        }
+        Some(Scale::Category) => match Scale::infer(&kpi.title) {
+            (Scale::Category, levels) => (Scale::Category, levels),
+            _ => {
+                return Err(error::usage(format!(
+                    "{} is a category but has no levels; add levels = [\"Nej\", \"Ja\"] (the label of code 0, 1, …) to its entry",
+                    kpi.id
+                )))
+            }
+        },
+        _ => Scale::infer(&kpi.title),
+    };
+    Ok(KpiSpec {
+        id: kpi.id.clone(),
+        title: kpi.title.clone(),
+        label: entry.label.clone(),
+        unit: entry.unit.clone(),
+        direction: entry.direction,
+        scale,
+        inferred: entry.scale.is_none(),
+        breaks: entry.breaks.clone(),
+        levels,
+        area: entry.area.clone(),
+        preliminary_year: kpi.preliminary_year(chrono::Local::now().date_naive()),
+    })
+}
+
+/// The years to fetch: each asked year and the one before it (for the
+/// change on last year); without years, a window up to the latest
+/// published year, cut later to the latest years that have figures.
+fn fetch_years(asked: Option<&[i32]>, kpis: &[String], default: usize, cx: &Context) -> Vec<i32> {
+    match asked {
+        Some(years) => {
+            let mut wanted: Vec<i32> = years.iter().flat_map(|&y| [y - 1, y]).collect();
+            wanted.sort_unstable();
+            wanted.dedup();
+            wanted
+        }
+        None => {
+            let latest = cx.catalogue.latest_year_or_last(kpis);
+            let span = default as i32 + 10;
+            ((latest - span)..=latest).collect()
+        }
+    }
+}
+
+/// One query for the figures of several plans (and more KPIs, such as a
+/// report's cost-vs-quality pair): every KPI, place and year of any of them.
+pub(crate) fn union_query(
+    plans: &[&SetPlan],
+    more_kpis: &[String],
+    more_places: &[String],
+) -> ValueQuery {
+    let mut query = ValueQuery {
+        kpis: Vec::new(),
+        entities: Vec::new(),
+        years: Vec::new(),
+    };
+    let add = |list: &mut Vec<String>, items: &[String]| {
+        for item in items {
+            if !list.contains(item) {
+                list.push(item.clone());
+            }
+        }
+    };
+    for plan in plans {
+        add(&mut query.kpis, &plan.query.kpis);
+        add(&mut query.entities, &plan.query.entities);
+        query.years.extend(&plan.query.years);
+    }
+    add(&mut query.kpis, more_kpis);
+    add(&mut query.entities, more_places);
+    query.years.sort_unstable();
+    query.years.dedup();
+    query
+}
+
+/// The values of `query`, with progress shown as "fetching".
+pub(crate) fn fetch(
+    source: &dyn DataSource,
+    query: &ValueQuery,
+    progress: &dyn Progress,
+) -> Result<Vec<Observation>> {
+    progress.begin("fetching");
+    let result = source.values(query, progress);
+    progress.end();
+    result
+}
+
+/// A set's figures, read once: its KPIs with settled scales, the years to
+/// report, and the country ranked once.
+pub(crate) struct Figures {
+    pub set: Option<SetInfo>,
+    pub kpis: Vec<KpiSpec>,
+    pub years: Vec<i32>,
+    pub national: NationalRanks,
+    /// For people: how many municipalities the source has figures for.
+    pub notes: Vec<String>,
+}
+
+impl Figures {
+    /// Read the fetched figures for `plan` (those outside its query are
+    /// left out, so several plans can share one fetch).
+    pub(crate) fn settle(plan: SetPlan, fetched: &[Observation], bands: Bands) -> Result<Figures> {
+        let mut observations = fetched.to_vec();
+        plan.query.retain_asked(&mut observations);
+        let mut kpis = plan.kpis;
+        // A scale read from a title is a guess: a figure with negative values
+        // is a deviation or balance, whatever its title says.
+        for kpi in kpis.iter_mut().filter(|k| k.inferred) {
+            let negative = observations
+                .iter()
+                .any(|o| o.kpi == kpi.id && o.value.is_some_and(|v| v < 0.0));
+            if negative && matches!(kpi.scale, Scale::Amount | Scale::Percent) {
+                kpi.scale = Scale::Signed;
+            }
+        }
+        let notes = coverage_note(&observations, &plan.query, plan.region)
+            .into_iter()
+            .collect();
+        let years = match plan.years {
+            Some(years) => years,
+            None => latest_years(&observations, &plan.query, plan.gender, plan.default_years)?,
+        };
+        let directions: Vec<(String, Direction)> =
+            kpis.iter().map(|k| (k.id.clone(), k.direction)).collect();
+        let national = NationalRanks::new(&observations, plan.gender, &directions, bands)?;
+        Ok(Figures {
+            set: plan.set,
+            kpis,
+            years,
+            national,
+            notes,
+        })
+    }
+
+    /// The KPIs as a comparison of this municipality takes them: each with
+    /// the peers of its area.
+    pub(crate) fn kpis_for(&self, peers: &SubjectPeers) -> Vec<KpiPlan> {
+        self.kpis
+            .iter()
+            .map(|k| KpiPlan {
+                spec: k.clone(),
+                peers: peers.for_area(k.area.as_deref()),
+            })
+            .collect()
+    }
+
+    /// The tidy comparison table of one municipality against its peers.
+    pub(crate) fn compare(&self, peers: &SubjectPeers) -> Result<(Vec<KpiPlan>, DataFrame)> {
+        let kpis = self.kpis_for(peers);
+        let comparison = Comparison {
+            municipality: &peers.municipality,
+            years: &self.years,
+            kpis: &kpis,
+        };
+        let table = compare(&comparison, &self.national)?;
+        Ok((kpis, table))
+    }
+}
+
+/// A note when the source has figures for fewer than nine in ten of the
+/// places ranked.
+fn coverage_note(observations: &[Observation], query: &ValueQuery, region: bool) -> Option<String> {
+    let covered: HashSet<&str> = observations
+        .iter()
+        .filter(|o| o.value.is_some())
+        .map(|o| o.entity.as_str())
+        .collect();
+    (covered.len() < query.entities.len() * 9 / 10).then(|| {
+        format!(
+            "note: the source has figures for only {} of the {} {}; national ranks and bands cover those",
+            covered.len(),
+            query.entities.len(),
+            if region { "regions" } else { "municipalities" }
+        )
+    })
+}
+
+/// The latest `n` years up to the latest year with a figure.
+fn latest_years(
+    observations: &[Observation],
+    query: &ValueQuery,
+    gender: Gender,
+    n: usize,
+) -> Result<Vec<i32>> {
+    let latest = observations
+        .iter()
+        .filter(|o| o.gender == gender && o.value.is_some())
+        .map(|o| o.year)
+        .max()
+        .ok_or_else(|| {
+            error::not_found(format!(
+                "Kolada has no figures for {} in {}; give --years",
+                query.kpis.join(", "),
+                format_years(&query.years)
+            ))
+        })?;
+    Ok(((latest + 1 - n as i32)..=latest).collect())
+}
+
+/// A municipality (or region) and its peers for each area of a set.
+pub(crate) struct SubjectPeers {
+    pub municipality: Municipality,
+    by_area: Vec<(Option<String>, Peers)>,
+    /// For people: the municipality was left out of its own peer group.
+    pub notes: Vec<String>,
+}
+
+impl SubjectPeers {
+    fn for_area(&self, area: Option<&str>) -> Peers {
+        self.by_area
+            .iter()
+            .find(|(a, _)| a.as_deref() == area)
+            .or(self.by_area.first())
+            .map(|(_, peers)| peers.clone())
+            .unwrap_or_else(|| Peers {
+                label: String::new(),
+                title: String::new(),
+                members: Vec::new(),
+                excluded_self: false,
+            })
+    }
+
+    /// The first peer group (the one documents name for the whole set).
+    pub(crate) fn first(&self) -> Option<&Peers> {
+        self.by_area.first().map(|(_, peers)| peers)
+    }
+
+    /// Each distinct peer group, in the order of the set's KPIs.
+    pub(crate) fn groups(&self) -> impl Iterator<Item = &Peers> {
+        self.by_area.iter().map(|(_, peers)| peers)
+    }
+}
+
+/// The peers of `municipality` for every area of the plan's KPIs: a
+/// region with `auto` is compared with the other regions (Kolada has no
+/// groups of similar regions).
+pub(crate) fn subject_peers(
+    municipality: &Municipality,
+    spec: &str,
+    plan: &SetPlan,
+    cx: &Context,
+) -> Result<SubjectPeers> {
+    let mut by_area: Vec<(Option<String>, Peers)> = Vec::new();
+    for kpi in &plan.kpis {
+        if by_area.iter().any(|(area, _)| *area == kpi.area) {
+            continue;
+        }
+        let peers = if plan.region && spec.trim() == "auto" {
+            other_regions(municipality, cx.catalogue)?
+        } else {
+            resolve_peers(spec, municipality, kpi.area.as_deref(), cx)?
+        };
+        by_area.push((kpi.area.clone(), peers));
+    }
+    let notes = by_area
+        .first()
+        .filter(|(_, peers)| peers.excluded_self)
+        .map(|(_, peers)| {
+            format!(
+                "note: {} is left out of its own peer group ({})",
+                municipality.title, peers.label
+            )
+        })
+        .into_iter()
+        .collect();
+    Ok(SubjectPeers {
+        municipality: municipality.clone(),
+        by_area,
+        notes,
+    })
+}
+
+/// A municipality or region, checked to be one a comparison can rank.
+pub(crate) fn comparable(text: &str, cx: &Context) -> Result<Municipality> {
+    let municipality = crate::resolve::places::municipality(text, cx.catalogue)?.clone();
+    if !municipality.is_kommun() && !municipality.is_region() {
+        return Err(error::usage(format!(
+            "{} ({}) is neither a municipality nor a region; comparisons rank the 290 municipalities or the 21 regions, so give one of them",
+            municipality.title, municipality.id
+        )));
+    }
+    Ok(municipality)
+}

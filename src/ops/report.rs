@@ -1,0 +1,447 @@
+//! The autumn review pack from a saved spec: `report.html` (one
+//! self-contained page: coloured tables, trend charts, cost against
+//! quality, peers, notes, provenance), `report.xlsx` (print-ready sheets
+//! per set, the tidy table, the source sheet) and `data.csv` (the tidy
+//! table). Swedish unless `--lang en` or the spec's `lang`.
+//!
+//! Every set is planned first, all figures (the cost-vs-quality pair
+//! included) are fetched in one go, each set is ranked in the country
+//! once, and then every member, peer group and section reads from that.
+
+use std::path::Path;
+
+use anyhow::Result;
+use polars::prelude::*;
+
+use super::plan::{
+    fetch, plan_set, subject_peers, union_query, Figures, Request, SetPlan, SubjectPeers,
+};
+use super::Context;
+use crate::analysis::cells::series_of;
+use crate::analysis::kpi::{Bands, KpiPlan};
+use crate::analysis::national::medians;
+use crate::base::error;
+use crate::base::write::{holds_only, write_dir, write_file};
+use crate::model::lang::Lang;
+use crate::model::years::format_years;
+use crate::model::{Gender, Municipality, Observation};
+use crate::output::charts::{kpi_trend, ChartFormat, Role};
+use crate::output::exports::write_csv;
+use crate::output::html::html;
+use crate::output::provenance::review_provenance;
+use crate::output::review::{Figure, Review, Section};
+use crate::output::workbook::review_workbook;
+use crate::refdata::IndicatorSet;
+use crate::resolve::spec::{load, Spec, Subject};
+
+mod cost_quality;
+
+/// The files of a pack, in the folder they are written to.
+const FILES: [&str; 3] = ["report.html", "report.xlsx", "data.csv"];
+
+/// The review and the tidy table of all its sections (with a `set` column).
+pub(crate) struct Pack {
+    pub review: Review,
+    pub tidy: DataFrame,
+}
+
+/// One set's comparisons: who is compared with whom.
+struct Part<'s> {
+    set: &'s IndicatorSet,
+    plan: SetPlan,
+    /// Each municipality (or each of its peer groups) of the set.
+    subjects: Vec<SubjectPeers>,
+    /// For a network: its name; its members are the subjects.
+    network: Option<String>,
+}
+
+/// The review pack of a spec file.
+pub(crate) fn build(spec_path: &Path, lang: Option<Lang>, cx: &Context) -> Result<Pack> {
+    let spec = load(spec_path, cx.catalogue, cx.refdata)?;
+    let lang = lang.or(spec.lang).unwrap_or_default();
+    let parts = spec
+        .sets
+        .iter()
+        .map(|set| plan_part(set, &spec, cx))
+        .collect::<Result<Vec<_>>>()?;
+    let cost_quality_kpis: Vec<String> = spec
+        .cost_quality
+        .iter()
+        .flat_map(|(cost, quality)| [cost.clone(), quality.clone()])
+        .collect();
+    let kommuner: Vec<String> = cx
+        .catalogue
+        .kommuner()?
+        .iter()
+        .map(|m| m.id.clone())
+        .collect();
+    let plans: Vec<&SetPlan> = parts.iter().map(|p| &p.plan).collect();
+    let places = if cost_quality_kpis.is_empty() {
+        Vec::new()
+    } else {
+        kommuner
+    };
+    let query = union_query(&plans, &cost_quality_kpis, &places);
+    let observations = fetch(cx.catalogue.source(), &query, cx.progress)?;
+    let compared = compare_parts(parts, &observations, lang, cx)?;
+    let cost_quality = match &spec.cost_quality {
+        Some((cost, quality)) => cost_quality::figure(
+            &cost_quality::View {
+                cost,
+                quality,
+                years: &compared.years_shown,
+                highlighted: &compared.highlighted,
+                peers_title: &compared.highlighted_title,
+                subject: &spec.subject,
+                sets: &spec.sets,
+                lang,
+            },
+            &observations,
+            cx.catalogue,
+        )?,
+        None => None,
+    };
+    let review = Review {
+        title: spec.title.clone(),
+        subtitle: subtitle(&spec, &compared.years_shown, lang),
+        sections: compared.sections,
+        figures: compared.figures,
+        cost_quality,
+        provenance: review_provenance(cx.catalogue.source(), &kpi_ids(&spec), Some(spec_path)),
+        lang,
+    };
+    let tidy = tidy_table(&review)?;
+    Ok(Pack { review, tidy })
+}
+
+/// Write the pack's three files into `dir`, built aside and put in place
+/// whole; a folder is replaced only when it holds nothing but a pack.
+pub(crate) fn write(pack: &Pack, dir: &Path) -> Result<()> {
+    let mut csv = Vec::new();
+    write_csv(&mut csv, &pack.tidy, false)?;
+    let xlsx = review_workbook(&pack.review, &pack.tidy)?;
+    let page = html(&pack.review);
+    write_dir(
+        dir,
+        |folder| holds_only(folder, &FILES),
+        |folder| {
+            write_file(folder, "report.html", page.as_bytes())?;
+            write_file(folder, "report.xlsx", &xlsx)?;
+            write_file(folder, "data.csv", &csv)
+        },
+    )
+}
+
+/// A set planned, with its subjects: the municipality against each of its
+/// peer groups; every member of a network against the others; or, for a
+/// region-level set in a county network's review, its region against the
+/// other regions.
+fn plan_part<'s>(set: &'s IndicatorSet, spec: &Spec, cx: &Context) -> Result<Part<'s>> {
+    let set_ref = if set.origin.builtin {
+        set.name.clone()
+    } else {
+        set.origin.path.clone()
+    };
+    let request = Request {
+        set: Some(&set_ref),
+        kpis: None,
+        years: spec.years.clone(),
+        default_years: 5,
+        gender: Gender::T,
+    };
+    let auto = vec!["auto".to_string()];
+    let (single, network): (Option<(&Municipality, &[String])>, _) = match &spec.subject {
+        Subject::Municipality {
+            municipality,
+            peers,
+        } => (Some((municipality, peers.for_set(&set.name))), None),
+        Subject::Network {
+            region: Some(region),
+            ..
+        } if set.level == crate::model::scale::Level::Region => {
+            (Some((region, auto.as_slice())), None)
+        }
+        Subject::Network { label, members, .. } => (None, Some((label, members))),
+    };
+    if let Some((municipality, peer_specs)) = single {
+        let plan = plan_set(&request, municipality.is_region(), cx)?;
+        let subjects = peer_specs
+            .iter()
+            .map(|peer_spec| subject_peers(municipality, peer_spec, &plan, cx))
+            .collect::<Result<Vec<_>>>()?;
+        return Ok(Part {
+            set,
+            plan,
+            subjects,
+            network: None,
+        });
+    }
+    let (label, members) =
+        network.ok_or_else(|| error::usage("a spec reviews a municipality or a network"))?;
+    let plan = plan_set(&request, false, cx)?;
+    let mut subjects = Vec::new();
+    for member in members {
+        let others: Vec<&str> = members
+            .iter()
+            .filter(|m| m.id != member.id)
+            .map(|m| m.id.as_str())
+            .collect();
+        subjects.push(subject_peers(member, &others.join(","), &plan, cx)?);
+    }
+    Ok(Part {
+        set,
+        plan,
+        subjects,
+        network: Some(label.clone()),
+    })
+}
+
+/// Every set's sections and trend charts, and what the cost-vs-quality
+/// view names.
+struct Compared {
+    sections: Vec<Section>,
+    figures: Vec<Figure>,
+    years_shown: Vec<i32>,
+    /// Named in the cost-quality view: (id, role), the reviewed first.
+    highlighted: Vec<(String, Role)>,
+    highlighted_title: String,
+}
+
+fn compare_parts(
+    parts: Vec<Part>,
+    observations: &[Observation],
+    lang: Lang,
+    cx: &Context,
+) -> Result<Compared> {
+    let steps: usize = parts.iter().map(|p| p.subjects.len()).sum();
+    cx.progress.begin("computing");
+    cx.progress.add_work(steps as u64, "comparisons");
+    let mut compared = Compared {
+        sections: Vec::new(),
+        figures: Vec::new(),
+        years_shown: Vec::new(),
+        highlighted: Vec::new(),
+        highlighted_title: String::new(),
+    };
+    for part in parts {
+        let (set, subjects, network) = (part.set, part.subjects, part.network);
+        let figures = Figures::settle(part.plan, observations, Bands::Quartiles)?;
+        compared.years_shown = figures.years.clone();
+        match network {
+            None => single_sections(set, &subjects, &figures, lang, &mut compared, cx)?,
+            Some(label) => network_section(set, &label, &subjects, &figures, &mut compared, cx)?,
+        }
+    }
+    cx.progress.end();
+    Ok(compared)
+}
+
+/// A municipality against each of its peer groups: a section each, and a
+/// trend chart per KPI with every group's mean.
+fn single_sections(
+    set: &IndicatorSet,
+    subjects: &[SubjectPeers],
+    figures: &Figures,
+    lang: Lang,
+    compared: &mut Compared,
+    cx: &Context,
+) -> Result<()> {
+    let mut tables = Vec::new();
+    for subject in subjects {
+        let (kpis, table) = figures.compare(subject)?;
+        let first = subject
+            .first()
+            .cloned()
+            .ok_or_else(|| error::usage(format!("the set {} has no KPIs", set.name)))?;
+        if compared.highlighted.is_empty() {
+            compared.highlighted_title = first.title.clone();
+            compared
+                .highlighted
+                .push((subject.municipality.id.clone(), Role::Municipality));
+            compared
+                .highlighted
+                .extend(first.members.iter().map(|m| (m.clone(), Role::Peers(0))));
+        }
+        compared.sections.push(Section {
+            set_name: set.name.clone(),
+            set_title: set.title.clone(),
+            not_measured: set.not_measured.clone(),
+            peers_title: first.title.clone(),
+            peer_names: first
+                .members
+                .iter()
+                .map(|id| cx.catalogue.name(id))
+                .collect(),
+            kpis: kpis.clone(),
+            table: table.clone(),
+            network: false,
+        });
+        tables.push((kpis, table));
+        cx.progress.advance(1);
+    }
+    if let Some(subject) = subjects.first() {
+        compared.figures.extend(trend_figures(
+            set,
+            &subject.municipality,
+            &tables,
+            figures,
+            lang,
+        )?);
+    }
+    Ok(())
+}
+
+/// Every member of a network in one table, each against the others.
+fn network_section(
+    set: &IndicatorSet,
+    label: &str,
+    subjects: &[SubjectPeers],
+    figures: &Figures,
+    compared: &mut Compared,
+    cx: &Context,
+) -> Result<()> {
+    let mut table: Option<DataFrame> = None;
+    let mut kpis = Vec::new();
+    for subject in subjects {
+        let (subject_kpis, mut part) = figures.compare(subject)?;
+        let height = part.height();
+        part.with_column(Column::new(
+            "peer_group".into(),
+            vec![format!("{label} (the other members)"); height],
+        ))?;
+        match &mut table {
+            Some(all) => {
+                all.vstack_mut(&part)?;
+            }
+            None => table = Some(part),
+        }
+        kpis = subject_kpis;
+        cx.progress.advance(1);
+    }
+    let table = table.ok_or_else(|| error::usage("a network review needs members"))?;
+    compared.highlighted = subjects
+        .iter()
+        .map(|s| (s.municipality.id.clone(), Role::Peers(0)))
+        .collect();
+    compared.sections.push(Section {
+        set_name: set.name.clone(),
+        set_title: set.title.clone(),
+        not_measured: set.not_measured.clone(),
+        peers_title: label.to_string(),
+        peer_names: subjects
+            .iter()
+            .map(|s| s.municipality.title.clone())
+            .collect(),
+        kpis,
+        table,
+        network: true,
+    });
+    Ok(())
+}
+
+/// Per KPI: the municipality, each peer group's mean and the national
+/// median over the years.
+fn trend_figures(
+    set: &IndicatorSet,
+    municipality: &Municipality,
+    tables: &[(Vec<KpiPlan>, DataFrame)],
+    figures: &Figures,
+    lang: Lang,
+) -> Result<Vec<Figure>> {
+    let Some((first_kpis, first_table)) = tables.first() else {
+        return Ok(Vec::new());
+    };
+    let medians = medians(&figures.national.values)?;
+    let mut out = Vec::new();
+    for kpi in first_kpis {
+        // Each peer group's mean: the tables hold the same KPIs, each with its group.
+        let peers: Vec<(&str, Vec<(i32, f64)>)> = tables
+            .iter()
+            .filter_map(|(kpis, table)| {
+                let peers = &kpis.iter().find(|k| k.id == kpi.id)?.peers;
+                Some((peers.title.as_str(), series_of(table, &kpi.id, "peer_mean")))
+            })
+            .collect();
+        let mut median: Vec<(i32, f64)> = series_of(&medians, &kpi.id, "national_median")
+            .into_iter()
+            .filter(|(y, _)| figures.years.contains(y))
+            .collect();
+        median.sort_by_key(|(y, _)| *y);
+        let own = series_of(first_table, &kpi.id, "value");
+        let region = municipality.is_region();
+        let chart = kpi_trend(
+            kpi,
+            &municipality.title,
+            region,
+            &peers,
+            own,
+            median,
+            lang,
+            ChartFormat::Svg,
+        )?;
+        let Some(svg) = chart else {
+            continue;
+        };
+        out.push(Figure {
+            set_name: set.name.clone(),
+            caption: format!("{} — {}", kpi.id, kpi.title),
+            svg: String::from_utf8(svg)?,
+        });
+    }
+    Ok(out)
+}
+
+/// "Tjörn · år 2018–2022", or the network with its size and region.
+fn subtitle(spec: &Spec, years: &[i32], lang: Lang) -> String {
+    let words = lang.words();
+    let subject = match &spec.subject {
+        Subject::Municipality { municipality, .. } => municipality.title.clone(),
+        Subject::Network {
+            label,
+            members,
+            region,
+        } => {
+            let region = region
+                .as_ref()
+                .map(|r| format!(" · {}", r.title))
+                .unwrap_or_default();
+            format!(
+                "{label} ({} {}){region}",
+                members.len(),
+                words.municipalities
+            )
+        }
+    };
+    format!(
+        "{subject} · {} {}",
+        words.years,
+        format_years(years).replace('-', "–")
+    )
+}
+
+fn kpi_ids(spec: &Spec) -> Vec<String> {
+    spec.sets
+        .iter()
+        .flat_map(|s| s.entries.iter().map(|e| e.kpi.clone()))
+        .collect()
+}
+
+/// The tidy table of every section, with its set, for data.csv and the workbook.
+fn tidy_table(review: &Review) -> Result<DataFrame> {
+    let mut all: Option<DataFrame> = None;
+    for section in &review.sections {
+        let mut table = section.table.clone();
+        let height = table.height();
+        table.insert_column(
+            0,
+            Column::new("set".into(), vec![section.set_name.clone(); height]),
+        )?;
+        match &mut all {
+            Some(frame) => {
+                frame.vstack_mut(&table)?;
+            }
+            None => all = Some(table),
+        }
+    }
+    all.ok_or_else(|| error::usage("the spec gives nothing to report"))
+}

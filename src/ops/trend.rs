@@ -1,0 +1,108 @@
+//! One KPI over the years: the municipality, the mean of its peers and the
+//! national median, as numbers or as a chart.
+
+use anyhow::Result;
+use polars::prelude::DataFrame;
+
+use super::plan::{comparable, fetch, plan_set, subject_peers, Figures, Request};
+use super::Context;
+use crate::analysis::cells::series_of;
+use crate::analysis::kpi::{Bands, Comparison, KpiPlan};
+use crate::analysis::trend::trend;
+use crate::base::error;
+use crate::model::{Gender, Municipality};
+use crate::output::charts::{kpi_trend, ChartFormat};
+
+use crate::model::lang::Lang;
+
+/// A KPI's trend, ready to show or draw.
+pub(crate) struct Trend {
+    pub municipality: Municipality,
+    pub kpi: KpiPlan,
+    /// year, value, peer_n, peer_mean, series_break, national_median.
+    pub table: DataFrame,
+    /// For people: coverage, and a municipality left out of its own peers.
+    pub notes: Vec<String>,
+}
+
+/// What `trend` was asked.
+pub(crate) struct Asked<'a> {
+    pub municipality: &'a str,
+    pub kpi: &'a str,
+    pub peers: &'a str,
+    pub years: Option<Vec<i32>>,
+    pub gender: Gender,
+}
+
+/// The trend of one KPI (the latest ten years with figures by default).
+pub(crate) fn follow(asked: Asked, cx: &Context) -> Result<Trend> {
+    if asked
+        .kpi
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+        .count()
+        != 1
+    {
+        return Err(error::usage(
+            "trend follows one KPI: give a single id to --kpi",
+        ));
+    }
+    let municipality = comparable(asked.municipality, cx)?;
+    let request = Request {
+        set: None,
+        kpis: Some(asked.kpi),
+        years: asked.years,
+        default_years: 10,
+        gender: asked.gender,
+    };
+    let plan = plan_set(&request, municipality.is_region(), cx)?;
+    let peers = subject_peers(&municipality, asked.peers, &plan, cx)?;
+    let observations = fetch(cx.catalogue.source(), &plan.query, cx.progress)?;
+    let figures = Figures::settle(plan, &observations, Bands::Quartiles)?;
+    let kpis = figures.kpis_for(&peers);
+    let comparison = Comparison {
+        municipality: &municipality,
+        years: &figures.years,
+        kpis: &kpis,
+    };
+    let table = trend(&comparison, &figures.national)?;
+    let kpi = kpis
+        .into_iter()
+        .next()
+        .ok_or_else(|| error::usage("trend follows one KPI: give a single id to --kpi"))?;
+    let mut notes = peers.notes;
+    notes.extend(figures.notes);
+    Ok(Trend {
+        municipality,
+        kpi,
+        table,
+        notes,
+    })
+}
+
+/// The trend as a chart (SVG or PNG) in the documents' language; an error
+/// for a category, whose codes make no line.
+pub(crate) fn chart(trend: &Trend, lang: Lang, format: ChartFormat) -> Result<Vec<u8>> {
+    let kpi = &trend.kpi;
+    let peers = [(
+        kpi.peers.title.as_str(),
+        series_of(&trend.table, &kpi.id, "peer_mean"),
+    )];
+    kpi_trend(
+        kpi,
+        &trend.municipality.title,
+        trend.municipality.is_region(),
+        &peers,
+        series_of(&trend.table, &kpi.id, "value"),
+        series_of(&trend.table, &kpi.id, "national_median"),
+        lang,
+        format,
+    )?
+    .ok_or_else(|| {
+        error::usage(format!(
+            "{} is a category ({}): its codes make no line chart; write the numbers with -o FILE.csv",
+            kpi.id,
+            kpi.levels.join(", ")
+        ))
+    })
+}

@@ -1,0 +1,235 @@
+//! Writing a frame out: an aligned table for reading, or CSV / JSON /
+//! Parquet / XLSX for other programs. Files are written to a temporary
+//! name and renamed (`base::write`), so a failure never leaves half a
+//! file behind.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use polars::prelude::*;
+
+use super::terminal::table;
+use crate::analysis::cells::cell_text;
+use crate::base::error;
+use crate::base::write::write_to;
+
+/// The formats a table can be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// An aligned table for reading.
+    Table,
+    /// Comma-separated, UTF-8, full precision.
+    Csv,
+    /// An array of row objects.
+    Json,
+    /// Apache Parquet (needs a file).
+    Parquet,
+    /// Excel workbook with a provenance sheet (needs a file).
+    Xlsx,
+}
+
+/// Where and how a command writes its result.
+#[derive(Debug, Clone)]
+pub(crate) struct Target {
+    pub format: Format,
+    pub path: Option<PathBuf>,
+    /// CSV for Swedish Excel: `;`, decimal comma, BOM.
+    pub excel_sv: bool,
+}
+
+impl Target {
+    /// A table on standard output.
+    pub(crate) fn terminal() -> Target {
+        Target {
+            format: Format::Table,
+            path: None,
+            excel_sv: false,
+        }
+    }
+
+    /// The format asked for wins; otherwise the file's extension decides;
+    /// otherwise a table. Binary formats need a file; the Swedish Excel
+    /// dialect is for CSV only.
+    pub(crate) fn new(
+        format: Option<Format>,
+        path: Option<PathBuf>,
+        excel_sv: bool,
+    ) -> Result<Target> {
+        let format = match (format, &path) {
+            (Some(format), _) => format,
+            (None, Some(path)) => format_from_extension(path)?,
+            (None, None) => Format::Table,
+        };
+        if format == Format::Parquet && path.is_none() {
+            return Err(error::usage("parquet is binary: give -o FILE.parquet"));
+        }
+        if format == Format::Xlsx && path.is_none() {
+            return Err(error::usage(
+                "an Excel workbook is binary: give -o FILE.xlsx",
+            ));
+        }
+        if excel_sv && format != Format::Csv {
+            return Err(error::usage(
+                "--csv-dialect excel-sv applies to CSV output: add --format csv or -o FILE.csv",
+            ));
+        }
+        Ok(Target {
+            format,
+            path,
+            excel_sv,
+        })
+    }
+}
+
+fn format_from_extension(path: &Path) -> Result<Format> {
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_lowercase();
+    match extension.as_str() {
+        "csv" => Ok(Format::Csv),
+        "json" => Ok(Format::Json),
+        "parquet" => Ok(Format::Parquet),
+        "xlsx" => Ok(Format::Xlsx),
+        "txt" => Ok(Format::Table),
+        _ => Err(error::usage(format!(
+            "cannot tell the format of '{}' from its extension; use .csv, .json, .parquet, .xlsx or .txt, or give --format",
+            path.display()
+        ))),
+    }
+}
+
+/// Write `frame` to the target. `footer` lines follow a table (source,
+/// notes) and fill the provenance sheet of a workbook.
+pub(crate) fn emit(frame: &mut DataFrame, target: &Target, footer: &[String]) -> Result<()> {
+    write_to(target.path.as_deref(), |out| {
+        match target.format {
+            Format::Table => {
+                writeln!(out, "{}", table(frame, target.path.is_none()))?;
+                for line in footer {
+                    writeln!(out, "{line}")?;
+                }
+            }
+            Format::Csv => write_csv(out, frame, target.excel_sv)?,
+            Format::Xlsx => out.write_all(&workbook(frame, footer)?)?,
+            Format::Json => {
+                JsonWriter::new(&mut *out)
+                    .with_json_format(JsonFormat::Json)
+                    .finish(frame)?;
+                writeln!(out)?;
+            }
+            Format::Parquet => {
+                ParquetWriter::new(out).finish(frame)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// CSV of a frame; `excel_sv` for Swedish Excel (`;`, decimal comma, BOM).
+/// Text cells that a spreadsheet would run as a formula are neutralised.
+pub(crate) fn write_csv(out: &mut dyn Write, frame: &DataFrame, excel_sv: bool) -> Result<()> {
+    let mut safe = formula_safe(frame)?;
+    let mut writer = CsvWriter::new(out).include_header(true);
+    if excel_sv {
+        writer
+            .include_bom(true)
+            .with_separator(b';')
+            .with_decimal_comma(true)
+            .finish(&mut safe)?;
+    } else {
+        writer.finish(&mut safe)?;
+    }
+    Ok(())
+}
+
+/// Whether a spreadsheet would read a text cell as a formula: it starts
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return (OWASP's list) and is
+/// not simply a number such as "-4.5".
+pub(crate) fn starts_a_formula(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+        && text.trim().parse::<f64>().map_or(true, |v| !v.is_finite())
+}
+
+/// The frame with every text cell that would start a formula prefixed by
+/// `'`, which spreadsheets show as text. Numbers are never touched.
+fn formula_safe(frame: &DataFrame) -> Result<DataFrame> {
+    let mut safe = frame.clone();
+    for name in frame.get_column_names_owned() {
+        let column = frame.column(&name)?;
+        if column.dtype() != &DataType::String {
+            continue;
+        }
+        let texts = column.str()?;
+        if !texts.iter().flatten().any(starts_a_formula) {
+            continue;
+        }
+        let fixed: Vec<Option<String>> = texts
+            .iter()
+            .map(|t| {
+                t.map(|t| {
+                    if starts_a_formula(t) {
+                        format!("'{t}")
+                    } else {
+                        t.to_string()
+                    }
+                })
+            })
+            .collect();
+        safe.with_column(Column::new(name.clone(), fixed))?;
+    }
+    Ok(safe)
+}
+
+/// An Excel workbook: the frame on a `data` sheet (numbers as numbers,
+/// bold frozen header) and a `Källa` sheet with the provenance lines.
+pub(crate) fn workbook(frame: &DataFrame, provenance: &[String]) -> Result<Vec<u8>> {
+    use rust_xlsxwriter::Workbook;
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("data")?;
+    write_frame_sheet(sheet, frame)?;
+    let source = book.add_worksheet();
+    source.set_name("Källa")?;
+    for (r, line) in provenance.iter().enumerate() {
+        source.write_string(r as u32, 0, line)?;
+    }
+    source.autofit();
+    Ok(book.save_to_buffer()?)
+}
+
+/// A frame on a worksheet: a bold header row, frozen; numbers as numbers,
+/// booleans as booleans, text as text.
+pub(crate) fn write_frame_sheet(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    frame: &DataFrame,
+) -> Result<()> {
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (c, column) in frame.columns().iter().enumerate() {
+        let c = c as u16;
+        sheet.write_string_with_format(0, c, column.name().as_str(), &bold)?;
+        let numeric = column.dtype().is_primitive_numeric();
+        for r in 0..frame.height() {
+            let row = r as u32 + 1;
+            match column.get(r)? {
+                AnyValue::Null => {}
+                AnyValue::Boolean(b) => {
+                    sheet.write_boolean(row, c, b)?;
+                }
+                value if numeric => {
+                    if let Some(number) = value.extract::<f64>() {
+                        sheet.write_number(row, c, number)?;
+                    }
+                }
+                value => {
+                    sheet.write_string(row, c, cell_text(&value))?;
+                }
+            }
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofit();
+    Ok(())
+}

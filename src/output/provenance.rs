@@ -1,0 +1,156 @@
+//! Where figures come from, said the same way under every table and in
+//! every document: Kolada's terms ask for "Källa: Kolada", and that our
+//! own processing (group means from a snapshot, ranks, deviations) is not
+//! presented as Kolada's. No line names a local path.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::words::Words;
+use crate::model::ids::is_group_id;
+use crate::model::lang::Lang;
+use crate::source::DataSource;
+
+/// The attribution, as a literal (so it can stand in `concat!`).
+macro_rules! attribution {
+    () => {
+        "Källa: Kolada. Bearbetning: nyckeltal"
+    };
+}
+pub(crate) use attribution;
+
+/// Kolada's attribution with our processing named.
+pub(crate) const ATTRIBUTION: &str = attribution!();
+
+/// The attribution every table of figures carries; with the processing
+/// named when the table holds group means nyckeltal computed.
+pub(crate) fn source_lines(source: &dyn DataSource, entities: &[String]) -> Vec<String> {
+    let mut lines = vec![format!("Källa: Kolada ({})", source.describe())];
+    let groups: Vec<&str> = entities
+        .iter()
+        .filter(|id| is_group_id(id))
+        .map(String::as_str)
+        .collect();
+    if !groups.is_empty() && source.computes_group_means() {
+        lines[0] = format!(
+            "Källa: Kolada ({}). Bearbetning: nyckeltal",
+            source.describe()
+        );
+        lines.push(format!(
+            "{}: the unweighted mean of the members with a value, computed by nyckeltal from the snapshot, not Kolada's own figure",
+            groups.join(", ")
+        ));
+    }
+    lines
+}
+
+/// The lines under a table of figures nyckeltal processed (ranks,
+/// deviations): the attribution, the source and when it was fetched.
+pub(crate) fn processed_lines(source: &dyn DataSource) -> Vec<String> {
+    let fetched = source
+        .fetched_at()
+        .map(|t| {
+            format!(
+                "fetched {}",
+                t.with_timezone(&chrono::Local).format("%Y-%m-%d")
+            )
+        })
+        .unwrap_or_else(|| "fetch date unknown".to_string());
+    vec![
+        ATTRIBUTION.to_string(),
+        format!("Data: {}, {fetched}", source.describe()),
+    ]
+}
+
+/// Where the figures come from, for the documents: no local paths.
+#[derive(Debug, Clone)]
+pub(crate) struct Provenance {
+    /// "Kolada API (api.kolada.se)", "snapshot meeting-2026".
+    pub source: String,
+    /// Per KPI: when its figures were fetched from Kolada, if known.
+    pub fetched: Vec<(String, Option<DateTime<Utc>>)>,
+    /// Whether group means were computed by nyckeltal (from a snapshot).
+    pub computed_groups: bool,
+    pub made: NaiveDate,
+    /// The spec file's name, without its folder.
+    pub spec: Option<String>,
+}
+
+impl Provenance {
+    /// "2026-09-01", "2026-09-01 – 2026-11-20", or that it is unknown.
+    pub(crate) fn fetched_text(&self, words: &Words) -> String {
+        let dates: Vec<NaiveDate> = self
+            .fetched
+            .iter()
+            .filter_map(|(_, d)| d.map(|d| d.date_naive()))
+            .collect();
+        let unknown = self.fetched.iter().filter(|(_, d)| d.is_none()).count();
+        let (Some(first), Some(last)) = (dates.iter().min(), dates.iter().max()) else {
+            return words.fetch_unknown.to_string();
+        };
+        let range = if first == last {
+            first.to_string()
+        } else {
+            format!("{first} – {last}")
+        };
+        if unknown > 0 {
+            format!(
+                "{range} ({unknown} {}: {})",
+                words.kpi.to_lowercase(),
+                words.fetch_unknown
+            )
+        } else {
+            range
+        }
+    }
+
+    /// The lines under every document.
+    pub(crate) fn lines(&self, lang: Lang) -> Vec<String> {
+        let words = lang.words();
+        let mut lines = vec![words.attribution.to_string(), words.processing.to_string()];
+        if self.computed_groups {
+            lines.push(words.computed_groups.to_string());
+        }
+        lines.push(format!(
+            "Data: {}. {}: {}.",
+            self.source,
+            words.fetched,
+            self.fetched_text(words)
+        ));
+        lines.push(format!(
+            "{} {} · nyckeltal {}{}",
+            words.made,
+            self.made,
+            env!("CARGO_PKG_VERSION"),
+            self.spec
+                .as_ref()
+                .map(|s| format!(" · {s}"))
+                .unwrap_or_default()
+        ));
+        lines
+    }
+}
+
+/// Where the figures of a review come from, for documents people share:
+/// the source without local paths, when each KPI was fetched, the spec's
+/// file name.
+pub(crate) fn review_provenance(
+    source: &dyn DataSource,
+    kpis: &[String],
+    spec: Option<&std::path::Path>,
+) -> Provenance {
+    let mut fetched: Vec<(String, Option<DateTime<Utc>>)> = Vec::new();
+    for kpi in kpis {
+        if !fetched.iter().any(|(k, _)| k == kpi) {
+            fetched.push((kpi.clone(), source.fetched_for(kpi)));
+        }
+    }
+    Provenance {
+        source: source.describe(),
+        fetched,
+        computed_groups: false,
+        made: chrono::Local::now().date_naive(),
+        spec: spec
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned()),
+    }
+}

@@ -1,0 +1,461 @@
+//! The review as a print-ready Excel workbook (`report.xlsx`, `compare -o
+//! FILE.xlsx`): first a sheet per set that looks like the HTML tables
+//! (headings in the document's language, number formats per scale, band
+//! colours, frozen header, A4 landscape one page wide with the header row
+//! repeated), then the tidy long table on a sheet of its own, then the
+//! source sheet: provenance, fetch dates per KPI, definitions.
+
+use std::collections::HashSet;
+
+use anyhow::Result;
+use polars::prelude::DataFrame;
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
+
+use super::exports::write_frame_sheet;
+use super::reading::{rank_text, Reading, Shown};
+use super::review::{Review, Section};
+use super::words::{Words, TERMINAL};
+use crate::analysis::cells::Cells;
+use crate::analysis::kpi::KpiPlan;
+
+/// A4 in Excel's paper sizes.
+const A4: u8 = 9;
+
+pub(crate) fn review_workbook(review: &Review, tidy: &DataFrame) -> Result<Vec<u8>> {
+    let words = review.lang.words();
+    let mut book = Workbook::new();
+    let mut names: HashSet<String> = HashSet::new();
+    for (name, title) in review.sets() {
+        let sections: Vec<&Section> = review
+            .sections
+            .iter()
+            .filter(|s| s.set_name == name)
+            .collect();
+        let sheet = book.add_worksheet();
+        sheet.set_name(sheet_name(title, name, &mut names))?;
+        set_sheet(sheet, review, title, &sections)?;
+    }
+    let data = book.add_worksheet();
+    data.set_name(words.data_sheet)?;
+    write_frame_sheet(data, tidy)?;
+    data.autofilter(
+        0,
+        0,
+        tidy.height() as u32,
+        tidy.width().saturating_sub(1) as u16,
+    )?;
+    // The tidy table is for filters and pivots; printed, it at least stays one page wide.
+    print_setup(data, 0, words);
+    let source = book.add_worksheet();
+    source.set_name(words.source_sheet)?;
+    source_sheet(source, review)?;
+    Ok(book.save_to_buffer()?)
+}
+
+/// A sheet name Excel accepts (31 characters, no []:*?/\), unique in the
+/// book: the set's title when it fits, else its file name.
+pub(crate) fn sheet_name(title: &str, name: &str, taken: &mut HashSet<String>) -> String {
+    let clean = |text: &str| -> String {
+        text.chars()
+            .filter(|c| !"[]:*?/\\'".contains(*c))
+            .collect::<String>()
+            .trim()
+            .to_string()
+    };
+    let mut base = clean(title);
+    if base.chars().count() > 31 || base.is_empty() {
+        base = clean(name).chars().take(31).collect();
+    }
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while !taken.insert(candidate.to_lowercase()) {
+        let suffix = format!(" {n}");
+        candidate = base.chars().take(31 - suffix.len()).collect::<String>() + &suffix;
+        n += 1;
+    }
+    candidate
+}
+
+/// Lines a text needs in a column `width` characters wide (Excel's unit).
+fn lines_needed(text: &str, width: f64) -> u32 {
+    let per_line = (width * 1.1).max(1.0);
+    text.split('\n')
+        .map(|line| ((line.chars().count() as f64) / per_line).ceil().max(1.0) as u32)
+        .sum()
+}
+
+/// Text across the columns `0..=last`, wrapped, the row as high as it needs.
+fn wide_text(
+    sheet: &mut Worksheet,
+    row: u32,
+    last: u16,
+    width: f64,
+    text: &str,
+    format: &Format,
+) -> Result<()> {
+    let format = format.clone().set_text_wrap().set_align(FormatAlign::Top);
+    if last == 0 {
+        sheet.write_string_with_format(row, 0, text, &format)?;
+    } else {
+        sheet.merge_range(row, 0, row, last, text, &format)?;
+    }
+    sheet.set_row_height(row, 15.0 * f64::from(lines_needed(text, width)) + 2.0)?;
+    Ok(())
+}
+
+fn print_setup(sheet: &mut Worksheet, header_row: u32, words: &Words) {
+    sheet.set_landscape();
+    sheet.set_paper_size(A4);
+    sheet.set_print_fit_to_pages(1, 0);
+    let _ = sheet.set_repeat_rows(header_row, header_row);
+    let _ = sheet.set_freeze_panes(header_row + 1, 0);
+    sheet.set_footer(format!(
+        "&L{}&R{}",
+        words.attribution.replace('&', "&&"),
+        words.page
+    ));
+}
+
+struct Styles {
+    title: Format,
+    subtitle: Format,
+    header: Format,
+    text: Format,
+    text_wrap: Format,
+    note: Format,
+}
+
+impl Styles {
+    fn new() -> Styles {
+        let border = Color::RGB(0xBBBBBB);
+        Styles {
+            title: Format::new().set_bold().set_font_size(14),
+            subtitle: Format::new().set_font_color(Color::RGB(0x555555)),
+            header: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Bottom)
+                .set_background_color(Color::RGB(0xF2F5F9))
+                .set_border_bottom(FormatBorder::Medium)
+                .set_border_bottom_color(Color::RGB(0x005EB8)),
+            text: Format::new()
+                .set_border_bottom(FormatBorder::Thin)
+                .set_border_bottom_color(border)
+                .set_align(FormatAlign::Top),
+            text_wrap: Format::new()
+                .set_text_wrap()
+                .set_border_bottom(FormatBorder::Thin)
+                .set_border_bottom_color(border)
+                .set_align(FormatAlign::Top),
+            note: Format::new()
+                .set_italic()
+                .set_font_color(Color::RGB(0x555555)),
+        }
+    }
+
+    /// A cell format for a figure: its number format, aligned right.
+    fn figure(&self, shown: &Shown, words: &Words) -> Format {
+        let base = self.text.clone().set_align(FormatAlign::Right);
+        match shown.xlsx_format(words) {
+            Some(code) => base.set_num_format(code),
+            None => base,
+        }
+    }
+}
+
+/// The columns of a set's sheet: headings, widths, and where the figures begin.
+struct Columns<'w> {
+    headers: Vec<&'w str>,
+    widths: Vec<f64>,
+    figures_from: u16,
+    /// A network's sheet: a row per member.
+    network: bool,
+    /// Several peer groups side by side: a column naming each.
+    several: bool,
+}
+
+impl<'w> Columns<'w> {
+    fn of(sections: &[&Section], words: &'w Words) -> Columns<'w> {
+        let network = sections.iter().any(|s| s.network);
+        let several = sections.len() > 1 && !network;
+        let mut headers: Vec<&str> = vec![words.kpi, words.year];
+        let mut widths: Vec<f64> = vec![44.0, 7.0];
+        if network {
+            headers.push(words.municipality);
+            widths.push(16.0);
+        } else if several {
+            headers.push(words.peer_group);
+            widths.push(28.0);
+        }
+        let figures_from = headers.len() as u16;
+        if network {
+            headers.extend([
+                words.value,
+                words.mean_of_others,
+                words.vs_others,
+                words.rank_in_network,
+                words.rank_national,
+                words.band,
+                words.change,
+            ]);
+        } else {
+            headers.extend([
+                words.value,
+                words.peer_mean,
+                words.vs_peers,
+                words.rank_in_peers,
+                words.rank_national,
+                words.band,
+                words.change,
+            ]);
+        }
+        widths.extend([13.0, 18.0, 15.0, 11.0, 11.0, 11.0, 15.0]);
+        Columns {
+            headers,
+            widths,
+            figures_from,
+            network,
+            several,
+        }
+    }
+
+    fn last(&self) -> u16 {
+        (self.headers.len() - 1) as u16
+    }
+
+    fn total(&self) -> f64 {
+        self.widths.iter().sum()
+    }
+}
+
+/// One set: the tables of its sections, as in the HTML.
+fn set_sheet(
+    sheet: &mut Worksheet,
+    review: &Review,
+    title: &str,
+    sections: &[&Section],
+) -> Result<()> {
+    let words = review.lang.words();
+    let styles = Styles::new();
+    let columns = Columns::of(sections, words);
+    for (c, width) in columns.widths.iter().enumerate() {
+        sheet.set_column_width(c as u16, *width)?;
+    }
+    let (last, total) = (columns.last(), columns.total());
+    sheet.write_string_with_format(0, 0, title, &styles.title)?;
+    sheet.set_row_height(0, 20.0)?;
+    wide_text(sheet, 1, last, total, &review.subtitle, &styles.subtitle)?;
+    let mut row = 2u32;
+    for section in sections {
+        let lead = if section.network {
+            words.every_member_of
+        } else {
+            words.compared_with
+        };
+        let line = format!(
+            "{lead} {}: {}",
+            section.peers_title,
+            section.peer_names.join(", ")
+        );
+        wide_text(sheet, row, last, total, &line, &styles.subtitle)?;
+        row += 1;
+    }
+    row += 1;
+    let header_row = row;
+    for (c, header) in columns.headers.iter().enumerate() {
+        sheet.write_string_with_format(row, c as u16, *header, &styles.header)?;
+    }
+    sheet.set_row_height(row, 30.0)?;
+    row = kpi_rows(sheet, row + 1, sections, &columns, words, &styles)? + 1;
+    let mut notes = review.notes(sections);
+    if let Some(text) = sections.first().and_then(|s| s.not_measured.as_ref()) {
+        notes.push(format!("{}: {text}", words.not_measured));
+    }
+    notes.push(words.attribution.to_string());
+    for note in notes {
+        wide_text(sheet, row, last, total, &note, &styles.note)?;
+        row += 1;
+    }
+    print_setup(sheet, header_row, words);
+    Ok(())
+}
+
+/// Per KPI, a row per section (per member for a network) from `row` on;
+/// the row after the last.
+fn kpi_rows(
+    sheet: &mut Worksheet,
+    mut row: u32,
+    sections: &[&Section],
+    columns: &Columns,
+    words: &Words,
+    styles: &Styles,
+) -> Result<u32> {
+    let kpis: Vec<&KpiPlan> = sections.first().map(|s| s.shown_kpis()).unwrap_or_default();
+    for kpi in kpis {
+        let unit = if kpi.unit.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", kpi.unit)
+        };
+        let name = format!("{} {}{unit}", kpi.id, kpi.label);
+        for section in sections {
+            let rows = if section.network {
+                section.ranked_rows(kpi)
+            } else {
+                section.rows(&kpi.id).last().copied().into_iter().collect()
+            };
+            let cells = Cells(&section.table);
+            for r in rows {
+                let reading = section.reading(r, kpi, words);
+                let mut lines = lines_needed(&name, columns.widths[0]);
+                if columns.several {
+                    lines = lines.max(lines_needed(&section.peers_title, columns.widths[2]));
+                }
+                if let Shown::Text(text) = &reading.peers {
+                    let width = columns.widths[columns.figures_from as usize + 1];
+                    lines = lines.max(lines_needed(text, width));
+                }
+                sheet.set_row_height(row, 15.0 * f64::from(lines) + 2.0)?;
+                sheet.write_string_with_format(row, 0, &name, &styles.text_wrap)?;
+                let year = format!(
+                    "{}{}",
+                    reading.year.map(|y| y.to_string()).unwrap_or_default(),
+                    if reading.preliminary { "*" } else { "" }
+                );
+                sheet.write_string_with_format(row, 1, year, &styles.text)?;
+                if columns.network {
+                    let member = cells.text("municipality", r);
+                    sheet.write_string_with_format(row, 2, member, &styles.text)?;
+                } else if columns.several {
+                    sheet.write_string_with_format(
+                        row,
+                        2,
+                        &section.peers_title,
+                        &styles.text_wrap,
+                    )?;
+                }
+                write_figures(sheet, row, columns.figures_from, &reading, words, styles)?;
+                row += 1;
+            }
+        }
+    }
+    Ok(row)
+}
+
+fn write_figures(
+    sheet: &mut Worksheet,
+    row: u32,
+    first: u16,
+    reading: &Reading,
+    words: &Words,
+    styles: &Styles,
+) -> Result<()> {
+    let cells = [&reading.value, &reading.peers, &reading.vs_peers];
+    for (i, shown) in cells.into_iter().enumerate() {
+        let column = first + i as u16;
+        let format = styles.figure(shown, words);
+        match shown {
+            Shown::Number { value, .. } => {
+                sheet.write_number_with_format(row, column, *value, &format)?
+            }
+            Shown::Text(text) => {
+                sheet.write_string_with_format(row, column, text, &styles.text_wrap)?
+            }
+            Shown::Missing => sheet.write_string_with_format(row, column, "–", &format)?,
+        };
+    }
+    let right = styles.text.clone().set_align(FormatAlign::Right);
+    sheet.write_string_with_format(row, first + 3, rank_text(reading.rank_in_peers), &right)?;
+    sheet.write_string_with_format(row, first + 4, rank_text(reading.rank_national), &right)?;
+    let mut band = styles
+        .text
+        .clone()
+        .set_bold()
+        .set_align(FormatAlign::Center);
+    if let Some((fill, font)) = reading.band.colours() {
+        band = band
+            .set_background_color(Color::RGB(fill))
+            .set_font_color(Color::RGB(font));
+    }
+    sheet.write_string_with_format(row, first + 5, reading.band.name(words), &band)?;
+    let change = styles.figure(&reading.change, words);
+    match &reading.change {
+        Shown::Number { value, .. } => {
+            sheet.write_number_with_format(row, first + 6, *value, &change)?
+        }
+        other => {
+            sheet.write_string_with_format(row, first + 6, other.text(TERMINAL, words), &change)?
+        }
+    };
+    Ok(())
+}
+
+/// Where the figures come from, when they were fetched (per KPI), how they were processed.
+fn source_sheet(sheet: &mut Worksheet, review: &Review) -> Result<()> {
+    let words = review.lang.words();
+    let styles = Styles::new();
+    let mut row = 0u32;
+    for (i, line) in review.provenance.lines(review.lang).into_iter().enumerate() {
+        let format = if i == 0 {
+            styles.title.clone()
+        } else {
+            Format::new()
+        };
+        sheet.write_string_with_format(row, 0, line, &format)?;
+        row += 1;
+    }
+    row += 1;
+    sheet.write_string_with_format(row, 0, words.kpi, &styles.header)?;
+    sheet.write_string_with_format(row, 1, words.fetched, &styles.header)?;
+    let fetch_header = row;
+    row += 1;
+    for (kpi, fetched) in &review.provenance.fetched {
+        sheet.write_string(row, 0, kpi)?;
+        sheet.write_string(
+            row,
+            1,
+            fetched
+                .map(|d| d.date_naive().to_string())
+                .unwrap_or_else(|| words.fetch_unknown.to_string()),
+        )?;
+        row += 1;
+    }
+    row += 1;
+    for line in words.definitions {
+        sheet.write_string(row, 0, *line)?;
+        row += 1;
+    }
+    sheet.set_column_width(0, 24)?;
+    sheet.set_column_width(1, 32)?;
+    sheet.set_portrait();
+    sheet.set_paper_size(A4);
+    sheet.set_print_fit_to_pages(1, 0);
+    let _ = fetch_header;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_fit_excel_and_stay_unique() {
+        let mut taken = HashSet::new();
+        assert_eq!(
+            sheet_name("Äldreomsorg – kostnader", "a", &mut taken),
+            "Äldreomsorg – kostnader"
+        );
+        assert_eq!(
+            sheet_name(
+                "Nära vård – omställningen till vård nära hemmet",
+                "nara-vard",
+                &mut taken
+            ),
+            "nara-vard"
+        );
+        assert_eq!(
+            sheet_name("Äldreomsorg – kostnader", "a", &mut taken),
+            "Äldreomsorg – kostnader 2"
+        );
+    }
+}
