@@ -15,7 +15,7 @@ use crate::catalogue::Catalogue;
 use crate::model::scale::Direction;
 use crate::model::Gender;
 use crate::ops::similar::standardised;
-use crate::ops::Context;
+use crate::ops::{Context, Notes};
 use crate::refdata::RefData;
 use crate::resolve::areas::similar_group;
 use crate::source::snapshot::{Snapshot, TOTALS_DIR};
@@ -102,10 +102,12 @@ pub fn similarity_agreement(root: &Path, area: &str) -> Result<Agreement> {
     let catalogue = Catalogue::new(&snapshot);
     let refdata = RefData::new(None);
     let set = refdata.factor_set(area)?;
+    let notes = Notes::default();
     let cx = Context {
         catalogue: &catalogue,
         refdata: &refdata,
         progress: &Silent,
+        notes: &notes,
     };
     let (year, standardised) = standardised(&set, None, &cx)?;
     let started = Instant::now();

@@ -322,3 +322,30 @@ fn paths_prints_where_the_cache_and_own_files_are() {
         "{out}"
     );
 }
+
+#[test]
+fn completions_offer_your_own_sets_and_lists_from_the_data_dir_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    std::fs::create_dir_all(data.join("sets")).unwrap();
+    std::fs::create_dir_all(data.join("peers")).unwrap();
+    std::fs::write(data.join("sets/egna-tal.toml"), "title = \"x\"\n").unwrap();
+    std::fs::write(data.join("peers/vara-grannar.toml"), "title = \"x\"\n").unwrap();
+    let script = ok(nyckeltal_offline_snapshot()
+        .env_remove("NYCKELTAL_DATA_DIR")
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["completions", "bash"]));
+    assert!(
+        script.contains("egna-tal") && script.contains("vara-grannar"),
+        "the names in --data-dir are offered"
+    );
+    assert!(
+        script.contains("aldreomsorg-kostnad"),
+        "and the built-in ones"
+    );
+    let without = ok(nyckeltal_offline_snapshot()
+        .env_remove("NYCKELTAL_DATA_DIR")
+        .args(["completions", "bash"]));
+    assert!(!without.contains("egna-tal"));
+}

@@ -11,14 +11,14 @@ use super::progress::Bar;
 use crate::base::error;
 use crate::catalogue::Catalogue;
 use crate::kolada::{ClientConfig, KoladaClient};
-use crate::ops::Context;
+use crate::ops::{Context, Notes};
 use crate::refdata::RefData;
 use crate::source::cache::{Cache, CachedSource, DEFAULT_META_TTL};
 use crate::source::snapshot::Snapshot;
 use crate::source::DataSource;
 
-/// Open the source, run `work` with a context over it, then show the
-/// source's notes (warnings about the cache, also when `work` failed).
+/// Open the source, run `work` with a context over it, then show what it
+/// noted and the source's warnings (also when `work` failed).
 pub(crate) fn with_context<T>(
     global: &GlobalArgs,
     work: impl FnOnce(&Context) -> Result<T>,
@@ -27,13 +27,18 @@ pub(crate) fn with_context<T>(
     let catalogue = Catalogue::new(source.as_ref());
     let refdata = refdata(global);
     let bar = Bar::new(global);
+    let said = Notes::default();
     let cx = Context {
         catalogue: &catalogue,
         refdata: &refdata,
         progress: &bar,
+        notes: &said,
     };
     let result = work(&cx);
     crate::base::progress::Progress::end(&bar);
+    let (told, warnings) = said.take();
+    notes(global, &told);
+    warn(&warnings);
     warn(&source.take_notes());
     result
 }

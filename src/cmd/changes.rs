@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use crate::base::error;
 use crate::cli::flags::{ChangesArgs, GlobalArgs};
-use crate::cli::session::{cache_root, notes, open_client, warn, with_context};
+use crate::cli::session::{cache_root, notes, open_client, with_context};
 use crate::ops::changes::{listing, since_date, since_snapshot, Chosen, Live};
 use crate::output::exports::emit;
 use crate::source::cache::Cache;
@@ -36,22 +36,17 @@ pub(crate) fn run(args: &ChangesArgs, global: &GlobalArgs) -> Result<()> {
         let (changes, against) = match date {
             Some(date) => {
                 let client = open_client(global)?;
+                // The cache tells revised values from new ones.
                 let cache = match global.no_cache {
                     true => None,
-                    false => cache_root(global)
-                        .ok()
-                        .map(|root| Cache::new(&root, client.base_url())),
+                    false => cache_root(global).ok(),
                 };
-                let (changes, said) = since_date(
-                    date,
-                    &chosen,
-                    Live {
-                        client: &client,
-                        cache,
-                    },
-                    cx,
-                )?;
-                warn(&said);
+                let cache = cache.map(|root| Cache::new(&root, client.base_url()));
+                let live = Live {
+                    client: &client,
+                    cache,
+                };
+                let changes = since_date(date, &chosen, live, cx)?;
                 (changes, format!("changed in Kolada since {date}"))
             }
             None => since_snapshot(folder, &chosen, cx)?,

@@ -15,7 +15,7 @@ use anyhow::Result;
 use crate::analysis::compare::kpis_without_figures;
 use crate::base::write::write_to;
 use crate::cli::flags::{CompareArgs, GlobalArgs};
-use crate::cli::session::{notes, with_context};
+use crate::cli::session::with_context;
 use crate::model::years::{format_years, parse_years};
 use crate::ops::compare::{names_several, one, review, several, Asked, Compared};
 use crate::ops::plan::Request;
@@ -49,7 +49,6 @@ pub(crate) fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<()> {
         } else {
             one(&asked, cx)?
         };
-        notes(global, &compared.notes);
         let mut footer = compared.peer_lines.clone();
         if compared.table.column("preliminary")?.bool()?.any() {
             footer.push("* preliminary: Kolada publishes the final figures later".to_string());

@@ -8,12 +8,18 @@ use anyhow::Result;
 
 use crate::base::write::write_to;
 use crate::cli::flags::{GlobalArgs, TrendArgs};
-use crate::cli::session::{notes, with_context};
+use crate::cli::session::with_context;
 use crate::model::years::parse_years;
-use crate::ops::trend::{chart, follow, Asked};
+use crate::ops::trend::{chart, check_one_kpi, follow, Asked};
 use crate::output::charts::ChartFormat;
 use crate::output::exports::{emit, Target};
 use crate::output::provenance::processed_lines;
+
+/// A chart for `-o FILE.svg` or `.png`; otherwise the numbers.
+enum Output {
+    Chart(ChartFormat),
+    Numbers(Target),
+}
 
 pub(crate) fn run(args: &TrendArgs, global: &GlobalArgs) -> Result<()> {
     let extension = args
@@ -22,19 +28,16 @@ pub(crate) fn run(args: &TrendArgs, global: &GlobalArgs) -> Result<()> {
         .and_then(|p| p.extension())
         .and_then(|e| e.to_str())
         .map(str::to_lowercase);
-    let chart_format = match extension.as_deref() {
-        Some("svg") => Some(ChartFormat::Svg),
-        Some("png") => Some(ChartFormat::Png),
-        _ => None,
-    };
-    let target = match chart_format {
-        Some(_) => None,
-        None => Some(Target::new(
+    let output = match extension.as_deref() {
+        Some("svg") => Output::Chart(ChartFormat::Svg),
+        Some("png") => Output::Chart(ChartFormat::Png),
+        _ => Output::Numbers(Target::new(
             args.format.map(|f| f.export()),
             args.output.clone(),
             false,
         )?),
     };
+    check_one_kpi(&args.kpi)?;
     let asked = Asked {
         municipality: &args.municipality,
         kpi: &args.kpi,
@@ -44,7 +47,6 @@ pub(crate) fn run(args: &TrendArgs, global: &GlobalArgs) -> Result<()> {
     };
     with_context(global, |cx| {
         let mut trend = follow(asked, cx)?;
-        notes(global, &trend.notes);
         let kpi = &trend.kpi;
         let mut footer = vec![format!(
             "Peers ({}): {} municipalities",
@@ -52,13 +54,12 @@ pub(crate) fn run(args: &TrendArgs, global: &GlobalArgs) -> Result<()> {
             kpi.peers.members.len()
         )];
         footer.extend(processed_lines(cx.catalogue.source()));
-        match (chart_format, target) {
-            (Some(format), _) => {
+        match output {
+            Output::Chart(format) => {
                 let bytes = chart(&trend, global.lang().unwrap_or_default(), format)?;
                 write_to(args.output.as_deref(), |out| Ok(out.write_all(&bytes)?))
             }
-            (None, Some(target)) => emit(&mut trend.table, &target, &footer),
-            (None, None) => Ok(()),
+            Output::Numbers(target) => emit(&mut trend.table, &target, &footer),
         }
     })
 }

@@ -8,7 +8,7 @@
 use anyhow::Result;
 
 use crate::cli::flags::{GenderChoice, GlobalArgs, ValuesArgs};
-use crate::cli::session::{notes, with_context};
+use crate::cli::session::with_context;
 use crate::model::Gender;
 use crate::ops::values::{values, Selection};
 use crate::output::exports::emit;
@@ -28,10 +28,6 @@ pub(crate) fn run(args: &ValuesArgs, global: &GlobalArgs) -> Result<()> {
         municipality: &args.selection.municipality,
         years: &args.selection.years,
     };
-    let (mut frame, footer) = with_context(global, |cx| {
-        let (frame, footer, said) = values(&selection, wanted, single, cx)?;
-        notes(global, &said);
-        Ok((frame, footer))
-    })?;
+    let (mut frame, footer) = with_context(global, |cx| values(&selection, wanted, single, cx))?;
     emit(&mut frame, &target, &footer)
 }

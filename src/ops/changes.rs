@@ -173,13 +173,13 @@ fn snapshot_query(
 }
 
 /// What Kolada reports as changed since `date`; the cache, where it has the
-/// cell, tells new from revised. With the notes of reading the cache.
+/// cell, tells new from revised.
 pub(crate) fn since_date(
     date: NaiveDate,
     chosen: &Chosen,
     live: Live,
     cx: &Context,
-) -> Result<(Vec<Change>, Vec<String>)> {
+) -> Result<Vec<Change>> {
     let catalogue = cx.catalogue;
     let kpis = chosen_kpis(chosen.sets, chosen.kpi, catalogue, cx.refdata)?;
     let latest = catalogue.latest_year_or_last(&kpis);
@@ -195,7 +195,7 @@ pub(crate) fn since_date(
         cx.progress,
     );
     cx.progress.end();
-    let (cached, notes): (BTreeMap<Key, f64>, Vec<String>) = match live.cache {
+    let cached: BTreeMap<Key, f64> = match live.cache {
         Some(cache) => {
             let held = CachedSource::new(cache, None, false, DEFAULT_META_TTL);
             let entities = catalogue
@@ -208,9 +208,10 @@ pub(crate) fn since_date(
                 entities,
                 years,
             }));
-            (cells, held.take_notes())
+            cx.notes.warn(held.take_notes());
+            cells
         }
-        None => (BTreeMap::new(), Vec::new()),
+        None => BTreeMap::new(),
     };
     let mut changes: Vec<Change> = reported?
         .into_iter()
@@ -229,5 +230,5 @@ pub(crate) fn since_date(
         })
         .collect();
     changes.sort_by(|a, b| a.1.cmp(&b.1));
-    Ok((changes, notes))
+    Ok(changes)
 }

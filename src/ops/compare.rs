@@ -8,7 +8,7 @@ use anyhow::Result;
 use polars::prelude::DataFrame;
 
 use super::plan::{
-    comparable, fetch, plan_set, subject_peers, union_query, Figures, Request, SetInfo, SetPlan,
+    comparable, fetch_and_settle, plan_members, plan_set, subject_peers, Figures, Request, SetInfo,
     SubjectPeers,
 };
 use super::Context;
@@ -16,6 +16,7 @@ use crate::analysis::kpi::{Bands, KpiPlan};
 use crate::base::error;
 use crate::model::ids::is_group_id;
 use crate::model::lang::Lang;
+use crate::model::peers::Peers;
 use crate::model::years::format_years;
 use crate::model::Municipality;
 use crate::output::provenance::review_provenance;
@@ -27,7 +28,8 @@ pub(crate) struct Compared {
     /// The municipality's name, or the network's (a list by its members' names).
     pub label: String,
     pub set: Option<SetInfo>,
-    /// The KPIs with the first municipality's peers (for the views' headings).
+    /// The KPIs (with the last municipality's peers: the views need only
+    /// their names, units and scales).
     pub kpis: Vec<KpiPlan>,
     pub years: Vec<i32>,
     /// `analysis::compare::COLUMNS`, every municipality one after the other.
@@ -35,11 +37,9 @@ pub(crate) struct Compared {
     /// "Peers (label): A, B, C" per distinct peer group (per municipality
     /// when there are several).
     pub peer_lines: Vec<String>,
-    /// For people: coverage, and a municipality left out of its own peers.
-    pub notes: Vec<String>,
     /// The first municipality and its first peer group, for a single
     /// comparison's workbook.
-    pub first: Option<(Municipality, crate::model::peers::Peers)>,
+    pub first: Option<(Municipality, Peers)>,
 }
 
 /// What to compare, as asked.
@@ -62,11 +62,9 @@ pub(crate) fn one(asked: &Asked, cx: &Context) -> Result<Compared> {
     let municipality = comparable(asked.municipality, cx)?;
     let plan = plan_set(&asked.request, municipality.is_region(), cx)?;
     let peers = subject_peers(&municipality, asked.peers, &plan, cx)?;
-    let observations = fetch(cx.catalogue.source(), &plan.query, cx.progress)?;
-    let figures = Figures::settle(plan, &observations, asked.bands)?;
+    cx.notes.note(peers.note());
+    let figures = fetch_and_settle(plan, asked.bands, true, cx)?;
     let (kpis, table) = figures.compare(&peers)?;
-    let mut notes = peers.notes.clone();
-    notes.extend(figures.notes.iter().cloned());
     Ok(Compared {
         label: municipality.title.clone(),
         peer_lines: peer_lines(&peers, cx),
@@ -75,12 +73,12 @@ pub(crate) fn one(asked: &Asked, cx: &Context) -> Result<Compared> {
         kpis,
         years: figures.years,
         table,
-        notes,
     })
 }
 
 /// Compare several municipalities, each against the chosen peers, in one
-/// table: every set planned and ranked once for all of them.
+/// table: the set planned, fetched and ranked once for all of them (once
+/// more for regions among them). The notes are the first member's, as for one.
 pub(crate) fn several(asked: &Asked, cx: &Context) -> Result<Compared> {
     let catalogue = cx.catalogue;
     let (label, ids) = network_members(asked.municipality.trim(), catalogue, cx.refdata)?;
@@ -103,48 +101,34 @@ pub(crate) fn several(asked: &Asked, cx: &Context) -> Result<Compared> {
         .iter()
         .map(|id| comparable(id, cx))
         .collect::<Result<Vec<_>>>()?;
-    // A set is planned once for the municipalities and once for regions, when both are asked.
-    let mut plans: Vec<SetPlan> = Vec::new();
-    for region in [false, true] {
-        if members.iter().any(|m| m.is_region() == region) {
-            plans.push(plan_set(&asked.request, region, cx)?);
-        }
-    }
-    let plan_of = |m: &Municipality| plans.iter().position(|p| p.region == m.is_region());
+    let (plans, plan_of) = plan_members(&asked.request, &members, cx)?;
     let mut subjects = Vec::new();
-    for member in &members {
-        let plan = plan_of(member).map(|i| &plans[i]);
-        let plan = plan.ok_or_else(|| error::usage("no plan for a member"))?;
-        subjects.push(subject_peers(member, asked.peers, plan, cx)?);
+    for (member, &plan) in members.iter().zip(&plan_of) {
+        subjects.push(subject_peers(member, asked.peers, &plans[plan], cx)?);
     }
-    let query = union_query(&plans.iter().collect::<Vec<_>>(), &[], &[]);
-    let observations = fetch(catalogue.source(), &query, cx.progress)?;
-    let regions: Vec<bool> = plans.iter().map(|p| p.region).collect();
+    cx.notes.note(subjects.first().and_then(SubjectPeers::note));
+    let first_plan = plan_of.first().copied();
     let figures = plans
         .into_iter()
-        .map(|plan| Figures::settle(plan, &observations, asked.bands))
+        .enumerate()
+        .map(|(i, plan)| fetch_and_settle(plan, asked.bands, Some(i) == first_plan, cx))
         .collect::<Result<Vec<_>>>()?;
-    combine(label, &subjects, &figures, &regions, cx)
+    combine(label, &subjects, &plan_of, &figures, cx)
 }
 
-/// The members' tables one after the other, with their peer lines; the
-/// notes of the first member, as for one.
+/// The members' tables one after the other, with their peer lines.
 fn combine(
     label: String,
     subjects: &[SubjectPeers],
+    plan_of: &[usize],
     figures: &[Figures],
-    regions: &[bool],
     cx: &Context,
 ) -> Result<Compared> {
     let mut table: Option<DataFrame> = None;
     let mut kpis = Vec::new();
     let mut peer_lines_all = Vec::new();
-    for subject in subjects {
-        let index = regions
-            .iter()
-            .position(|r| *r == subject.municipality.is_region())
-            .unwrap_or(0);
-        let (subject_kpis, part) = figures[index].compare(subject)?;
+    for (subject, &plan) in subjects.iter().zip(plan_of) {
+        let (subject_kpis, part) = figures[plan].compare(subject)?;
         for line in peer_lines(subject, cx) {
             peer_lines_all.push(format!("{}: {line}", subject.municipality.title));
         }
@@ -157,12 +141,7 @@ fn combine(
         kpis = subject_kpis;
     }
     let table = table.ok_or_else(|| error::usage("no municipality to compare"))?;
-    let last = figures.last();
-    let mut notes: Vec<String> = subjects
-        .first()
-        .map(|s| s.notes.clone())
-        .unwrap_or_default();
-    notes.extend(figures.first().map(|f| f.notes.clone()).unwrap_or_default());
+    let last = plan_of.last().map(|&plan| &figures[plan]);
     Ok(Compared {
         label,
         set: last.and_then(|f| f.set.clone()),
@@ -170,7 +149,6 @@ fn combine(
         years: last.map(|f| f.years.clone()).unwrap_or_default(),
         table,
         peer_lines: peer_lines_all,
-        notes,
         first: None,
     })
 }
@@ -192,6 +170,31 @@ fn peer_lines(peers: &SubjectPeers, cx: &Context) -> Vec<String> {
     lines
 }
 
+/// A comparison as the documents show it: a set's table against one peer
+/// group, named for people.
+pub(crate) fn section(
+    set: &SetInfo,
+    peers: &Peers,
+    kpis: Vec<KpiPlan>,
+    table: DataFrame,
+    cx: &Context,
+) -> Section {
+    Section {
+        set_name: set.name.clone(),
+        set_title: set.title.clone(),
+        not_measured: set.not_measured.clone(),
+        peers_title: peers.title.clone(),
+        peer_names: peers
+            .members
+            .iter()
+            .map(|id| cx.catalogue.name(id))
+            .collect(),
+        kpis,
+        table,
+        network: false,
+    }
+}
+
 /// The review of one comparison, for its print-ready workbook: one section
 /// like the report's table, in the documents' language.
 pub(crate) fn review(compared: &Compared, lang: Lang, cx: &Context) -> Result<Review> {
@@ -200,38 +203,28 @@ pub(crate) fn review(compared: &Compared, lang: Lang, cx: &Context) -> Result<Re
         .first
         .clone()
         .ok_or_else(|| error::usage("a workbook of several municipalities has no review sheet"))?;
-    let (set_name, set_title, not_measured) = match &compared.set {
-        Some(set) => (
-            set.name.clone(),
-            set.title.clone(),
-            set.not_measured.clone(),
-        ),
-        None => ("compare".to_string(), words.kpi.to_string(), None),
-    };
+    let set = compared.set.clone().unwrap_or_else(|| SetInfo {
+        name: "compare".to_string(),
+        title: words.kpi.to_string(),
+        not_measured: None,
+    });
     let ids: Vec<String> = compared.kpis.iter().map(|k| k.id.clone()).collect();
     let source = cx.catalogue.source();
     Ok(Review {
-        title: format!("{} – {set_title}", municipality.title),
+        title: format!("{} – {}", municipality.title, set.title),
         subtitle: format!(
             "{} · {} {}",
             municipality.title,
             words.years,
             format_years(&compared.years).replace('-', "–")
         ),
-        sections: vec![Section {
-            set_name,
-            set_title,
-            not_measured,
-            peers_title: peers.title.clone(),
-            peer_names: peers
-                .members
-                .iter()
-                .map(|id| cx.catalogue.name(id))
-                .collect(),
-            kpis: compared.kpis.clone(),
-            table: compared.table.clone(),
-            network: false,
-        }],
+        sections: vec![section(
+            &set,
+            &peers,
+            compared.kpis.clone(),
+            compared.table.clone(),
+            cx,
+        )],
         figures: Vec::new(),
         cost_quality: None,
         provenance: review_provenance(source, &ids, None),

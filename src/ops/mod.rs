@@ -16,14 +16,46 @@ pub(crate) mod snapshot;
 pub(crate) mod trend;
 pub(crate) mod values;
 
+use std::cell::RefCell;
+
 use crate::base::progress::Progress;
 use crate::catalogue::Catalogue;
 use crate::refdata::RefData;
 
 /// What every operation works with: the catalogue (and through it the
-/// source of figures), the reference data, and where progress goes.
+/// source of figures), the reference data, where progress goes, and where
+/// notes for people go.
 pub(crate) struct Context<'a> {
     pub catalogue: &'a Catalogue<'a>,
     pub refdata: &'a RefData,
     pub progress: &'a dyn Progress,
+    pub notes: &'a Notes,
+}
+
+/// Notes for people, collected as they arise (so that none is lost when
+/// the work fails later) and shown by the command line after the work:
+/// notes ("note: Tjörn is left out of its own peer group") unless
+/// `--quiet`, warnings (a damaged cache file) always.
+#[derive(Default)]
+pub(crate) struct Notes {
+    notes: RefCell<Vec<String>>,
+    warnings: RefCell<Vec<String>>,
+}
+
+impl Notes {
+    pub(crate) fn note(&self, note: Option<String>) {
+        self.notes.borrow_mut().extend(note);
+    }
+
+    pub(crate) fn warn(&self, warnings: Vec<String>) {
+        self.warnings.borrow_mut().extend(warnings);
+    }
+
+    /// The notes and the warnings so far, each given once.
+    pub(crate) fn take(&self) -> (Vec<String>, Vec<String>) {
+        (
+            std::mem::take(&mut *self.notes.borrow_mut()),
+            std::mem::take(&mut *self.warnings.borrow_mut()),
+        )
+    }
 }

@@ -9,8 +9,9 @@
 //! 3. [`Figures::compare`] — each municipality against its own peers
 //!    ([`subject_peers`]), reading the same ranks.
 //!
-//! So a network's report ranks each set once for all its members, and a
-//! snapshot's KPI files are read once per run.
+//! So a network's report fetches and ranks each set once for all its
+//! members (and a snapshot keeps what it read for the run, so each KPI
+//! file is opened once).
 
 use std::collections::HashSet;
 
@@ -28,8 +29,9 @@ use crate::model::peers::Peers;
 use crate::model::scale::{Direction, Level, Scale};
 use crate::model::years::format_years;
 use crate::model::{Gender, Municipality, Observation};
-use crate::refdata::SetEntry;
+use crate::refdata::{IndicatorSet, SetEntry};
 use crate::resolve::kpis::{check_set, entries_for_ids, kpi_ids};
+use crate::resolve::peers::PeerSpec;
 use crate::source::{DataSource, ValueQuery};
 
 /// What was asked for.
@@ -52,13 +54,24 @@ pub(crate) struct SetInfo {
     pub not_measured: Option<String>,
 }
 
+impl SetInfo {
+    pub(crate) fn of(set: &IndicatorSet) -> SetInfo {
+        SetInfo {
+            name: set.name.clone(),
+            title: set.title.clone(),
+            not_measured: set.not_measured.clone(),
+        }
+    }
+}
+
 /// A set planned: its KPIs and the one query for their figures.
 pub(crate) struct SetPlan {
     pub set: Option<SetInfo>,
     pub kpis: Vec<KpiSpec>,
     /// Ranked among the 21 regions rather than the 290 municipalities.
     pub region: bool,
-    years: Option<Vec<i32>>,
+    /// The years asked to report (`None`: the latest with figures).
+    asked_years: Option<Vec<i32>>,
     default_years: usize,
     gender: Gender,
     /// Every municipality (or region) for the years and the year before each.
@@ -79,12 +92,7 @@ pub(crate) fn plan_set(request: &Request, region: bool, cx: &Context) -> Result<
                     set.name, set.name
                 )));
             }
-            let info = SetInfo {
-                name: set.name.clone(),
-                title: set.title.clone(),
-                not_measured: set.not_measured.clone(),
-            };
-            (Some(info), set.entries)
+            (Some(SetInfo::of(&set)), set.entries)
         }
         (None, Some(ids)) => (
             None,
@@ -107,7 +115,7 @@ pub(crate) fn plan_set(request: &Request, region: bool, cx: &Context) -> Result<
         set,
         kpis,
         region,
-        years: request.years.clone(),
+        asked_years: request.years.clone(),
         default_years: request.default_years,
         gender: request.gender,
         query: ValueQuery {
@@ -188,44 +196,23 @@ fn fetch_years(asked: Option<&[i32]>, kpis: &[String], default: usize, cx: &Cont
     }
 }
 
-/// One query for the figures of several plans (and more KPIs, such as a
-/// report's cost-vs-quality pair): every KPI, place and year of any of them.
-pub(crate) fn union_query(
-    plans: &[&SetPlan],
-    more_kpis: &[String],
-    more_places: &[String],
-) -> ValueQuery {
-    let mut query = ValueQuery {
-        kpis: Vec::new(),
-        entities: Vec::new(),
-        years: Vec::new(),
-    };
-    let add = |list: &mut Vec<String>, items: &[String]| {
-        for item in items {
-            if !list.contains(item) {
-                list.push(item.clone());
-            }
-        }
-    };
-    for plan in plans {
-        add(&mut query.kpis, &plan.query.kpis);
-        add(&mut query.entities, &plan.query.entities);
-        query.years.extend(&plan.query.years);
-    }
-    add(&mut query.kpis, more_kpis);
-    add(&mut query.entities, more_places);
-    query.years.sort_unstable();
-    query.years.dedup();
-    query
-}
-
 /// The values of `query`, with progress shown as "fetching".
 pub(crate) fn fetch(
     source: &dyn DataSource,
     query: &ValueQuery,
     progress: &dyn Progress,
 ) -> Result<Vec<Observation>> {
-    progress.begin("fetching");
+    fetch_as("fetching", source, query, progress)
+}
+
+/// The values of `query`, with progress shown as `what`.
+pub(crate) fn fetch_as(
+    what: &str,
+    source: &dyn DataSource,
+    query: &ValueQuery,
+    progress: &dyn Progress,
+) -> Result<Vec<Observation>> {
+    progress.begin(what);
     let result = source.values(query, progress);
     progress.end();
     result
@@ -238,16 +225,15 @@ pub(crate) struct Figures {
     pub kpis: Vec<KpiSpec>,
     pub years: Vec<i32>,
     pub national: NationalRanks,
-    /// For people: how many municipalities the source has figures for.
-    pub notes: Vec<String>,
 }
 
 impl Figures {
-    /// Read the fetched figures for `plan` (those outside its query are
-    /// left out, so several plans can share one fetch).
-    pub(crate) fn settle(plan: SetPlan, fetched: &[Observation], bands: Bands) -> Result<Figures> {
-        let mut observations = fetched.to_vec();
-        plan.query.retain_asked(&mut observations);
+    /// Read the figures fetched for `plan`.
+    pub(crate) fn settle(
+        plan: SetPlan,
+        observations: Vec<Observation>,
+        bands: Bands,
+    ) -> Result<Figures> {
         let mut kpis = plan.kpis;
         // A scale read from a title is a guess: a figure with negative values
         // is a deviation or balance, whatever its title says.
@@ -259,10 +245,7 @@ impl Figures {
                 kpi.scale = Scale::Signed;
             }
         }
-        let notes = coverage_note(&observations, &plan.query, plan.region)
-            .into_iter()
-            .collect();
-        let years = match plan.years {
+        let years = match plan.asked_years {
             Some(years) => years,
             None => latest_years(&observations, &plan.query, plan.gender, plan.default_years)?,
         };
@@ -274,25 +257,26 @@ impl Figures {
             kpis,
             years,
             national,
-            notes,
         })
     }
 
     /// The KPIs as a comparison of this municipality takes them: each with
     /// the peers of its area.
-    pub(crate) fn kpis_for(&self, peers: &SubjectPeers) -> Vec<KpiPlan> {
+    pub(crate) fn kpis_for(&self, peers: &SubjectPeers) -> Result<Vec<KpiPlan>> {
         self.kpis
             .iter()
-            .map(|k| KpiPlan {
-                spec: k.clone(),
-                peers: peers.for_area(k.area.as_deref()),
+            .map(|k| {
+                Ok(KpiPlan {
+                    spec: k.clone(),
+                    peers: peers.for_area(k.area.as_deref())?,
+                })
             })
             .collect()
     }
 
     /// The tidy comparison table of one municipality against its peers.
     pub(crate) fn compare(&self, peers: &SubjectPeers) -> Result<(Vec<KpiPlan>, DataFrame)> {
-        let kpis = self.kpis_for(peers);
+        let kpis = self.kpis_for(peers)?;
         let comparison = Comparison {
             municipality: &peers.municipality,
             years: &self.years,
@@ -303,9 +287,25 @@ impl Figures {
     }
 }
 
+/// Fetch a plan's figures and settle them; with `note`, the coverage note
+/// goes to the notes (before anything can fail on the figures).
+pub(crate) fn fetch_and_settle(
+    plan: SetPlan,
+    bands: Bands,
+    note: bool,
+    cx: &Context,
+) -> Result<Figures> {
+    let observations = fetch(cx.catalogue.source(), &plan.query, cx.progress)?;
+    if note {
+        cx.notes.note(coverage_note(&plan, &observations));
+    }
+    Figures::settle(plan, observations, bands)
+}
+
 /// A note when the source has figures for fewer than nine in ten of the
-/// places ranked.
-fn coverage_note(observations: &[Observation], query: &ValueQuery, region: bool) -> Option<String> {
+/// places the plan ranks among.
+fn coverage_note(plan: &SetPlan, observations: &[Observation]) -> Option<String> {
+    let (query, region) = (&plan.query, plan.region);
     let covered: HashSet<&str> = observations
         .iter()
         .filter(|o| o.value.is_some())
@@ -347,23 +347,32 @@ fn latest_years(
 pub(crate) struct SubjectPeers {
     pub municipality: Municipality,
     by_area: Vec<(Option<String>, Peers)>,
-    /// For people: the municipality was left out of its own peer group.
-    pub notes: Vec<String>,
 }
 
 impl SubjectPeers {
-    fn for_area(&self, area: Option<&str>) -> Peers {
+    /// The peers of the KPIs of `area` (every area of the set was resolved).
+    fn for_area(&self, area: Option<&str>) -> Result<Peers> {
         self.by_area
             .iter()
             .find(|(a, _)| a.as_deref() == area)
-            .or(self.by_area.first())
             .map(|(_, peers)| peers.clone())
-            .unwrap_or_else(|| Peers {
-                label: String::new(),
-                title: String::new(),
-                members: Vec::new(),
-                excluded_self: false,
+            .ok_or_else(|| {
+                error::usage(format!(
+                    "no peers were resolved for the area {}",
+                    area.unwrap_or("of the set")
+                ))
             })
+    }
+
+    /// A note when the municipality was left out of its (first) peer group.
+    pub(crate) fn note(&self) -> Option<String> {
+        let (_, peers) = self.by_area.first()?;
+        peers.excluded_self.then(|| {
+            format!(
+                "note: {} is left out of its own peer group ({})",
+                self.municipality.title, peers.label
+            )
+        })
     }
 
     /// The first peer group (the one documents name for the whole set).
@@ -391,39 +400,59 @@ pub(crate) fn subject_peers(
         if by_area.iter().any(|(area, _)| *area == kpi.area) {
             continue;
         }
-        let peers = if plan.region && spec.trim() == "auto" {
-            other_regions(municipality, cx.catalogue)?
-        } else {
-            resolve_peers(spec, municipality, kpi.area.as_deref(), cx)?
-        };
+        let peers =
+            if plan.region && matches!(PeerSpec::parse(spec, cx.refdata)?, PeerSpec::Auto(None)) {
+                other_regions(municipality, cx.catalogue)?
+            } else {
+                resolve_peers(spec, municipality, kpi.area.as_deref(), cx)?
+            };
         by_area.push((kpi.area.clone(), peers));
     }
-    let notes = by_area
-        .first()
-        .filter(|(_, peers)| peers.excluded_self)
-        .map(|(_, peers)| {
-            format!(
-                "note: {} is left out of its own peer group ({})",
-                municipality.title, peers.label
-            )
-        })
-        .into_iter()
-        .collect();
     Ok(SubjectPeers {
         municipality: municipality.clone(),
         by_area,
-        notes,
     })
 }
 
 /// A municipality or region, checked to be one a comparison can rank.
 pub(crate) fn comparable(text: &str, cx: &Context) -> Result<Municipality> {
     let municipality = crate::resolve::places::municipality(text, cx.catalogue)?.clone();
+    check_comparable(&municipality)?;
+    Ok(municipality)
+}
+
+/// Comparisons rank the 290 municipalities or the 21 regions: nothing else.
+pub(crate) fn check_comparable(municipality: &Municipality) -> Result<()> {
     if !municipality.is_kommun() && !municipality.is_region() {
         return Err(error::usage(format!(
             "{} ({}) is neither a municipality nor a region; comparisons rank the 290 municipalities or the 21 regions, so give one of them",
             municipality.title, municipality.id
         )));
     }
-    Ok(municipality)
+    Ok(())
+}
+
+/// A set planned for several municipalities: once for the municipalities
+/// and once for the regions among them, when there are both; with each
+/// member's plan (an index into the plans).
+pub(crate) fn plan_members(
+    request: &Request,
+    members: &[Municipality],
+    cx: &Context,
+) -> Result<(Vec<SetPlan>, Vec<usize>)> {
+    let mut plans: Vec<SetPlan> = Vec::new();
+    let mut of_member = Vec::new();
+    for member in members {
+        check_comparable(member)?;
+        let region = member.is_region();
+        let index = match plans.iter().position(|p| p.region == region) {
+            Some(index) => index,
+            None => {
+                plans.push(plan_set(request, region, cx)?);
+                plans.len() - 1
+            }
+        };
+        of_member.push(index);
+    }
+    Ok((plans, of_member))
 }

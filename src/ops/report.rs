@@ -13,8 +13,10 @@ use std::path::Path;
 use anyhow::Result;
 use polars::prelude::*;
 
+use super::compare::section;
 use super::plan::{
-    fetch, plan_set, subject_peers, union_query, Figures, Request, SetPlan, SubjectPeers,
+    check_comparable, fetch_and_settle, plan_members, plan_set, subject_peers, Figures, Request,
+    SetInfo, SetPlan, SubjectPeers,
 };
 use super::Context;
 use crate::analysis::cells::series_of;
@@ -24,7 +26,7 @@ use crate::base::error;
 use crate::base::write::{holds_only, write_dir, write_file};
 use crate::model::lang::Lang;
 use crate::model::years::format_years;
-use crate::model::{Gender, Municipality, Observation};
+use crate::model::{Gender, Municipality};
 use crate::output::charts::{kpi_trend, ChartFormat, Role};
 use crate::output::exports::write_csv;
 use crate::output::html::html;
@@ -48,9 +50,11 @@ pub(crate) struct Pack {
 /// One set's comparisons: who is compared with whom.
 struct Part<'s> {
     set: &'s IndicatorSet,
-    plan: SetPlan,
-    /// Each municipality (or each of its peer groups) of the set.
-    subjects: Vec<SubjectPeers>,
+    /// The set planned for the municipalities (and for regions, when some
+    /// subject is one).
+    plans: Vec<SetPlan>,
+    /// Each municipality (or each of its peer groups) of the set, with its plan.
+    subjects: Vec<(usize, SubjectPeers)>,
     /// For a network: its name; its members are the subjects.
     network: Option<String>,
 }
@@ -64,29 +68,10 @@ pub(crate) fn build(spec_path: &Path, lang: Option<Lang>, cx: &Context) -> Resul
         .iter()
         .map(|set| plan_part(set, &spec, cx))
         .collect::<Result<Vec<_>>>()?;
-    let cost_quality_kpis: Vec<String> = spec
-        .cost_quality
-        .iter()
-        .flat_map(|(cost, quality)| [cost.clone(), quality.clone()])
-        .collect();
-    let kommuner: Vec<String> = cx
-        .catalogue
-        .kommuner()?
-        .iter()
-        .map(|m| m.id.clone())
-        .collect();
-    let plans: Vec<&SetPlan> = parts.iter().map(|p| &p.plan).collect();
-    let places = if cost_quality_kpis.is_empty() {
-        Vec::new()
-    } else {
-        kommuner
-    };
-    let query = union_query(&plans, &cost_quality_kpis, &places);
-    let observations = fetch(cx.catalogue.source(), &query, cx.progress)?;
-    let compared = compare_parts(parts, &observations, lang, cx)?;
+    let compared = compare_parts(parts, lang, cx)?;
     let cost_quality = match &spec.cost_quality {
-        Some((cost, quality)) => cost_quality::figure(
-            &cost_quality::View {
+        Some((cost, quality)) => {
+            let view = cost_quality::View {
                 cost,
                 quality,
                 years: &compared.years_shown,
@@ -95,10 +80,9 @@ pub(crate) fn build(spec_path: &Path, lang: Option<Lang>, cx: &Context) -> Resul
                 subject: &spec.subject,
                 sets: &spec.sets,
                 lang,
-            },
-            &observations,
-            cx.catalogue,
-        )?,
+            };
+            cost_quality::figure(&view, cx)?
+        }
         None => None,
     };
     let review = Review {
@@ -164,33 +148,35 @@ fn plan_part<'s>(set: &'s IndicatorSet, spec: &Spec, cx: &Context) -> Result<Par
         Subject::Network { label, members, .. } => (None, Some((label, members))),
     };
     if let Some((municipality, peer_specs)) = single {
+        check_comparable(municipality)?;
         let plan = plan_set(&request, municipality.is_region(), cx)?;
         let subjects = peer_specs
             .iter()
-            .map(|peer_spec| subject_peers(municipality, peer_spec, &plan, cx))
+            .map(|peer_spec| Ok((0, subject_peers(municipality, peer_spec, &plan, cx)?)))
             .collect::<Result<Vec<_>>>()?;
         return Ok(Part {
             set,
-            plan,
+            plans: vec![plan],
             subjects,
             network: None,
         });
     }
     let (label, members) =
         network.ok_or_else(|| error::usage("a spec reviews a municipality or a network"))?;
-    let plan = plan_set(&request, false, cx)?;
+    let (plans, plan_of) = plan_members(&request, members, cx)?;
     let mut subjects = Vec::new();
-    for member in members {
+    for (member, plan) in members.iter().zip(plan_of) {
         let others: Vec<&str> = members
             .iter()
             .filter(|m| m.id != member.id)
             .map(|m| m.id.as_str())
             .collect();
-        subjects.push(subject_peers(member, &others.join(","), &plan, cx)?);
+        let peers = subject_peers(member, &others.join(","), &plans[plan], cx)?;
+        subjects.push((plan, peers));
     }
     Ok(Part {
         set,
-        plan,
+        plans,
         subjects,
         network: Some(label.clone()),
     })
@@ -207,13 +193,18 @@ struct Compared {
     highlighted_title: String,
 }
 
-fn compare_parts(
-    parts: Vec<Part>,
-    observations: &[Observation],
-    lang: Lang,
-    cx: &Context,
-) -> Result<Compared> {
-    let steps: usize = parts.iter().map(|p| p.subjects.len()).sum();
+fn compare_parts(parts: Vec<Part>, lang: Lang, cx: &Context) -> Result<Compared> {
+    // Each set's figures fetched and ranked once, then every comparison of it.
+    let mut settled = Vec::new();
+    for part in parts {
+        let figures = part
+            .plans
+            .into_iter()
+            .map(|plan| fetch_and_settle(plan, Bands::Quartiles, false, cx))
+            .collect::<Result<Vec<_>>>()?;
+        settled.push((part.set, part.subjects, part.network, figures));
+    }
+    let steps: usize = settled.iter().map(|(_, subjects, ..)| subjects.len()).sum();
     cx.progress.begin("computing");
     cx.progress.add_work(steps as u64, "comparisons");
     let mut compared = Compared {
@@ -223,10 +214,10 @@ fn compare_parts(
         highlighted: Vec::new(),
         highlighted_title: String::new(),
     };
-    for part in parts {
-        let (set, subjects, network) = (part.set, part.subjects, part.network);
-        let figures = Figures::settle(part.plan, observations, Bands::Quartiles)?;
-        compared.years_shown = figures.years.clone();
+    for (set, subjects, network, figures) in settled {
+        if let Some((plan, _)) = subjects.last() {
+            compared.years_shown = figures[*plan].years.clone();
+        }
         match network {
             None => single_sections(set, &subjects, &figures, lang, &mut compared, cx)?,
             Some(label) => network_section(set, &label, &subjects, &figures, &mut compared, cx)?,
@@ -240,15 +231,15 @@ fn compare_parts(
 /// trend chart per KPI with every group's mean.
 fn single_sections(
     set: &IndicatorSet,
-    subjects: &[SubjectPeers],
-    figures: &Figures,
+    subjects: &[(usize, SubjectPeers)],
+    figures: &[Figures],
     lang: Lang,
     compared: &mut Compared,
     cx: &Context,
 ) -> Result<()> {
     let mut tables = Vec::new();
-    for subject in subjects {
-        let (kpis, table) = figures.compare(subject)?;
+    for (plan, subject) in subjects {
+        let (kpis, table) = figures[*plan].compare(subject)?;
         let first = subject
             .first()
             .cloned()
@@ -262,31 +253,15 @@ fn single_sections(
                 .highlighted
                 .extend(first.members.iter().map(|m| (m.clone(), Role::Peers(0))));
         }
-        compared.sections.push(Section {
-            set_name: set.name.clone(),
-            set_title: set.title.clone(),
-            not_measured: set.not_measured.clone(),
-            peers_title: first.title.clone(),
-            peer_names: first
-                .members
-                .iter()
-                .map(|id| cx.catalogue.name(id))
-                .collect(),
-            kpis: kpis.clone(),
-            table: table.clone(),
-            network: false,
-        });
+        let info = SetInfo::of(set);
+        let done = section(&info, &first, kpis.clone(), table.clone(), cx);
+        compared.sections.push(done);
         tables.push((kpis, table));
         cx.progress.advance(1);
     }
-    if let Some(subject) = subjects.first() {
-        compared.figures.extend(trend_figures(
-            set,
-            &subject.municipality,
-            &tables,
-            figures,
-            lang,
-        )?);
+    if let Some((plan, subject)) = subjects.first() {
+        let charts = trend_figures(set, &subject.municipality, &tables, &figures[*plan], lang)?;
+        compared.figures.extend(charts);
     }
     Ok(())
 }
@@ -295,15 +270,15 @@ fn single_sections(
 fn network_section(
     set: &IndicatorSet,
     label: &str,
-    subjects: &[SubjectPeers],
-    figures: &Figures,
+    subjects: &[(usize, SubjectPeers)],
+    figures: &[Figures],
     compared: &mut Compared,
     cx: &Context,
 ) -> Result<()> {
     let mut table: Option<DataFrame> = None;
     let mut kpis = Vec::new();
-    for subject in subjects {
-        let (subject_kpis, mut part) = figures.compare(subject)?;
+    for (plan, subject) in subjects {
+        let (subject_kpis, mut part) = figures[*plan].compare(subject)?;
         let height = part.height();
         part.with_column(Column::new(
             "peer_group".into(),
@@ -321,7 +296,7 @@ fn network_section(
     let table = table.ok_or_else(|| error::usage("a network review needs members"))?;
     compared.highlighted = subjects
         .iter()
-        .map(|s| (s.municipality.id.clone(), Role::Peers(0)))
+        .map(|(_, s)| (s.municipality.id.clone(), Role::Peers(0)))
         .collect();
     compared.sections.push(Section {
         set_name: set.name.clone(),
@@ -330,7 +305,7 @@ fn network_section(
         peers_title: label.to_string(),
         peer_names: subjects
             .iter()
-            .map(|s| s.municipality.title.clone())
+            .map(|(_, s)| s.municipality.title.clone())
             .collect(),
         kpis,
         table,

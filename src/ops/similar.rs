@@ -8,7 +8,7 @@ use anyhow::Result;
 use polars::prelude::DataFrame;
 
 use super::peers::resolve_peers;
-use super::plan::fetch;
+use super::plan::fetch_as;
 use super::Context;
 use crate::analysis::similar::{factor_years, standardise, Neighbour, Standardised};
 use crate::analysis::table::{table_frame, Cell, Kind};
@@ -41,7 +41,12 @@ pub(crate) fn standardised(
         entities: ids.clone(),
         years: years.clone(),
     };
-    let observations = fetch(cx.catalogue.source(), &query, cx.progress)?;
+    let observations = fetch_as(
+        "fetching factors",
+        cx.catalogue.source(),
+        &query,
+        cx.progress,
+    )?;
     standardise(ids, set, observations, year, &years)
 }
 

@@ -4,7 +4,7 @@
 use anyhow::Result;
 use polars::prelude::DataFrame;
 
-use super::plan::{comparable, fetch, plan_set, subject_peers, Figures, Request};
+use super::plan::{comparable, fetch_and_settle, plan_set, subject_peers, Request};
 use super::Context;
 use crate::analysis::cells::series_of;
 use crate::analysis::kpi::{Bands, Comparison, KpiPlan};
@@ -21,8 +21,6 @@ pub(crate) struct Trend {
     pub kpi: KpiPlan,
     /// year, value, peer_n, peer_mean, series_break, national_median.
     pub table: DataFrame,
-    /// For people: coverage, and a municipality left out of its own peers.
-    pub notes: Vec<String>,
 }
 
 /// What `trend` was asked.
@@ -34,19 +32,19 @@ pub(crate) struct Asked<'a> {
     pub gender: Gender,
 }
 
-/// The trend of one KPI (the latest ten years with figures by default).
-pub(crate) fn follow(asked: Asked, cx: &Context) -> Result<Trend> {
-    if asked
-        .kpi
-        .split(',')
-        .filter(|s| !s.trim().is_empty())
-        .count()
-        != 1
-    {
+/// A trend follows one KPI: an error for a list of them.
+pub(crate) fn check_one_kpi(kpi: &str) -> Result<()> {
+    if kpi.split(',').filter(|s| !s.trim().is_empty()).count() != 1 {
         return Err(error::usage(
             "trend follows one KPI: give a single id to --kpi",
         ));
     }
+    Ok(())
+}
+
+/// The trend of one KPI (the latest ten years with figures by default).
+pub(crate) fn follow(asked: Asked, cx: &Context) -> Result<Trend> {
+    check_one_kpi(asked.kpi)?;
     let municipality = comparable(asked.municipality, cx)?;
     let request = Request {
         set: None,
@@ -57,9 +55,9 @@ pub(crate) fn follow(asked: Asked, cx: &Context) -> Result<Trend> {
     };
     let plan = plan_set(&request, municipality.is_region(), cx)?;
     let peers = subject_peers(&municipality, asked.peers, &plan, cx)?;
-    let observations = fetch(cx.catalogue.source(), &plan.query, cx.progress)?;
-    let figures = Figures::settle(plan, &observations, Bands::Quartiles)?;
-    let kpis = figures.kpis_for(&peers);
+    cx.notes.note(peers.note());
+    let figures = fetch_and_settle(plan, Bands::Quartiles, true, cx)?;
+    let kpis = figures.kpis_for(&peers)?;
     let comparison = Comparison {
         municipality: &municipality,
         years: &figures.years,
@@ -70,13 +68,10 @@ pub(crate) fn follow(asked: Asked, cx: &Context) -> Result<Trend> {
         .into_iter()
         .next()
         .ok_or_else(|| error::usage("trend follows one KPI: give a single id to --kpi"))?;
-    let mut notes = peers.notes;
-    notes.extend(figures.notes);
     Ok(Trend {
         municipality,
         kpi,
         table,
-        notes,
     })
 }
 

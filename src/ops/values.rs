@@ -21,13 +21,13 @@ pub(crate) struct Selection<'a> {
 }
 
 /// The long table `kpi, municipality_id, municipality, year, gender,
-/// value` (the genders `wanted`), its source lines, and notes for people.
+/// value` (the genders `wanted`) and its source lines.
 pub(crate) fn values(
     selected: &Selection,
     wanted: impl Fn(Gender) -> bool,
     single_gender: bool,
     cx: &Context,
-) -> Result<(DataFrame, Vec<String>, Vec<String>)> {
+) -> Result<(DataFrame, Vec<String>)> {
     let catalogue = cx.catalogue;
     let query = selection(
         selected.kpi,
@@ -35,20 +35,21 @@ pub(crate) fn values(
         selected.years,
         catalogue,
     )?;
-    let mut notes = Vec::new();
     if single_gender {
         for id in &query.kpis {
             if catalogue.kpi(id)?.is_some_and(|k| !k.divided_by_gender()) {
-                notes.push(format!(
+                cx.notes.note(Some(format!(
                     "note: {id} is not divided by gender; Kolada has only totals (T) for it"
-                ));
+                )));
             }
         }
     }
     let mut observations = fetch(catalogue.source(), &query, cx.progress)?;
     observations.retain(|o| wanted(o.gender) && o.value.is_some());
     if observations.is_empty() {
-        notes.push("note: Kolada has no values for this selection".to_string());
+        cx.notes.note(Some(
+            "note: Kolada has no values for this selection".to_string(),
+        ));
     }
     let mut names = catalogue.municipality_names()?;
     for id in query.entities.iter().filter(|id| is_group_id(id)) {
@@ -56,7 +57,7 @@ pub(crate) fn values(
     }
     let frame = long_frame(&observations, &names)?;
     let footer = source_lines(catalogue.source(), &query.entities);
-    Ok((frame, footer, notes))
+    Ok((frame, footer))
 }
 
 /// Fill the cache with a selection's figures; the summary line (values,

@@ -10,10 +10,21 @@ use crate::model::ids::is_group_id;
 use crate::model::lang::Lang;
 use crate::source::DataSource;
 
-/// The attribution, as a literal (so it can stand in `concat!`).
+/// Kolada's source line, as a literal (so it can stand in `concat!`).
+macro_rules! kolada_source {
+    () => {
+        "Källa: Kolada"
+    };
+}
+pub(crate) use kolada_source;
+
+/// The source line with our processing named, as a literal.
 macro_rules! attribution {
     () => {
-        "Källa: Kolada. Bearbetning: nyckeltal"
+        concat!(
+            $crate::output::provenance::kolada_source!(),
+            ". Bearbetning: nyckeltal"
+        )
     };
 }
 pub(crate) use attribution;
@@ -24,7 +35,10 @@ pub(crate) const ATTRIBUTION: &str = attribution!();
 /// The attribution every table of figures carries; with the processing
 /// named when the table holds group means nyckeltal computed.
 pub(crate) fn source_lines(source: &dyn DataSource, entities: &[String]) -> Vec<String> {
-    let mut lines = vec![format!("Källa: Kolada ({})", source.describe())];
+    let mut lines = vec![format!(
+        concat!(kolada_source!(), " ({})"),
+        source.describe()
+    )];
     let groups: Vec<&str> = entities
         .iter()
         .filter(|id| is_group_id(id))
@@ -32,7 +46,7 @@ pub(crate) fn source_lines(source: &dyn DataSource, entities: &[String]) -> Vec<
         .collect();
     if !groups.is_empty() && source.computes_group_means() {
         lines[0] = format!(
-            "Källa: Kolada ({}). Bearbetning: nyckeltal",
+            concat!(kolada_source!(), " ({}). Bearbetning: nyckeltal"),
             source.describe()
         );
         lines.push(format!(

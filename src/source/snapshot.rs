@@ -7,8 +7,10 @@
 //! ddf/datapoints--by--geo--gender--year/ddf--datapoints--<kpi>--by--geo--gender--year.csv
 //! ```
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use anyhow::{Context, Result};
@@ -32,7 +34,14 @@ pub(crate) const GENDER_DIR: &str = "ddf/datapoints--by--geo--gender--year";
 pub(crate) struct Snapshot {
     root: PathBuf,
     groups: OnceLock<Vec<Group>>,
+    /// The KPIs read so far in this run, the latest last: a run that asks
+    /// for a KPI again (a report's sets, its cost-vs-quality pair) reads its
+    /// files once. At most [`KEPT_KPIS`], so memory stays bounded.
+    kept: RefCell<VecDeque<(String, Rc<Vec<Observation>>)>>,
 }
+
+/// How many KPIs' figures a snapshot keeps in memory once read.
+const KEPT_KPIS: usize = 64;
 
 impl Snapshot {
     /// Open a snapshot directory, checking that its parts are there.
@@ -55,6 +64,7 @@ impl Snapshot {
         Ok(Snapshot {
             root: root.to_path_buf(),
             groups: OnceLock::new(),
+            kept: RefCell::new(VecDeque::new()),
         })
     }
 
@@ -108,6 +118,22 @@ impl Snapshot {
             read_ddf(&split, kpi, true, &mut out)?;
         }
         Ok(out)
+    }
+}
+
+impl Snapshot {
+    /// A KPI's figures, read once in a run (see [`Snapshot::kept`]).
+    fn kept_observations(&self, kpi: &str) -> Result<Rc<Vec<Observation>>> {
+        if let Some((_, kept)) = self.kept.borrow().iter().find(|(k, _)| k == kpi) {
+            return Ok(Rc::clone(kept));
+        }
+        let read = Rc::new(self.kpi_observations(kpi)?);
+        let mut kept = self.kept.borrow_mut();
+        if kept.len() >= KEPT_KPIS {
+            kept.pop_front();
+        }
+        kept.push_back((kpi.to_string(), Rc::clone(&read)));
+        Ok(read)
     }
 }
 
@@ -350,17 +376,20 @@ impl DataSource for Snapshot {
                 .collect()
         };
         progress.add_work(query.kpis.len() as u64, "KPIs");
+        let entities: HashSet<&str> = query.entities.iter().map(String::as_str).collect();
         let mut observations = Vec::new();
         for kpi in &query.kpis {
             let all = self
-                .kpi_observations(kpi)
+                .kept_observations(kpi)
                 .with_context(|| format!("reading {kpi} from the snapshot"))?;
             for id in &group_ids {
                 if let Some(group) = groups.get(id.as_str()) {
                     observations.extend(group_means(kpi, group, &all, &years));
                 }
             }
-            observations.extend(all);
+            let asked =
+                |o: &&Observation| entities.contains(o.entity.as_str()) && years.contains(&o.year);
+            observations.extend(all.iter().filter(asked).cloned());
             progress.advance(1);
         }
         query.retain_asked(&mut observations);

@@ -135,6 +135,11 @@ fn read_csv(path: &Path, by_gender: bool, table: &mut KpiTable) -> Result<()> {
         };
         let year: i32 = year.parse().map_err(|_| bad())?;
         let value: f64 = value.parse().map_err(|_| bad())?;
+        // A code of up to four digits and a finite number, or the file is damaged.
+        let code = !geo.is_empty() && geo.len() <= 4 && geo.bytes().all(|b| b.is_ascii_digit());
+        if !code || !value.is_finite() {
+            return Err(bad());
+        }
         // The dump's geo codes: 1419 stays, a region's 14 is 0014, Riket's 0 is 0000.
         let id = format!("{geo:0>4}");
         table.entry((id, year)).or_insert([None; 3])[gender] = Some(value);

@@ -9,12 +9,15 @@ use anyhow::Result;
 use crate::catalogue::Catalogue;
 use crate::model::lang::Lang;
 use crate::model::scale::Direction;
-use crate::model::{Gender, Observation};
+use crate::model::Gender;
+use crate::ops::plan::fetch;
+use crate::ops::Context;
 use crate::output::charts::{scatter, Role, Scatter};
 use crate::output::review::Figure;
 use crate::output::words::Words;
 use crate::refdata::IndicatorSet;
 use crate::resolve::spec::Subject;
+use crate::source::ValueQuery;
 
 /// What the view shows and names.
 pub(super) struct View<'a> {
@@ -33,14 +36,17 @@ pub(super) struct View<'a> {
 /// A municipality with both figures: id, cost, quality.
 type Point = (String, f64, f64);
 
-/// The view, from the review's fetched figures; `None` when no year has
-/// ten municipalities with both figures.
-pub(super) fn figure(
-    view: &View,
-    observations: &[Observation],
-    catalogue: &Catalogue,
-) -> Result<Option<Figure>> {
+/// The view, for the municipalities in the review's years; `None` when no
+/// year has ten municipalities with both figures.
+pub(super) fn figure(view: &View, cx: &Context) -> Result<Option<Figure>> {
+    let catalogue = cx.catalogue;
     let entities: Vec<String> = catalogue.kommuner()?.iter().map(|m| m.id.clone()).collect();
+    let query = ValueQuery {
+        kpis: vec![view.cost.to_string(), view.quality.to_string()],
+        entities: entities.clone(),
+        years: view.years.to_vec(),
+    };
+    let observations = fetch(catalogue.source(), &query, cx.progress)?;
     let values: HashMap<(&str, &str, i32), f64> = observations
         .iter()
         .filter(|o| o.gender == Gender::T && (o.kpi == view.cost || o.kpi == view.quality))
