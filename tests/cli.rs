@@ -227,13 +227,7 @@ fn workbooks_store_numbers_as_numbers_and_excel_sv_uses_decimal_commas() {
     ok(nyckeltal_offline_snapshot()
         .args(["similar", "Tjörn", "--area", "äldreomsorg", "-o"])
         .arg(&xlsx));
-    let mut archive = zip::ZipArchive::new(std::fs::File::open(&xlsx).unwrap()).unwrap();
-    let mut sheet = String::new();
-    std::io::Read::read_to_string(
-        &mut archive.by_name("xl/worksheets/sheet1.xml").unwrap(),
-        &mut sheet,
-    )
-    .unwrap();
+    let sheet = zip_text(&xlsx, "xl/worksheets/sheet1.xml");
     // Column A (rank) and D (distance) of row 2 hold numbers, F a boolean.
     for (cell, kind) in [("A2", "n"), ("D2", "n"), ("F2", "b")] {
         let at = sheet

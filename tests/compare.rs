@@ -53,6 +53,12 @@ fn peer_means_equal_kolada_group_values_and_the_snapshot_agrees() {
                 .find(|v| v["gender"] == "T")
                 .and_then(|v| v["value"].as_f64())
         });
+        if row["scale"] == "total" {
+            // A total grows with size: no mean of it, though Kolada has one.
+            assert_eq!(row["peer_mean"], "", "{} has no peer mean", row["kpi"]);
+            assert_eq!(row["deviation_from_peer_mean"], "");
+            continue;
+        }
         match group {
             Some(kolada) => {
                 let ours: f64 = row["peer_mean"].parse().unwrap();
@@ -67,7 +73,7 @@ fn peer_means_equal_kolada_group_values_and_the_snapshot_agrees() {
             None => assert_eq!(row["peer_mean"], "", "no group value, no peer mean"),
         }
     }
-    assert!(checked >= 25, "{checked}");
+    assert!(checked >= 20, "{checked}");
 }
 
 #[test]
@@ -84,7 +90,7 @@ fn excel_sv_csv_has_semicolons_decimal_commas_and_a_bom() {
     assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "UTF-8 BOM");
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
     let header: Vec<&str> = text.lines().next().unwrap().split(';').collect();
-    assert_eq!(header.len(), 29);
+    assert_eq!(header.len(), 37);
     let value_at = header.iter().position(|h| *h == "value").unwrap();
     let plain_rows = csv_rows(&plain);
     for (line, plain_row) in text.lines().skip(1).zip(&plain_rows) {

@@ -420,7 +420,7 @@ fn a_damaged_snapshot_file_is_an_error_naming_file_and_line() {
         ("cut mid-row", format!("{header}1419,2021,-4.5\n1419,20"), 3),
         (
             "\\r\\r\\n line ends",
-            format!("geo,year,n00001\r\r\n1419,2021,-4.5\r\r\n"),
+            "geo,year,n00001\r\r\n1419,2021,-4.5\r\r\n".to_string(),
             1,
         ),
         ("a word for a number", format!("{header}1419,2021,abc\n"), 2),

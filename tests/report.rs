@@ -70,14 +70,7 @@ fn the_tjorn_autumn_report_is_complete_and_self_contained() {
         })
         .collect();
     assert_eq!(from_report, compare);
-    let mut archive =
-        zip::ZipArchive::new(std::fs::File::open(out.join("report.xlsx")).unwrap()).unwrap();
-    let mut workbook = String::new();
-    std::io::Read::read_to_string(
-        &mut archive.by_name("xl/workbook.xml").unwrap(),
-        &mut workbook,
-    )
-    .unwrap();
+    let workbook = zip_text(&out.join("report.xlsx"), "xl/workbook.xml");
     for sheet in [
         "Äldreomsorg – kostnader",
         "Funktionshinder – kostnader",

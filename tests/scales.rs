@@ -163,7 +163,11 @@ pub fn check_rows(
                 let in_peers = peer_values.iter().filter(|v| better(**v, own)).count() + 1;
                 assert_eq!(row["rank_in_peers"], in_peers.to_string(), "{what}");
                 let rank = (above + 1) as f64;
-                let band = if entry.direction == "neutral" {
+                // Too few with a figure: under ten, or under two thirds of the country.
+                let few = n < 10 || n * 3 < national_ids.len() * 2;
+                let band = if few {
+                    "few"
+                } else if entry.direction == "neutral" {
                     "none"
                 } else if rank <= 0.25 * n as f64 {
                     "green"
@@ -173,6 +177,19 @@ pub fn check_rows(
                     "yellow"
                 };
                 assert_eq!(row["band"], band, "{what}");
+                // The position is by value, whatever the direction: no judgement.
+                let higher = national.iter().filter(|v| **v > own).count() as f64 + 1.0;
+                let position = if few {
+                    ""
+                } else if higher <= 0.25 * n as f64 {
+                    "high"
+                } else if higher > 0.75 * n as f64 {
+                    "low"
+                } else {
+                    "middle"
+                };
+                assert_eq!(row["position"], position, "{what}");
+                assert_eq!(row["few_values"], few.to_string(), "{what}");
             }
             (own, _) => {
                 for column in ["rank_national", "rank_in_peers", "national_percentile"] {
@@ -216,6 +233,11 @@ pub fn check_rows(
                 level_text(&entry.levels, &national),
                 "{what}"
             );
+        } else if !ranked {
+            // A total grows with size: a mean of it compares sizes, so none.
+            for column in ["peer_mean", "peer_median", "deviation_from_peer_mean"] {
+                assert_eq!(row[column], "", "{what}: no {column} for a total");
+            }
         } else {
             assert_number(row, "peer_mean", mean, &what);
             assert_number(
@@ -246,7 +268,10 @@ pub fn check_rows(
         } else {
             at(own_id, year - 1)
         };
-        let change = if category {
+        // A moving mean overlaps the year before: no change on it.
+        let rolling = row["kpi_title"].contains("-årsm");
+        assert_eq!(row["rolling_mean"], rolling.to_string(), "{what}");
+        let change = if category || rolling {
             None
         } else {
             own.zip(previous).map(|(o, p)| o - p)
@@ -255,7 +280,7 @@ pub fn check_rows(
         assert_number(
             row,
             "change_from_previous_year_pct",
-            relative(own, previous),
+            relative(own, previous).filter(|_| !rolling),
             &what,
         );
     }
@@ -295,7 +320,8 @@ fn readings_say_percentage_points_and_rank_no_totals() {
         "--years",
         "2022",
     ]));
-    // Cells of a KPI's row: KPI, year, value, peer mean, vs peers, rank in peers, rank in Sweden, band.
+    // Cells of a KPI's row: KPI, year, value, peer mean, vs peers, rank in
+    // peers, rank in Sweden, with figure, band, better, trend.
     let cells = |id: &str| -> Vec<String> {
         let line = out.lines().find(|l| l.contains(id)).unwrap();
         line.trim_matches(|c| c == '│' || c == ' ')
@@ -304,19 +330,33 @@ fn readings_say_percentage_points_and_rank_no_totals() {
             .collect()
     };
     assert!(cells("N20900")[4].ends_with(" pp"), "{:?}", cells("N20900"));
-    assert!(cells("N20007")[4].ends_with(" %"), "{:?}", cells("N20007"));
+    // An amount: the difference in percent, and in its unit beside it.
     assert!(
-        cells("N20029")[4].ends_with(" mnkr"),
-        "{:?}",
-        cells("N20029")
-    );
-    assert_eq!(cells("N20029")[6], "–", "a total is not ranked in Sweden");
-    assert_eq!(cells("N20029")[7], "–", "nor banded");
-    assert!(
-        cells("N20007")[6].ends_with("/290"),
+        cells("N20007")[4].starts_with("-15.6 % (") && cells("N20007")[4].ends_with(" kr/inv 65+)"),
         "{:?}",
         cells("N20007")
     );
+    // A total: no mean, no difference, no rank, no band; the set's per-inhabitant figure named.
+    assert_eq!(
+        cells("N20029")[3],
+        "compared by N20900",
+        "{:?}",
+        cells("N20029")
+    );
+    assert_eq!(cells("N20029")[4], "–", "no mean of sizes to differ from");
+    assert_eq!(cells("N20029")[6], "–", "a total is not ranked in Sweden");
+    assert_eq!(cells("N20029")[8], "–", "nor banded");
+    assert_eq!(cells("N20007")[6], "276/290", "{:?}", cells("N20007"));
+    assert_eq!(cells("N20007")[7], "290/290", "how many have a figure");
+    // A cost is neutral in the built-in set: a position, not green or red.
+    assert_eq!(cells("N20007")[8], "low", "{:?}", cells("N20007"));
+    assert_eq!(cells("N20007")[9], "–", "no direction judged");
+    assert!(
+        out.contains("ranked by size: rank 1 = the highest value"),
+        "{out}"
+    );
+    assert!(out.contains("nyckeltal's own reading"), "{out}");
+    assert!(out.contains("current prices"), "{out}");
 }
 
 #[test]

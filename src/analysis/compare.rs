@@ -22,11 +22,12 @@ use super::categories::label_categories;
 use super::cells::Cells;
 use super::kpi::Comparison;
 use super::national::NationalRanks;
+use crate::base::text::{difference, without_noise};
 use crate::model::scale::Scale;
 
 /// The export columns, in order (new columns are added at the end, so
 /// scripts that read by position keep working).
-pub(crate) const COLUMNS: [&str; 29] = [
+pub(crate) const COLUMNS: [&str; 37] = [
     "kpi",
     "kpi_title",
     "municipality_id",
@@ -56,6 +57,14 @@ pub(crate) const COLUMNS: [&str; 29] = [
     "peer_levels",
     "national_levels",
     "series_break",
+    "direction",
+    "position",
+    "national_total",
+    "few_values",
+    "group_value",
+    "rolling_mean",
+    "base_count",
+    "small_numbers",
 ];
 
 /// The tidy comparison table, one row per KPI and year (see [`COLUMNS`]),
@@ -67,25 +76,99 @@ pub(crate) fn compare(comparison: &Comparison, national: &NationalRanks) -> Resu
     let (peer_stats, peer_rank) = among_peers(comparison, ranked.clone())?;
     let (own_now, own_before) = own_figures(comparison, ranked.clone());
     let national_n = ranked.group_by(on.clone()).agg([len().alias("national_n")]);
+    let group_values = match &comparison.group_values {
+        Some(values) => values.clone().lazy(),
+        None => df!("kpi" => Vec::<&str>::new(), "year" => Vec::<i32>::new(), "group_value" => Vec::<f64>::new())?.lazy(),
+    };
+    let counts = match &comparison.counts {
+        Some(counts) => counts.clone().lazy(),
+        None => df!(
+            "kpi" => Vec::<&str>::new(),
+            "year" => Vec::<i32>::new(),
+            "base_count" => Vec::<f64>::new(),
+            "small_below" => Vec::<f64>::new()
+        )?
+        .lazy(),
+    };
+    let total = comparison.total as u32;
+    let mut columns: Vec<Expr> = COLUMNS.iter().map(|c| col(*c)).collect();
+    columns.push(col("previous_value"));
     let table = cells(comparison)?
         .lazy()
         .join(own_now, on.clone(), on.clone(), left.clone())
         .join(own_before, on.clone(), on.clone(), left.clone())
         .join(peer_stats, on.clone(), on.clone(), left.clone())
         .join(peer_rank, on.clone(), on.clone(), left.clone())
-        .join(national_n, on.clone(), on, left)
+        .join(national_n, on.clone(), on.clone(), left.clone())
+        .join(group_values, on.clone(), on.clone(), left.clone())
+        .join(counts, on.clone(), on, left)
         .with_columns([
+            // Null where the set names no count for the KPI, or Kolada has none.
+            col("base_count")
+                .lt(col("small_below"))
+                .and(col("value").is_not_null())
+                .alias("small_numbers"),
             lit(comparison.municipality.id.as_str()).alias("municipality_id"),
             lit(comparison.municipality.title.as_str()).alias("municipality"),
             lit(national.gender.code()).alias("gender"),
             col("peer_n").fill_null(lit(0)).cast(DataType::UInt32),
             col("national_n").fill_null(lit(0)).cast(DataType::UInt32),
+            lit(total).alias("national_total"),
         ])
+        .with_column(few_values_expr(total).alias("few_values"))
         .with_columns(scale_rules())
         .sort_by_exprs([col("order"), col("year")], SortMultipleOptions::default())
-        .select(COLUMNS.iter().map(|c| col(*c)).collect::<Vec<_>>())
+        .select(columns)
         .collect()?;
+    let table = exact_figures(table)?;
     label_categories(comparison, &national.values, table)
+}
+
+/// [`few_values`] as an expression on `national_n`.
+fn few_values_expr(total: u32) -> Expr {
+    let n = col("national_n").cast(DataType::Float64);
+    n.clone()
+        .lt(lit(10.0))
+        .or((n * lit(3.0)).lt(lit(f64::from(total) * 2.0)))
+}
+
+/// The figures nyckeltal computes, without binary noise: the change on
+/// last year and the deviation from the peers' mean as exact decimal
+/// differences (-2.5912, not -2.5911999999999997), where they are computed
+/// at all; means, medians, percentiles and percentages to 12 significant
+/// digits. Kolada's own figures are left as published; the working column
+/// `previous_value` dropped.
+fn exact_figures(mut table: DataFrame) -> Result<DataFrame> {
+    for name in [
+        "peer_mean",
+        "peer_median",
+        "national_percentile",
+        "deviation_from_peer_mean_pct",
+        "change_from_previous_year_pct",
+    ] {
+        let clean: Float64Chunked = table.column(name)?.f64()?.apply_values(without_noise);
+        table.with_column(Column::new(name.into(), clean))?;
+    }
+    exact_difference(&mut table, "deviation_from_peer_mean", "peer_mean")?;
+    exact_difference(&mut table, "change_from_previous_year", "previous_value")?;
+    table.drop_in_place("previous_value")?;
+    Ok(table)
+}
+
+/// `column` (value − `base`, where computed) as the exact decimal difference.
+fn exact_difference(table: &mut DataFrame, column: &str, base: &str) -> Result<()> {
+    let value = table.column("value")?.f64()?.clone();
+    let base = table.column(base)?.f64()?.clone();
+    let computed = table.column(column)?.f64()?.clone();
+    let exact: Vec<Option<f64>> = computed
+        .iter()
+        .zip(value.iter().zip(base.iter()))
+        .map(|(computed, (value, base))| {
+            computed.and(value.zip(base)).map(|(v, b)| difference(b, v))
+        })
+        .collect();
+    table.with_column(Column::new(column.into(), exact))?;
+    Ok(())
 }
 
 /// Per KPI and year, the peers' statistics (never the municipality
@@ -150,6 +233,7 @@ fn own_figures(comparison: &Comparison, ranked: LazyFrame) -> (LazyFrame, LazyFr
         col("rank_national"),
         col("national_percentile"),
         col("band"),
+        col("position"),
     ]);
     let own_before = own.select([
         col("kpi"),
@@ -170,8 +254,12 @@ fn cells(comparison: &Comparison) -> Result<DataFrame> {
     let mut cell_scale = Vec::new();
     let mut cell_unit = Vec::new();
     let mut cell_break = Vec::new();
+    let mut cell_direction = Vec::new();
+    let mut cell_rolling = Vec::new();
     for (order, kpi) in comparison.kpis.iter().enumerate() {
         for &year in comparison.years {
+            cell_direction.push(kpi.direction.name());
+            cell_rolling.push(kpi.rolling.is_some());
             cell_kpi.push(kpi.id.as_str());
             cell_order.push(order as u32);
             cell_title.push(kpi.title.as_str());
@@ -193,6 +281,8 @@ fn cells(comparison: &Comparison) -> Result<DataFrame> {
         "scale" => cell_scale,
         "unit" => cell_unit,
         "series_break" => cell_break,
+        "direction" => cell_direction,
+        "rolling_mean" => cell_rolling,
     )?)
 }
 
@@ -219,20 +309,26 @@ fn scale_rules() -> Vec<Expr> {
             .then(part * lit(100.0) / base)
             .otherwise(lit(NULL))
     };
-    let unbroken = col("series_break").not();
+    // No change across a break, nor on a moving mean (it overlaps the year before).
+    let unbroken = col("series_break").not().and(col("rolling_mean").not());
+    // A rank among the peers needs a peer with a figure.
+    let among_others = ranked.clone().and(col("peer_n").gt(lit(0)));
+    let banded = ranked.clone().and(col("few_values").not());
     vec![
-        only(ranked.clone(), col("rank_in_peers"))
+        only(among_others, col("rank_in_peers"))
             .cast(DataType::UInt32)
             .alias("rank_in_peers"),
         only(ranked.clone(), col("rank_national"))
             .cast(DataType::UInt32)
             .alias("rank_national"),
         only(ranked.clone(), col("national_percentile")).alias("national_percentile"),
-        only(numeric.clone(), col("peer_mean")).alias("peer_mean"),
-        only(numeric.clone(), col("peer_median")).alias("peer_median"),
-        only(numeric.clone(), col("peer_min")).alias("peer_min"),
-        only(numeric.clone(), col("peer_max")).alias("peer_max"),
-        only(numeric.clone(), col("value") - col("peer_mean")).alias("deviation_from_peer_mean"),
+        // Means of a total are of the municipalities' sizes: none.
+        only(ranked.clone(), col("peer_mean")).alias("peer_mean"),
+        only(ranked.clone(), col("peer_median")).alias("peer_median"),
+        only(ranked.clone(), col("peer_min")).alias("peer_min"),
+        only(ranked.clone(), col("peer_max")).alias("peer_max"),
+        only(ranked.clone(), col("value") - col("peer_mean")).alias("deviation_from_peer_mean"),
+        only(ranked.clone(), col("group_value")).alias("group_value"),
         only(
             relative.clone(),
             pct(col("value") - col("peer_mean"), col("peer_mean")),
@@ -250,10 +346,13 @@ fn scale_rules() -> Vec<Expr> {
         .alias("change_from_previous_year_pct"),
         when(col("value").is_null())
             .then(lit("grey"))
-            .when(ranked.not())
+            .when(ranked.clone().not())
             .then(lit("none"))
+            .when(col("few_values"))
+            .then(lit("few"))
             .otherwise(col("band"))
             .alias("band"),
+        only(banded.and(col("value").is_not_null()), col("position")).alias("position"),
         lit(NULL).cast(DataType::String).alias("value_label"),
         lit(NULL).cast(DataType::String).alias("peer_levels"),
         lit(NULL).cast(DataType::String).alias("national_levels"),

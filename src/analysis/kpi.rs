@@ -2,6 +2,7 @@
 //! unit, direction, scale, breaks and peers; the bands; the municipality
 //! and the years.
 
+use crate::model::lang::Lang;
 use crate::model::peers::Peers;
 use crate::model::scale::{Direction, Scale};
 use crate::model::Municipality;
@@ -13,6 +14,8 @@ pub(crate) struct KpiSpec {
     pub id: String,
     pub title: String,
     pub label: String,
+    /// The label in English, when the set gives one.
+    pub label_en: Option<String>,
     pub unit: String,
     pub direction: Direction,
     pub scale: Scale,
@@ -24,8 +27,24 @@ pub(crate) struct KpiSpec {
     pub levels: Vec<String>,
     /// Kolada's "Liknande kommuner" area for `--peers auto`.
     pub area: Option<String>,
-    /// The year that is still preliminary today, if any.
+    /// The latest year Kolada had published when the catalogue was read,
+    /// and when its figures become final.
+    pub latest_published: Option<i32>,
+    pub final_publication: Option<chrono::NaiveDate>,
+    /// The latest year published, when it was still preliminary on the day
+    /// the figures were fetched.
     pub preliminary_year: Option<i32>,
+    /// The day the figures were fetched is unknown (a copied folder), so
+    /// whether the latest year was preliminary cannot be told.
+    pub fetch_unknown: bool,
+    /// A moving mean over this many years ("3-årsm"): no change on it.
+    pub rolling: Option<u32>,
+    /// For a total: the KPI of the set that compares municipalities of
+    /// different sizes.
+    pub relative: Option<String>,
+    /// A Kolada count of the people the figure rests on, with the count
+    /// under which it is flagged, and the count's title.
+    pub small: Option<(String, f64, String)>,
 }
 
 /// One KPI of a comparison: the set's KPI and the municipality's peers for it.
@@ -45,6 +64,15 @@ impl std::ops::Deref for KpiPlan {
 }
 
 impl KpiSpec {
+    /// The label in the documents' language (the Swedish one when the set
+    /// has no other).
+    pub(crate) fn label_in(&self, lang: Lang) -> &str {
+        match (lang, &self.label_en) {
+            (Lang::En, Some(label)) => label,
+            _ => &self.label,
+        }
+    }
+
     /// Whether differences are percentage points (a percent, or a signed figure in %).
     pub(crate) fn in_points(&self) -> bool {
         self.scale == Scale::Percent || (self.scale == Scale::Signed && self.unit.trim() == "%")
@@ -85,4 +113,13 @@ pub(crate) struct Comparison<'a> {
     pub municipality: &'a Municipality,
     pub years: &'a [i32],
     pub kpis: &'a [KpiPlan],
+    /// How many places are ranked among: 290 municipalities or 21 regions.
+    pub total: usize,
+    /// Kolada's own value of the peer group, per KPI and year (`kpi, year,
+    /// group_value`), where the peers are a Kolada group the municipality
+    /// was left out of.
+    pub group_values: Option<polars::prelude::DataFrame>,
+    /// The count each figure rests on, where the set names one (`kpi, year,
+    /// base_count, small_below`).
+    pub counts: Option<polars::prelude::DataFrame>,
 }

@@ -68,6 +68,12 @@ pub(crate) fn national(
     )?;
     let n = col("national_n").cast(DataType::Float64);
     let rank = col("rank_national").cast(DataType::Float64);
+    // The rank by value, highest first, whatever the direction: where the
+    // municipality stands (low, middle, high), which is no judgement.
+    let by_value = when(col("sign").gt(lit(0.0)))
+        .then(col("rank_national"))
+        .otherwise(col("worse_plus_one"))
+        .cast(DataType::Float64);
     let mut joined = values
         .inner_join(signs.lazy(), col("kpi"), col("kpi"))
         .with_column((col("value") * col("sign")).alias("score"))
@@ -85,11 +91,23 @@ pub(crate) fn national(
             .then(lit("none"))
             .when(rank.clone().lt_eq(n.clone() * lit(bands.share())))
             .then(lit("green"))
-            .when(rank.gt(n * lit(1.0 - bands.share())))
+            .when(rank.gt(n.clone() * lit(1.0 - bands.share())))
             .then(lit("red"))
             .otherwise(lit("yellow"))
             .alias("band"),
+        when(by_value.clone().lt_eq(n.clone() * lit(bands.share())))
+            .then(lit("high"))
+            .when(by_value.gt(n * lit(1.0 - bands.share())))
+            .then(lit("low"))
+            .otherwise(lit("middle"))
+            .alias("position"),
     ]))
+}
+
+/// Too few places have a figure for a band to mean anything: under ten, or
+/// under two thirds of those ranked among (README, "Definitions").
+pub(crate) fn few_values(n: usize, total: usize) -> bool {
+    n < 10 || n * 3 < total * 2
 }
 
 /// `rank_national` (1 + how many score better), `worse_plus_one` (1 + how

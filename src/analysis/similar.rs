@@ -170,7 +170,7 @@ pub(crate) fn standardise(
     };
     let year = match year {
         Some(y) => {
-            if let Some(k) = kpis.iter().find(|k| coverage.get(&((*k).clone(), y)).is_none()) {
+            if let Some(k) = kpis.iter().find(|k| !coverage.contains_key(&((*k).clone(), y))) {
                 return Err(error::not_found(format!(
                     "factor {k} has no figures for {y}; choose another --year (or leave it out for the latest year with figures)"
                 )));

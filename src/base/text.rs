@@ -137,6 +137,16 @@ pub(crate) fn difference(old: f64, new: f64) -> f64 {
     format!("{raw:.places$}").parse().unwrap_or(raw)
 }
 
+/// A figure nyckeltal computed (a mean, a share), rounded to 12
+/// significant digits, below the noise that sums of a dozen floats gather:
+/// 0.8648, not 0.8648000000000001; 996.225, not 996.224999999999.
+pub(crate) fn without_noise(value: f64) -> f64 {
+    if !value.is_finite() || value == 0.0 {
+        return value;
+    }
+    format!("{value:.11e}").parse().unwrap_or(value)
+}
+
 /// A float for a terminal table: Kolada's figure as received when it has at
 /// most 10 decimals, otherwise rounded to 10 (exports keep every digit).
 pub(crate) fn terminal_float(value: f64) -> String {
@@ -162,6 +172,13 @@ mod number_tests {
         assert_eq!(difference(0.1, 0.3), 0.2);
         assert_eq!(difference(1045117.647058, 1045117.647059), 0.000001);
         assert_eq!(terminal_float(-0.46280000000000054), "-0.4628");
+        assert_eq!(without_noise(0.8648000000000001), 0.8648);
+        assert_eq!(without_noise(-4.9959999999999996), -4.996);
+        assert_eq!(without_noise(996.224999999999), 996.225);
+        assert_eq!(
+            without_noise(8.929657142857144).to_string(),
+            "8.92965714286"
+        );
         assert_eq!(terminal_float(0.6795538461538461), "0.6795538462");
         assert_eq!(terminal_float(-4.4413), "-4.4413");
         assert_eq!(terminal_float(1045117.647058), "1045117.647058");

@@ -170,12 +170,24 @@ pub(crate) enum Command {
     )]
     Set(SetCommand),
     /// A municipality against its peers and the whole country, KPI by KPI: value, peer
-    /// mean/median/min/max, ranks, percentile, deviation, change and the green/yellow/red band.
-    #[command(after_help = "Examples:
+    /// mean/median/min/max, ranks, how many have a figure, percentile, deviation, change and a
+    /// band (nyckeltal's own reading, not Kolada's).
+    #[command(
+        after_help = "Bands: nyckeltal's own reading of the rank in Sweden; Kolada gives no direction.
+  green/yellow/red  where the set says which way is better (column better): the best 25%,
+                    the middle, the worst 25% in that direction (--bands thirds: thirds)
+  low/middle/high   where the set passes no judgement (the built-in cost KPIs): the lowest 25%,
+                    the middle, the highest 25% by value: a position, not good or bad
+  too few figures   under two thirds of those ranked, or under 10, have a figure
+  none (–)          totals (mnkr, which grow with size) and categories are not placed
+Each KPI is shown at its latest year with a figure; the peers' group is named above its table.
+
+Examples:
   nyckeltal compare Tjörn --set aldreomsorg-kostnad --peers tjorn-aldreomsorg
   nyckeltal compare Tjörn --set funktionshinder-kostnad --years 2018-2022 -o tjorn-lss.xlsx
   nyckeltal compare Arvika,Eda,Säffle,Årjäng --set nara-vard --peers varmland-vastra
-  nyckeltal compare Tjörn --kpi N20900 --format csv")]
+  nyckeltal compare Tjörn --kpi N20900 --format csv"
+    )]
     Compare(CompareArgs),
     /// The municipalities most like one, by structural factors: nearest first, why, and how
     /// many RKA's "Liknande kommuner" group shares; or how far a given peer list is.
@@ -326,7 +338,8 @@ pub(crate) struct CompareArgs {
     /// T total, K women, M men.
     #[arg(long, value_enum, default_value = "T", value_name = "T|K|M")]
     pub gender: SingleGender,
-    /// Bands: quartiles (green best 25%, red worst 25%, as kolada.se) or thirds.
+    /// Bands, nyckeltal's own reading of the rank in Sweden: quartiles (green the best 25% in the
+    /// set's direction, red the worst 25%; low/high without a direction) or thirds.
     #[arg(long, value_enum, default_value = "quartiles")]
     pub bands: BandChoice,
     #[command(flatten)]
@@ -498,12 +511,13 @@ pub(crate) enum KpiCommand {
         #[command(flatten)]
         output: Output,
     },
-    /// All metadata of one KPI: description, latest year, publication dates, gender split.
+    /// All metadata of one or more KPIs: description, latest year, publication dates, gender split.
     #[command(after_help = "Examples:
   nyckeltal kpi show N20900
+  nyckeltal kpi show N20900,N20007,N21006
   nyckeltal kpi show U21468 --format json")]
     Show {
-        /// KPI id, e.g. N20900.
+        /// KPI id, e.g. N20900, or several, comma-separated (then a kpi column names each).
         id: String,
         #[command(flatten)]
         output: Output,

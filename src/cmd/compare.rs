@@ -12,15 +12,17 @@
 
 use anyhow::Result;
 
-use crate::analysis::compare::kpis_without_figures;
 use crate::base::write::write_to;
 use crate::cli::flags::{CompareArgs, GlobalArgs};
 use crate::cli::session::with_context;
-use crate::model::years::{format_years, parse_years};
+use crate::model::lang::Lang;
+use crate::model::years::parse_years;
 use crate::ops::compare::{names_several, one, review, several, Asked, Compared};
 use crate::ops::plan::Request;
+use crate::ops::Context;
 use crate::output::exports::{emit, Format, Target};
 use crate::output::provenance::processed_lines;
+use crate::output::review::Review;
 use crate::output::terminal;
 use crate::output::workbook::review_workbook;
 
@@ -49,20 +51,21 @@ pub(crate) fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<()> {
         } else {
             one(&asked, cx)?
         };
-        let mut footer = compared.peer_lines.clone();
-        if compared.table.column("preliminary")?.bool()?.any() {
-            footer.push("* preliminary: Kolada publishes the final figures later".to_string());
-        }
-        footer.extend(processed_lines(cx.catalogue.source()));
         match target.format {
-            Format::Table if many => show_several(&compared, &target, &footer),
-            Format::Table => show_one(&compared, &target, footer),
+            Format::Table => {
+                let review = review(&compared, Lang::En, cx)?;
+                show(&compared, &review, &target, cx)
+            }
             Format::Xlsx if !many => {
                 let review = review(&compared, global.lang().unwrap_or_default(), cx)?;
                 let bytes = review_workbook(&review, &compared.table)?;
                 write_to(target.path.as_deref(), |out| Ok(out.write_all(&bytes)?))
             }
-            _ => emit(&mut compared.table, &target, &footer),
+            _ => {
+                let mut footer = compared.peer_lines.clone();
+                footer.extend(processed_lines(cx.catalogue.source()));
+                emit(&mut compared.table, &target, &footer)
+            }
         }
     })
 }
@@ -70,56 +73,53 @@ pub(crate) fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<()> {
 /// The title line: the municipality (or network) and the set.
 fn title(compared: &Compared) -> String {
     match &compared.set {
-        Some(set) => format!("{} — {} ({})", compared.label, set.title, set.name),
+        Some(set) => format!(
+            "{} — {} ({})",
+            compared.label,
+            set.title_in(Lang::En),
+            set.name
+        ),
         None => compared.label.clone(),
     }
 }
 
-/// One row per KPI for the latest year; a KPI the source has no figure
-/// for is named below, not shown as blanks.
-fn show_one(compared: &Compared, target: &Target, mut footer: Vec<String>) -> Result<()> {
-    let absent = kpis_without_figures(&compared.table);
-    let shown: Vec<_> = compared
-        .kpis
-        .iter()
-        .filter(|k| !absent.contains(&k.id))
-        .cloned()
-        .collect();
-    let (view, legend) = terminal::compare(&compared.table, &shown)?;
-    if !absent.is_empty() {
-        footer.insert(
-            0,
-            format!(
-                "No figures in the source for {} in {}: left out of the table",
-                absent.join(", "),
-                format_years(&compared.years)
-            ),
-        );
+/// The tables (per peer group for one municipality, per KPI for several),
+/// then the notes on their rows, the peers and where the figures come from.
+fn show(compared: &Compared, review: &Review, target: &Target, cx: &Context) -> Result<()> {
+    let section = &review.sections[0];
+    let views = if compared.single.is_some() {
+        terminal::compare(section)
+    } else {
+        terminal::compare_many(section)
+    };
+    let mut footer = Vec::new();
+    // With one table the peers stand below it; with several, above each.
+    if views.iter().all(|v| v.heading.is_none()) || compared.single.is_none() {
+        footer.extend(compared.peer_lines.iter().cloned());
     }
+    footer.extend(review.table_notes(&[section]));
+    footer.push(BANDS_LINE.to_string());
+    footer.extend(processed_lines(cx.catalogue.source()));
     let title = title(compared);
     write_to(target.path.as_deref(), |out| {
         writeln!(out, "{title}")?;
-        writeln!(out, "{view}")?;
-        for line in legend.iter().chain(&footer) {
+        for view in &views {
+            if let Some(heading) = &view.heading {
+                writeln!(out, "\n{heading}")?;
+            }
+            writeln!(out, "{}", view.table)?;
+            for line in &view.below {
+                writeln!(out, "{line}")?;
+            }
+        }
+        for line in &footer {
             writeln!(out, "{line}")?;
         }
         Ok(())
     })
 }
 
-/// Per KPI, one table with every municipality in the latest year.
-fn show_several(compared: &Compared, target: &Target, footer: &[String]) -> Result<()> {
-    let views = terminal::compare_many(&compared.table, &compared.kpis)?;
-    let title = title(compared);
-    write_to(target.path.as_deref(), |out| {
-        writeln!(out, "{title}")?;
-        for (heading, view) in &views {
-            writeln!(out, "\n{heading}")?;
-            writeln!(out, "{view}")?;
-        }
-        for line in footer {
-            writeln!(out, "{line}")?;
-        }
-        Ok(())
-    })
-}
+/// What the band column means, in one line (`compare --help` says more).
+const BANDS_LINE: &str = "band: nyckeltal's own reading of the rank in Sweden, not Kolada's: \
+green/yellow/red by the direction the set calls better (the column better), \
+low/middle/high where the set gives none";

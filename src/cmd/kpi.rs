@@ -1,5 +1,5 @@
 //! `nyckeltal kpi search WORDS [--area TEXT]` — KPIs ranked by how well they match.
-//! `nyckeltal kpi show ID` — all metadata of one KPI.
+//! `nyckeltal kpi show IDS` — all metadata of one or more KPIs.
 
 use anyhow::Result;
 

@@ -47,13 +47,29 @@ impl Kpi {
     /// The latest year when it is still preliminary on `today` (before the
     /// final publication date), else `None`.
     pub(crate) fn preliminary_year(&self, today: chrono::NaiveDate) -> Option<i32> {
-        let final_date = self.publication_date.as_deref()?.get(..10)?;
-        let final_date = chrono::NaiveDate::parse_from_str(final_date, "%Y-%m-%d").ok()?;
-        if today < final_date {
+        if today < self.final_publication()? {
             self.latest_year()
         } else {
             None
         }
+    }
+
+    /// When the latest year's figures become final (`publication_date`).
+    pub(crate) fn final_publication(&self) -> Option<chrono::NaiveDate> {
+        let date = self.publication_date.as_deref()?.get(..10)?;
+        chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()
+    }
+
+    /// The years of a moving mean the KPI is ("…, 3-årsm, …" → 3): such a
+    /// figure overlaps the year before, so no change on it is computed.
+    pub(crate) fn rolling_years(&self) -> Option<u32> {
+        let at = self.title.find("-årsm")?;
+        let digits: String = self.title[..at]
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.chars().rev().collect::<String>().parse().ok()
     }
 
     /// Whether the KPI is published for municipalities (type `K` or `A`).

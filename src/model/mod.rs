@@ -9,6 +9,7 @@ pub(crate) mod lang;
 pub(crate) mod meta;
 pub(crate) mod peers;
 pub(crate) mod scale;
+pub(crate) mod set;
 pub(crate) mod values;
 pub(crate) mod years;
 

@@ -8,7 +8,7 @@ use anyhow::Result;
 use polars::prelude::DataFrame;
 
 use super::plan::{
-    comparable, fetch_and_settle, plan_members, plan_set, subject_peers, Figures, Request, SetInfo,
+    comparable, fetch_and_settle, plan_members, plan_set, subject_peers, Figures, Request,
     SubjectPeers,
 };
 use super::Context;
@@ -16,11 +16,11 @@ use crate::analysis::kpi::{Bands, KpiPlan};
 use crate::base::error;
 use crate::model::ids::is_group_id;
 use crate::model::lang::Lang;
-use crate::model::peers::Peers;
+use crate::model::set::SetInfo;
 use crate::model::years::format_years;
 use crate::model::Municipality;
 use crate::output::provenance::review_provenance;
-use crate::output::review::{Review, Section};
+use crate::output::review::{Kind, PeerGroup, Review, Section};
 use crate::resolve::peers::network_members;
 
 /// A comparison of one or more municipalities, ready to show.
@@ -37,9 +37,8 @@ pub(crate) struct Compared {
     /// "Peers (label): A, B, C" per distinct peer group (per municipality
     /// when there are several).
     pub peer_lines: Vec<String>,
-    /// The first municipality and its first peer group, for a single
-    /// comparison's workbook.
-    pub first: Option<(Municipality, Peers)>,
+    /// The municipality of a single comparison, for its workbook.
+    pub single: Option<Municipality>,
 }
 
 /// What to compare, as asked.
@@ -60,15 +59,15 @@ pub(crate) fn names_several(text: &str, cx: &Context) -> Result<bool> {
 /// Compare one municipality (or region).
 pub(crate) fn one(asked: &Asked, cx: &Context) -> Result<Compared> {
     let municipality = comparable(asked.municipality, cx)?;
-    let plan = plan_set(&asked.request, municipality.is_region(), cx)?;
-    let peers = subject_peers(&municipality, asked.peers, &plan, cx)?;
+    let mut plan = plan_set(&asked.request, municipality.is_region(), cx)?;
+    let peers = subject_peers(&municipality, asked.peers, &mut plan, cx)?;
     cx.notes.note(peers.note());
     let figures = fetch_and_settle(plan, asked.bands, true, cx)?;
     let (kpis, table) = figures.compare(&peers)?;
     Ok(Compared {
         label: municipality.title.clone(),
         peer_lines: peer_lines(&peers, cx),
-        first: peers.first().map(|p| (municipality.clone(), p.clone())),
+        single: Some(municipality.clone()),
         set: figures.set,
         kpis,
         years: figures.years,
@@ -101,10 +100,10 @@ pub(crate) fn several(asked: &Asked, cx: &Context) -> Result<Compared> {
         .iter()
         .map(|id| comparable(id, cx))
         .collect::<Result<Vec<_>>>()?;
-    let (plans, plan_of) = plan_members(&asked.request, &members, cx)?;
+    let (mut plans, plan_of) = plan_members(&asked.request, &members, cx)?;
     let mut subjects = Vec::new();
     for (member, &plan) in members.iter().zip(&plan_of) {
-        subjects.push(subject_peers(member, asked.peers, &plans[plan], cx)?);
+        subjects.push(subject_peers(member, asked.peers, &mut plans[plan], cx)?);
     }
     cx.notes.note(subjects.first().and_then(SubjectPeers::note));
     let first_plan = plan_of.first().copied();
@@ -149,7 +148,7 @@ fn combine(
         years: last.map(|f| f.years.clone()).unwrap_or_default(),
         table,
         peer_lines: peer_lines_all,
-        first: None,
+        single: None,
     })
 }
 
@@ -170,64 +169,98 @@ fn peer_lines(peers: &SubjectPeers, cx: &Context) -> Vec<String> {
     lines
 }
 
-/// A comparison as the documents show it: a set's table against one peer
-/// group, named for people.
+/// A comparison as the documents show it: a set's table against the peer
+/// groups of its KPIs, each named for people.
 pub(crate) fn section(
     set: &SetInfo,
-    peers: &Peers,
+    municipality: &Municipality,
     kpis: Vec<KpiPlan>,
     table: DataFrame,
     cx: &Context,
 ) -> Section {
+    let mut groups: Vec<PeerGroup> = Vec::new();
+    for kpi in &kpis {
+        if !groups.iter().any(|g| g.peers.label == kpi.peers.label) {
+            groups.push(PeerGroup {
+                peers: kpi.peers.clone(),
+                names: kpi
+                    .peers
+                    .members
+                    .iter()
+                    .map(|id| cx.catalogue.name(id))
+                    .collect(),
+            });
+        }
+    }
     Section {
-        set_name: set.name.clone(),
-        set_title: set.title.clone(),
-        not_measured: set.not_measured.clone(),
-        peers_title: peers.title.clone(),
-        peer_names: peers
-            .members
-            .iter()
-            .map(|id| cx.catalogue.name(id))
-            .collect(),
+        set: set.clone(),
+        subject: municipality.title.clone(),
+        region: municipality.is_region(),
+        groups,
         kpis,
         table,
-        network: false,
+        kind: Kind::Single,
     }
 }
 
-/// The review of one comparison, for its print-ready workbook: one section
-/// like the report's table, in the documents' language.
+/// Whether a comparison shows group values nyckeltal computed (from a
+/// snapshot), which the provenance must say.
+pub(crate) fn computes_group_values(tables: &[&DataFrame], cx: &Context) -> bool {
+    cx.catalogue.source().computes_group_means()
+        && tables.iter().any(|t| {
+            t.column("group_value")
+                .is_ok_and(|c| c.null_count() < c.len())
+        })
+}
+
+/// The KPIs of a review, with their titles, for its provenance.
+pub(crate) fn kpi_titles(kpis: &[KpiPlan]) -> Vec<(String, String)> {
+    kpis.iter()
+        .map(|k| (k.id.clone(), k.title.clone()))
+        .collect()
+}
+
+/// A comparison as the documents and the terminal show it: one section,
+/// in `lang`, with the notes a reader needs.
 pub(crate) fn review(compared: &Compared, lang: Lang, cx: &Context) -> Result<Review> {
     let words = lang.words();
-    let (municipality, peers) = compared
-        .first
+    let set = compared
+        .set
         .clone()
-        .ok_or_else(|| error::usage("a workbook of several municipalities has no review sheet"))?;
-    let set = compared.set.clone().unwrap_or_else(|| SetInfo {
-        name: "compare".to_string(),
-        title: words.kpi.to_string(),
-        not_measured: None,
-    });
-    let ids: Vec<String> = compared.kpis.iter().map(|k| k.id.clone()).collect();
+        .unwrap_or_else(|| SetInfo::untitled("compare", words.kpi));
     let source = cx.catalogue.source();
-    Ok(Review {
-        title: format!("{} – {}", municipality.title, set.title),
-        subtitle: format!(
-            "{} · {} {}",
-            municipality.title,
-            words.years,
-            format_years(&compared.years).replace('-', "–")
-        ),
-        sections: vec![section(
+    let computed = computes_group_values(&[&compared.table], cx);
+    let section = match &compared.single {
+        Some(municipality) => section(
             &set,
-            &peers,
+            municipality,
             compared.kpis.clone(),
             compared.table.clone(),
             cx,
-        )],
+        ),
+        None => Section {
+            set: set.clone(),
+            subject: compared.label.clone(),
+            region: false,
+            groups: Vec::new(),
+            kpis: compared.kpis.clone(),
+            table: compared.table.clone(),
+            kind: Kind::Several,
+        },
+    };
+    let title = format!("{} – {}", compared.label, section.set.title_in(lang));
+    Ok(Review {
+        title,
+        subtitle: format!(
+            "{} · {} {}",
+            compared.label,
+            words.years,
+            format_years(&compared.years).replace('-', "–")
+        ),
+        sections: vec![section],
         figures: Vec::new(),
         cost_quality: None,
-        provenance: review_provenance(source, &ids, None),
+        provenance: review_provenance(source, &kpi_titles(&compared.kpis), computed, None),
         lang,
     })
 }

@@ -107,23 +107,43 @@ fn score(kpi: &Kpi, words: &[String]) -> Option<u32> {
     Some(total + u32::from(kpi.latest_year().is_some()))
 }
 
-/// All metadata of one KPI, as field/value rows.
-pub(crate) fn show_kpi(id: &str, cx: &Context) -> Result<Listing> {
+/// All metadata of one KPI, as field/value rows; of several
+/// (`N20900,N20007`), the same rows under each KPI's id.
+pub(crate) fn show_kpi(ids: &str, cx: &Context) -> Result<Listing> {
     let catalogue = cx.catalogue;
-    let Some(kpi) = kpi_ids(id, catalogue)?
-        .into_iter()
-        .next()
-        .and_then(|id| catalogue.kpi(&id).transpose())
-        .transpose()?
-    else {
-        return Err(error::not_found(format!("unknown KPI id '{id}'")));
+    let today = chrono::Local::now().date_naive();
+    let mut kpis = Vec::new();
+    for id in kpi_ids(ids, catalogue)? {
+        match catalogue.kpi(&id)? {
+            Some(kpi) => kpis.push(kpi),
+            None => return Err(error::not_found(format!("unknown KPI id '{id}'"))),
+        }
+    }
+    if kpis.is_empty() {
+        return Err(error::not_found(format!("unknown KPI id '{ids}'")));
+    }
+    let several = kpis.len() > 1;
+    let mut rows = Vec::new();
+    for kpi in &kpis {
+        for row in describe(kpi, today) {
+            let id = several.then(|| Cell::from(kpi.id.clone()));
+            rows.push(
+                id.into_iter()
+                    .chain(row.into_iter().map(Cell::from))
+                    .collect(),
+            );
+        }
+    }
+    let columns: &[(&str, Kind)] = if several {
+        &[
+            ("kpi", Kind::Text),
+            ("field", Kind::Text),
+            ("value", Kind::Text),
+        ]
+    } else {
+        &[("field", Kind::Text), ("value", Kind::Text)]
     };
-    let rows = describe(&kpi, chrono::Local::now().date_naive())
-        .into_iter()
-        .map(|row| row.into_iter().map(Cell::from).collect())
-        .collect();
-    let frame = table_frame(&[("field", Kind::Text), ("value", Kind::Text)], rows)?;
-    Ok((frame, Vec::new()))
+    Ok((table_frame(columns, rows)?, Vec::new()))
 }
 
 /// Field/value rows for `kpi show`, with the publication state as of `today`.

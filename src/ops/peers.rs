@@ -56,6 +56,7 @@ fn most_similar(area: &str, municipality: &Municipality, cx: &Context) -> Result
         label: format!("similar:{area} (nyckeltal, {SIMILAR_K} most similar, factors {year})"),
         title: format!("similar:{area} (nyckeltal {year})"),
         members: nearest,
+        group: None,
     })
 }
 
@@ -78,6 +79,7 @@ pub(crate) fn other_regions(region: &Municipality, catalogue: &Catalogue) -> Res
         label: format!("auto (the other {} regions)", members.len()),
         title: "Övriga regioner".to_string(),
         members,
-        excluded_self: false,
+        left_out: None,
+        group: None,
     })
 }

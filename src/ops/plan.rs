@@ -13,23 +13,27 @@
 //! members (and a snapshot keeps what it read for the run, so each KPI
 //! file is opened once).
 
-use std::collections::HashSet;
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
 
 use anyhow::Result;
-use polars::prelude::DataFrame;
+use polars::prelude::{df, DataFrame};
 
 use super::peers::{other_regions, resolve_peers};
 use super::Context;
 use crate::analysis::compare::compare;
 use crate::analysis::kpi::{Bands, Comparison, KpiPlan, KpiSpec};
-use crate::analysis::national::NationalRanks;
+use crate::analysis::national::{few_values, NationalRanks};
 use crate::base::error;
 use crate::base::progress::Progress;
+use crate::model::ids::is_group_id;
 use crate::model::peers::Peers;
 use crate::model::scale::{Direction, Level, Scale};
+use crate::model::set::SetInfo;
 use crate::model::years::format_years;
 use crate::model::{Gender, Municipality, Observation};
-use crate::refdata::{IndicatorSet, SetEntry};
+use crate::refdata::SetEntry;
 use crate::resolve::kpis::{check_set, entries_for_ids, kpi_ids};
 use crate::resolve::peers::PeerSpec;
 use crate::source::{DataSource, ValueQuery};
@@ -44,24 +48,6 @@ pub(crate) struct Request<'a> {
     pub years: Option<Vec<i32>>,
     pub default_years: usize,
     pub gender: Gender,
-}
-
-/// A set's name and title, and what Kolada does not measure for its area.
-#[derive(Debug, Clone)]
-pub(crate) struct SetInfo {
-    pub name: String,
-    pub title: String,
-    pub not_measured: Option<String>,
-}
-
-impl SetInfo {
-    pub(crate) fn of(set: &IndicatorSet) -> SetInfo {
-        SetInfo {
-            name: set.name.clone(),
-            title: set.title.clone(),
-            not_measured: set.not_measured.clone(),
-        }
-    }
 }
 
 /// A set planned: its KPIs and the one query for their figures.
@@ -92,7 +78,7 @@ pub(crate) fn plan_set(request: &Request, region: bool, cx: &Context) -> Result<
                     set.name, set.name
                 )));
             }
-            (Some(SetInfo::of(&set)), set.entries)
+            (Some(set.info()), set.entries)
         }
         (None, Some(ids)) => (
             None,
@@ -106,6 +92,13 @@ pub(crate) fn plan_set(request: &Request, region: bool, cx: &Context) -> Result<
         .collect::<Result<Vec<_>>>()?;
     let ids: Vec<String> = kpis.iter().map(|k| k.id.clone()).collect();
     let years = fetch_years(request.years.as_deref(), &ids, request.default_years, cx);
+    // The counts that flag small numbers come in the same query.
+    let mut ids = ids;
+    for (count, ..) in kpis.iter().filter_map(|k| k.small.as_ref()) {
+        if !ids.contains(count) {
+            ids.push(count.clone());
+        }
+    }
     let everybody: Vec<String> = if region {
         catalogue.regions()?.iter().map(|m| m.id.clone()).collect()
     } else {
@@ -162,10 +155,22 @@ fn kpi_spec(entry: &SetEntry, region: bool, cx: &Context) -> Result<KpiSpec> {
         },
         _ => Scale::infer(&kpi.title),
     };
+    let rolling = kpi.rolling_years();
+    // A moving mean says so in its label, in every language.
+    let with_rolling = |label: &str, mark: &str| match rolling {
+        Some(n) if !label.contains("årsm") && !label.contains("year mean") => {
+            format!("{label}, {n}-{mark}")
+        }
+        _ => label.to_string(),
+    };
     Ok(KpiSpec {
         id: kpi.id.clone(),
         title: kpi.title.clone(),
-        label: entry.label.clone(),
+        label: with_rolling(&entry.label, "årsm"),
+        label_en: entry
+            .label_en
+            .as_deref()
+            .map(|l| with_rolling(l, "year mean")),
         unit: entry.unit.clone(),
         direction: entry.direction,
         scale,
@@ -173,8 +178,30 @@ fn kpi_spec(entry: &SetEntry, region: bool, cx: &Context) -> Result<KpiSpec> {
         breaks: entry.breaks.clone(),
         levels,
         area: entry.area.clone(),
-        preliminary_year: kpi.preliminary_year(chrono::Local::now().date_naive()),
+        latest_published: kpi.latest_year(),
+        final_publication: kpi.final_publication(),
+        // Settled with the day the figures were fetched.
+        preliminary_year: None,
+        fetch_unknown: false,
+        rolling,
+        relative: entry.relative.clone(),
+        small: small_numbers(entry, cx)?,
     })
+}
+
+/// An entry's count of people, with the count under which its figure is
+/// flagged and the count's title; the count must be a KPI Kolada has.
+fn small_numbers(entry: &SetEntry, cx: &Context) -> Result<Option<(String, f64, String)>> {
+    let Some(small) = &entry.small else {
+        return Ok(None);
+    };
+    let count = cx.catalogue.kpi(&small.count)?.ok_or_else(|| {
+        error::not_found(format!(
+            "{}: its count {} is not a KPI in Kolada's catalogue; find one with `nyckeltal kpi search antal`",
+            entry.kpi, small.count
+        ))
+    })?;
+    Ok(Some((count.id, small.below, count.title)))
 }
 
 /// The years to fetch: each asked year and the one before it (for the
@@ -225,16 +252,58 @@ pub(crate) struct Figures {
     pub kpis: Vec<KpiSpec>,
     pub years: Vec<i32>,
     pub national: NationalRanks,
+    /// How many places are ranked among: 290 municipalities or 21 regions.
+    pub total: usize,
+    /// Kolada groups' own values: (kpi, group, year) → value.
+    group_values: HashMap<(String, String, i32), f64>,
+    /// The counts that flag small numbers: (count kpi, municipality, year) → count.
+    counts: HashMap<(String, String, i32), f64>,
 }
 
 impl Figures {
-    /// Read the figures fetched for `plan`.
+    /// Read the figures fetched for `plan`; `fetched` says when each KPI's
+    /// figures were fetched, which decides whether its latest year was
+    /// still preliminary.
     pub(crate) fn settle(
         plan: SetPlan,
         observations: Vec<Observation>,
         bands: Bands,
+        fetched: &dyn Fn(&str) -> Option<NaiveDate>,
     ) -> Result<Figures> {
+        // A group's own value is no place to rank.
+        let (groups, observations): (Vec<Observation>, Vec<Observation>) = observations
+            .into_iter()
+            .partition(|o| is_group_id(&o.entity));
+        let group_values = by_cell(groups, plan.gender);
+        // A count asked only to flag small numbers is not ranked.
+        let (counts, observations): (Vec<Observation>, Vec<Observation>) = observations
+            .into_iter()
+            .partition(|o| !plan.kpis.iter().any(|k| k.id == o.kpi));
+        let set_counts: Vec<Observation> = observations
+            .iter()
+            .filter(|o| {
+                plan.kpis
+                    .iter()
+                    .any(|k| k.small.as_ref().is_some_and(|s| s.0 == o.kpi))
+            })
+            .cloned()
+            .collect();
+        let counts = by_cell(counts.into_iter().chain(set_counts), plan.gender);
+        let total = plan
+            .query
+            .entities
+            .iter()
+            .filter(|e| !is_group_id(e))
+            .count();
         let mut kpis = plan.kpis;
+        for kpi in kpis.iter_mut() {
+            let date = fetched(&kpi.id);
+            kpi.fetch_unknown = date.is_none();
+            kpi.preliminary_year = match (date, kpi.final_publication) {
+                (Some(date), Some(last)) if date < last => kpi.latest_published,
+                _ => None,
+            };
+        }
         // A scale read from a title is a guess: a figure with negative values
         // is a deviation or balance, whatever its title says.
         for kpi in kpis.iter_mut().filter(|k| k.inferred) {
@@ -257,6 +326,47 @@ impl Figures {
             kpis,
             years,
             national,
+            total,
+            group_values,
+            counts,
+        })
+    }
+
+    /// A note naming the KPIs and years in which too few places have a
+    /// figure for a band ([`few_values`]), with how many have one.
+    pub(crate) fn few_values_note(&self) -> Option<String> {
+        let mut counts: HashMap<(&str, i32), usize> = HashMap::new();
+        let values = &self.national.values;
+        let (Ok(kpis), Ok(years)) = (values.column("kpi"), values.column("year")) else {
+            return None;
+        };
+        let (Ok(kpis), Ok(years)) = (kpis.str(), years.i32()) else {
+            return None;
+        };
+        for (kpi, year) in kpis.iter().zip(years.iter()) {
+            if let (Some(kpi), Some(year)) = (kpi, year) {
+                *counts.entry((kpi, year)).or_default() += 1;
+            }
+        }
+        let mut few = Vec::new();
+        for kpi in self.kpis.iter().filter(|k| k.scale.ranked()) {
+            let years: Vec<String> = self
+                .years
+                .iter()
+                .map(|&y| (y, counts.get(&(kpi.id.as_str(), y)).copied().unwrap_or(0)))
+                .filter(|&(_, n)| n > 0 && few_values(n, self.total))
+                .map(|(y, n)| format!("{y}: {n} of {}", self.total))
+                .collect();
+            if !years.is_empty() {
+                few.push(format!("{} ({})", kpi.id, years.join(", ")));
+            }
+        }
+        (!few.is_empty()).then(|| {
+            format!(
+                "note: few have a figure, so no band (under two thirds of the {}, or under 10): {}",
+                self.total,
+                few.join("; ")
+            )
         })
     }
 
@@ -277,14 +387,99 @@ impl Figures {
     /// The tidy comparison table of one municipality against its peers.
     pub(crate) fn compare(&self, peers: &SubjectPeers) -> Result<(Vec<KpiPlan>, DataFrame)> {
         let kpis = self.kpis_for(peers)?;
-        let comparison = Comparison {
-            municipality: &peers.municipality,
-            years: &self.years,
-            kpis: &kpis,
-        };
+        let comparison = self.comparison(&peers.municipality, &kpis)?;
         let table = compare(&comparison, &self.national)?;
         Ok((kpis, table))
     }
+
+    /// The comparison of a municipality with its KPIs' peers.
+    pub(crate) fn comparison<'a>(
+        &'a self,
+        municipality: &'a Municipality,
+        kpis: &'a [KpiPlan],
+    ) -> Result<Comparison<'a>> {
+        Ok(Comparison {
+            municipality,
+            years: &self.years,
+            kpis,
+            total: self.total,
+            group_values: self.group_values_for(kpis)?,
+            counts: self.counts_for(&municipality.id, kpis)?,
+        })
+    }
+
+    /// The count each KPI's figure rests on for the municipality, where the
+    /// set names one (`kpi, year, base_count, small_below`).
+    fn counts_for(&self, municipality: &str, kpis: &[KpiPlan]) -> Result<Option<DataFrame>> {
+        let (mut ids, mut years, mut counts, mut below) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for kpi in kpis {
+            let Some((count, threshold, _)) = &kpi.small else {
+                continue;
+            };
+            for &year in &self.years {
+                if let Some(value) =
+                    self.counts
+                        .get(&(count.clone(), municipality.to_string(), year))
+                {
+                    ids.push(kpi.id.as_str());
+                    years.push(year);
+                    counts.push(*value);
+                    below.push(*threshold);
+                }
+            }
+        }
+        if ids.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(
+            df!("kpi" => ids, "year" => years, "base_count" => counts, "small_below" => below)?,
+        ))
+    }
+
+    /// Kolada's own value of each KPI's peer group, where the peers are a
+    /// Kolada group the municipality was left out of (`kpi, year, group_value`).
+    fn group_values_for(&self, kpis: &[KpiPlan]) -> Result<Option<DataFrame>> {
+        let (mut kpi_ids, mut years, mut values) = (Vec::new(), Vec::new(), Vec::new());
+        for kpi in kpis {
+            let Some(group) = kpi
+                .peers
+                .group
+                .as_ref()
+                .filter(|_| kpi.peers.left_out.is_some())
+            else {
+                continue;
+            };
+            for &year in &self.years {
+                if let Some(value) = self
+                    .group_values
+                    .get(&(kpi.id.clone(), group.clone(), year))
+                {
+                    kpi_ids.push(kpi.id.as_str());
+                    years.push(year);
+                    values.push(*value);
+                }
+            }
+        }
+        if kpi_ids.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(
+            df!("kpi" => kpi_ids, "year" => years, "group_value" => values)?,
+        ))
+    }
+}
+
+/// Figures by (kpi, place, year), in one gender.
+fn by_cell(
+    observations: impl IntoIterator<Item = Observation>,
+    gender: Gender,
+) -> HashMap<(String, String, i32), f64> {
+    observations
+        .into_iter()
+        .filter(|o| o.gender == gender)
+        .filter_map(|o| Some(((o.kpi, o.entity, o.year), o.value?)))
+        .collect()
 }
 
 /// Fetch a plan's figures and settle them; with `note`, the coverage note
@@ -295,30 +490,14 @@ pub(crate) fn fetch_and_settle(
     note: bool,
     cx: &Context,
 ) -> Result<Figures> {
-    let observations = fetch(cx.catalogue.source(), &plan.query, cx.progress)?;
+    let source = cx.catalogue.source();
+    let observations = fetch(source, &plan.query, cx.progress)?;
+    let fetched = |kpi: &str| source.fetched_for(kpi).map(|at| at.date_naive());
+    let figures = Figures::settle(plan, observations, bands, &fetched)?;
     if note {
-        cx.notes.note(coverage_note(&plan, &observations));
+        cx.notes.note(figures.few_values_note());
     }
-    Figures::settle(plan, observations, bands)
-}
-
-/// A note when the source has figures for fewer than nine in ten of the
-/// places the plan ranks among.
-fn coverage_note(plan: &SetPlan, observations: &[Observation]) -> Option<String> {
-    let (query, region) = (&plan.query, plan.region);
-    let covered: HashSet<&str> = observations
-        .iter()
-        .filter(|o| o.value.is_some())
-        .map(|o| o.entity.as_str())
-        .collect();
-    (covered.len() < query.entities.len() * 9 / 10).then(|| {
-        format!(
-            "note: the source has figures for only {} of the {} {}; national ranks and bands cover those",
-            covered.len(),
-            query.entities.len(),
-            if region { "regions" } else { "municipalities" }
-        )
-    })
+    Ok(figures)
 }
 
 /// The latest `n` years up to the latest year with a figure.
@@ -367,9 +546,10 @@ impl SubjectPeers {
     /// A note when the municipality was left out of its (first) peer group.
     pub(crate) fn note(&self) -> Option<String> {
         let (_, peers) = self.by_area.first()?;
-        peers.excluded_self.then(|| {
+        peers.left_out.is_some().then(|| {
             format!(
-                "note: {} is left out of its own peer group ({})",
+                "note: {} is left out of its own peer group ({}): the peer mean is nyckeltal's, \
+                 not the group's value in Kolada (the column group_value)",
                 self.municipality.title, peers.label
             )
         })
@@ -388,11 +568,12 @@ impl SubjectPeers {
 
 /// The peers of `municipality` for every area of the plan's KPIs: a
 /// region with `auto` is compared with the other regions (Kolada has no
-/// groups of similar regions).
+/// groups of similar regions). A Kolada group the municipality is left out
+/// of is added to the plan's query, for Kolada's own value of the group.
 pub(crate) fn subject_peers(
     municipality: &Municipality,
     spec: &str,
-    plan: &SetPlan,
+    plan: &mut SetPlan,
     cx: &Context,
 ) -> Result<SubjectPeers> {
     let mut by_area: Vec<(Option<String>, Peers)> = Vec::new();
@@ -407,6 +588,13 @@ pub(crate) fn subject_peers(
                 resolve_peers(spec, municipality, kpi.area.as_deref(), cx)?
             };
         by_area.push((kpi.area.clone(), peers));
+    }
+    for (_, peers) in &by_area {
+        if let Some(group) = peers.group.as_ref().filter(|_| peers.left_out.is_some()) {
+            if !plan.query.entities.contains(group) {
+                plan.query.entities.push(group.clone());
+            }
+        }
     }
     Ok(SubjectPeers {
         municipality: municipality.clone(),

@@ -13,10 +13,10 @@ use std::path::Path;
 use anyhow::Result;
 use polars::prelude::*;
 
-use super::compare::section;
+use super::compare::{computes_group_values, section};
 use super::plan::{
     check_comparable, fetch_and_settle, plan_members, plan_set, subject_peers, Figures, Request,
-    SetInfo, SetPlan, SubjectPeers,
+    SetPlan, SubjectPeers,
 };
 use super::Context;
 use crate::analysis::cells::series_of;
@@ -25,13 +25,14 @@ use crate::analysis::national::medians;
 use crate::base::error;
 use crate::base::write::{holds_only, write_dir, write_file};
 use crate::model::lang::Lang;
+use crate::model::peers::Peers;
 use crate::model::years::format_years;
 use crate::model::{Gender, Municipality};
 use crate::output::charts::{kpi_trend, ChartFormat, Role};
 use crate::output::exports::write_csv;
 use crate::output::html::html;
 use crate::output::provenance::review_provenance;
-use crate::output::review::{Figure, Review, Section};
+use crate::output::review::{peers_title, Figure, Kind, PeerGroup, Review, Section};
 use crate::output::workbook::review_workbook;
 use crate::refdata::IndicatorSet;
 use crate::resolve::spec::{load, Spec, Subject};
@@ -85,13 +86,20 @@ pub(crate) fn build(spec_path: &Path, lang: Option<Lang>, cx: &Context) -> Resul
         }
         None => None,
     };
+    let tables: Vec<&DataFrame> = compared.sections.iter().map(|s| &s.table).collect();
+    let computed = computes_group_values(&tables, cx);
     let review = Review {
         title: spec.title.clone(),
         subtitle: subtitle(&spec, &compared.years_shown, lang),
         sections: compared.sections,
         figures: compared.figures,
         cost_quality,
-        provenance: review_provenance(cx.catalogue.source(), &kpi_ids(&spec), Some(spec_path)),
+        provenance: review_provenance(
+            cx.catalogue.source(),
+            &kpi_titles(&spec, cx),
+            computed,
+            Some(spec_path),
+        ),
         lang,
     };
     let tidy = tidy_table(&review)?;
@@ -149,11 +157,11 @@ fn plan_part<'s>(set: &'s IndicatorSet, spec: &Spec, cx: &Context) -> Result<Par
     };
     if let Some((municipality, peer_specs)) = single {
         check_comparable(municipality)?;
-        let plan = plan_set(&request, municipality.is_region(), cx)?;
-        let subjects = peer_specs
-            .iter()
-            .map(|peer_spec| Ok((0, subject_peers(municipality, peer_spec, &plan, cx)?)))
-            .collect::<Result<Vec<_>>>()?;
+        let mut plan = plan_set(&request, municipality.is_region(), cx)?;
+        let mut subjects = Vec::new();
+        for peer_spec in peer_specs {
+            subjects.push((0, subject_peers(municipality, peer_spec, &mut plan, cx)?));
+        }
         return Ok(Part {
             set,
             plans: vec![plan],
@@ -163,7 +171,7 @@ fn plan_part<'s>(set: &'s IndicatorSet, spec: &Spec, cx: &Context) -> Result<Par
     }
     let (label, members) =
         network.ok_or_else(|| error::usage("a spec reviews a municipality or a network"))?;
-    let (plans, plan_of) = plan_members(&request, members, cx)?;
+    let (mut plans, plan_of) = plan_members(&request, members, cx)?;
     let mut subjects = Vec::new();
     for (member, plan) in members.iter().zip(plan_of) {
         let others: Vec<&str> = members
@@ -171,7 +179,7 @@ fn plan_part<'s>(set: &'s IndicatorSet, spec: &Spec, cx: &Context) -> Result<Par
             .filter(|m| m.id != member.id)
             .map(|m| m.id.as_str())
             .collect();
-        let peers = subject_peers(member, &others.join(","), &plans[plan], cx)?;
+        let peers = subject_peers(member, &others.join(","), &mut plans[plan], cx)?;
         subjects.push((plan, peers));
     }
     Ok(Part {
@@ -245,7 +253,7 @@ fn single_sections(
             .cloned()
             .ok_or_else(|| error::usage(format!("the set {} has no KPIs", set.name)))?;
         if compared.highlighted.is_empty() {
-            compared.highlighted_title = first.title.clone();
+            compared.highlighted_title = peers_title(&first, lang.words());
             compared
                 .highlighted
                 .push((subject.municipality.id.clone(), Role::Municipality));
@@ -253,8 +261,14 @@ fn single_sections(
                 .highlighted
                 .extend(first.members.iter().map(|m| (m.clone(), Role::Peers(0))));
         }
-        let info = SetInfo::of(set);
-        let done = section(&info, &first, kpis.clone(), table.clone(), cx);
+        let info = set.info();
+        let done = section(
+            &info,
+            &subject.municipality,
+            kpis.clone(),
+            table.clone(),
+            cx,
+        );
         compared.sections.push(done);
         tables.push((kpis, table));
         cx.progress.advance(1);
@@ -298,18 +312,30 @@ fn network_section(
         .iter()
         .map(|(_, s)| (s.municipality.id.clone(), Role::Peers(0)))
         .collect();
-    compared.sections.push(Section {
-        set_name: set.name.clone(),
-        set_title: set.title.clone(),
-        not_measured: set.not_measured.clone(),
-        peers_title: label.to_string(),
-        peer_names: subjects
+    let members = PeerGroup {
+        peers: Peers {
+            label: label.to_string(),
+            title: label.to_string(),
+            members: subjects
+                .iter()
+                .map(|(_, s)| s.municipality.id.clone())
+                .collect(),
+            left_out: None,
+            group: None,
+        },
+        names: subjects
             .iter()
             .map(|(_, s)| s.municipality.title.clone())
             .collect(),
+    };
+    compared.sections.push(Section {
+        set: set.info(),
+        subject: label.to_string(),
+        region: false,
+        groups: vec![members],
         kpis,
         table,
-        network: true,
+        kind: Kind::Network,
     });
     Ok(())
 }
@@ -330,11 +356,11 @@ fn trend_figures(
     let mut out = Vec::new();
     for kpi in first_kpis {
         // Each peer group's mean: the tables hold the same KPIs, each with its group.
-        let peers: Vec<(&str, Vec<(i32, f64)>)> = tables
+        let peers: Vec<(&Peers, Vec<(i32, f64)>)> = tables
             .iter()
             .filter_map(|(kpis, table)| {
                 let peers = &kpis.iter().find(|k| k.id == kpi.id)?.peers;
-                Some((peers.title.as_str(), series_of(table, &kpi.id, "peer_mean")))
+                Some((peers, series_of(table, &kpi.id, "peer_mean")))
             })
             .collect();
         let mut median: Vec<(i32, f64)> = series_of(&medians, &kpi.id, "national_median")
@@ -394,10 +420,15 @@ fn subtitle(spec: &Spec, years: &[i32], lang: Lang) -> String {
     )
 }
 
-fn kpi_ids(spec: &Spec) -> Vec<String> {
+/// Every KPI of the spec's sets with Kolada's title, for the provenance.
+fn kpi_titles(spec: &Spec, cx: &Context) -> Vec<(String, String)> {
     spec.sets
         .iter()
-        .flat_map(|s| s.entries.iter().map(|e| e.kpi.clone()))
+        .flat_map(|s| s.entries.iter())
+        .map(|e| {
+            let title = cx.catalogue.kpi(&e.kpi).ok().flatten().map(|k| k.title);
+            (e.kpi.clone(), title.unwrap_or_default())
+        })
         .collect()
 }
 
@@ -409,7 +440,7 @@ fn tidy_table(review: &Review) -> Result<DataFrame> {
         let height = table.height();
         table.insert_column(
             0,
-            Column::new("set".into(), vec![section.set_name.clone(); height]),
+            Column::new("set".into(), vec![section.set.name.clone(); height]),
         )?;
         match &mut all {
             Some(frame) => {

@@ -7,7 +7,7 @@ use polars::prelude::DataFrame;
 use super::plan::{comparable, fetch_and_settle, plan_set, subject_peers, Request};
 use super::Context;
 use crate::analysis::cells::series_of;
-use crate::analysis::kpi::{Bands, Comparison, KpiPlan};
+use crate::analysis::kpi::{Bands, KpiPlan};
 use crate::analysis::trend::trend;
 use crate::base::error;
 use crate::model::{Gender, Municipality};
@@ -53,16 +53,12 @@ pub(crate) fn follow(asked: Asked, cx: &Context) -> Result<Trend> {
         default_years: 10,
         gender: asked.gender,
     };
-    let plan = plan_set(&request, municipality.is_region(), cx)?;
-    let peers = subject_peers(&municipality, asked.peers, &plan, cx)?;
+    let mut plan = plan_set(&request, municipality.is_region(), cx)?;
+    let peers = subject_peers(&municipality, asked.peers, &mut plan, cx)?;
     cx.notes.note(peers.note());
     let figures = fetch_and_settle(plan, Bands::Quartiles, true, cx)?;
     let kpis = figures.kpis_for(&peers)?;
-    let comparison = Comparison {
-        municipality: &municipality,
-        years: &figures.years,
-        kpis: &kpis,
-    };
+    let comparison = figures.comparison(&municipality, &kpis)?;
     let table = trend(&comparison, &figures.national)?;
     let kpi = kpis
         .into_iter()
@@ -79,10 +75,7 @@ pub(crate) fn follow(asked: Asked, cx: &Context) -> Result<Trend> {
 /// for a category, whose codes make no line.
 pub(crate) fn chart(trend: &Trend, lang: Lang, format: ChartFormat) -> Result<Vec<u8>> {
     let kpi = &trend.kpi;
-    let peers = [(
-        kpi.peers.title.as_str(),
-        series_of(&trend.table, &kpi.id, "peer_mean"),
-    )];
+    let peers = [(&kpi.peers, series_of(&trend.table, &kpi.id, "peer_mean"))];
     kpi_trend(
         kpi,
         &trend.municipality.title,

@@ -1,11 +1,12 @@
 //! The review as one self-contained HTML page: coloured tables, SVG trend
 //! charts, the cost-vs-quality view, peers, notes and provenance. No
-//! scripts, no external files: it opens offline in any browser and prints.
+//! scripts, no external files: it opens offline in any browser and prints
+//! on A4 (landscape: the tables are wide), each heading kept with its table.
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
-use super::reading::{rank_text, Reading, Shown};
-use super::review::{level_counts, Review, Section};
+use super::reading::{rank_text, Band, Reading, Shown};
+use super::review::{direction_text, level_counts, PeerGroup, Review, Section};
 use super::words::Words;
 use crate::analysis::cells::Cells;
 use crate::analysis::kpi::KpiPlan;
@@ -20,16 +21,30 @@ table { border-collapse: collapse; width: 100%; margin: .5rem 0 1.5rem; font-siz
 th, td { padding: .35rem .5rem; border-bottom: 1px solid #ddd; text-align: right; white-space: nowrap; }
 th { background: #f2f5f9; white-space: normal; vertical-align: bottom; }
 td.text, th.text { text-align: left; white-space: normal; }
+td.judgement { text-align: left; white-space: normal; font-size: .8rem; color: #444; min-width: 9rem; }
 td.band { text-align: center; font-weight: bold; border-radius: 3px; }
 .green { background: #c8e6c9; color: #1b5e20; } .yellow { background: #fff3c4; color: #7a5b00; }
-.red { background: #ffcdd2; color: #b71c1c; } .grey { background: #eee; color: #777; } .none { color: #777; }
-.members, .note, .levels { color: #555; font-size: .9rem; }
+.red { background: #ffcdd2; color: #b71c1c; } .grey, .few { background: #eee; color: #666; } .none { color: #777; }
+.low { background: #e8eef6; color: #27466b; } .middle { background: #cfdcec; color: #27466b; } .high { background: #a9c1dd; color: #1a2f4a; }
+.members, .note, .levels, .kpi-meta { color: #555; font-size: .9rem; }
 .missing { color: #555; font-size: .9rem; background: #f7f7f7; border-left: 3px solid #bbb; padding: .4rem .7rem; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 1rem; }
 figure { margin: 0; } figure svg { width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { font-size: .85rem; color: #555; }
 footer { margin-top: 3rem; font-size: .85rem; color: #444; border-top: 1px solid #ccc; }
-@media print { section { break-before: page; } figure { break-inside: avoid; } body { margin: 0; max-width: none; } }
+@page { size: A4 landscape; margin: 12mm 12mm 14mm; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 10pt; padding: 0; }
+  section { margin-top: 0; }
+  section + section, #cost-quality { break-before: page; }
+  h2, h3, h4, p.members, p.levels, p.kpi-meta { break-after: avoid; }
+  .keep, figure, tr { break-inside: avoid; }
+  thead { display: table-header-group; }
+  .charts { display: block; }
+  .charts figure { width: 49%; display: inline-block; vertical-align: top; }
+  table { font-size: 8.5pt; }
+  th, td { padding: .2rem .35rem; }
+}
 "#;
 
 pub(crate) fn html(review: &Review) -> String {
@@ -56,34 +71,7 @@ pub(crate) fn html(review: &Review) -> String {
                     } }
                 }
                 @for (name, title) in &sets {
-                    @let sections: Vec<&Section> = review.sections.iter().filter(|s| s.set_name == *name).collect();
-                    section id=(name) {
-                        h2 { (title) }
-                        @for section in &sections {
-                            @if section.network {
-                                h3 { (words.every_member_of) " " (section.peers_title) }
-                                (network_tables(section, lang))
-                            } @else {
-                                h3 { (words.compared_with) " " (section.peers_title) }
-                                p.members { (words.peers_are) ": " (section.peer_names.join(", ")) }
-                                (compare_table(section, lang))
-                            }
-                        }
-                        div.charts {
-                            @for figure in review.figures.iter().filter(|f| f.set_name == *name) {
-                                figure { (PreEscaped(&figure.svg)) figcaption { (figure.caption) } }
-                            }
-                        }
-                        @for (kpi, year) in sections.first().map(|s| s.breaks_shown()).unwrap_or_default() {
-                            p.note { (words.note_break.replace("{kpi}", &kpi).replace("{year}", &year.to_string())) }
-                        }
-                        @for note in review.absent_notes(&sections[..1.min(sections.len())]) {
-                            p.note { (note) }
-                        }
-                        @if let Some(text) = sections.first().and_then(|s| s.not_measured.as_ref()) {
-                            p.missing { b { (words.not_measured) ": " } (text) }
-                        }
-                    }
+                    (set_section(review, name, title))
                 }
                 @if let Some(figure) = &review.cost_quality {
                     section id="cost-quality" {
@@ -93,13 +81,52 @@ pub(crate) fn html(review: &Review) -> String {
                 }
                 footer {
                     h3 { (words.how_to_read) }
-                    @for note in review.notes(&all) { p { (note) } }
+                    @for note in review.row_notes(&all) { p { (note) } }
+                    @for note in review.general_notes() { p { (note) } }
                     @for line in review.provenance.lines(lang) { p { (line) } }
                 }
             }
         }
     }
     .into_string()
+}
+
+/// One set: its tables, its charts, the notes on breaks and what is left
+/// out, and what Kolada does not measure.
+fn set_section(review: &Review, name: &str, title: &str) -> Markup {
+    let lang = review.lang;
+    let words = lang.words();
+    let sections: Vec<&Section> = review
+        .sections
+        .iter()
+        .filter(|s| s.set.name == name)
+        .collect();
+    html! {
+        section id=(name) {
+            h2 { (title) }
+            @for section in &sections {
+                @if section.is_network() {
+                    h3 { (words.every_member_of) " " (section.subject) }
+                    (network_tables(section, lang))
+                } @else {
+                    @for (group, kpis) in section.by_group() {
+                        (compare_table(section, group, &kpis, review.provenance.computed_groups, lang))
+                    }
+                }
+            }
+            div.charts {
+                @for figure in review.figures.iter().filter(|f| f.set_name == name) {
+                    figure { (PreEscaped(&figure.svg)) figcaption { (figure.caption) } }
+                }
+            }
+            @for note in review.set_notes(&sections) {
+                p.note { (note) }
+            }
+            @if let Some(text) = sections.first().and_then(|s| s.set.not_measured_in(lang)) {
+                p.missing { b { (words.not_measured) ": " } (text) }
+            }
+        }
+    }
 }
 
 /// The figure cells of a reading, the band coloured.
@@ -111,33 +138,66 @@ fn figures(reading: &Reading, lang: Lang) -> Markup {
         td.(if matches!(reading.peers, Shown::Text(_)) { "text" } else { "" }) { (text(&reading.peers)) }
         td { (text(&reading.vs_peers)) }
         td { (rank_text(reading.rank_in_peers)) } td { (rank_text(reading.rank_national)) }
+        td { (coverage_text(reading.coverage, words)) }
         td class={ "band " (reading.band.code()) } { (reading.band.name(words)) }
-        td { (text(&reading.change)) }
     }
 }
 
-fn kpi_name(kpi: &KpiPlan) -> Markup {
-    html! { b { (kpi.id) } " " (kpi.label) @if !kpi.unit.is_empty() { ", " (kpi.unit) } }
+/// "289 av 290", or "–".
+pub(crate) fn coverage_text(coverage: Option<(i64, i64)>, words: &Words) -> String {
+    coverage
+        .map(|(n, total)| format!("{n} {} {total}", words.of))
+        .unwrap_or_else(|| "–".to_string())
 }
 
-/// The latest year per KPI for one municipality against one peer group.
-fn compare_table(section: &Section, lang: Lang) -> Markup {
+fn kpi_name(kpi: &KpiPlan, lang: Lang) -> Markup {
+    html! { b { (kpi.id) } " " (kpi.label_in(lang)) @if !kpi.unit.is_empty() { ", " (kpi.unit) } }
+}
+
+/// The latest year with a figure per KPI, for one municipality against
+/// one peer group, named above the table with its members.
+fn compare_table(
+    section: &Section,
+    group: &PeerGroup,
+    kpis: &[&KpiPlan],
+    computed: bool,
+    lang: Lang,
+) -> Markup {
     let words = lang.words();
+    let peers_are = if section.region {
+        words.peers_are_regions
+    } else {
+        words.peers_are
+    };
+    let cells = Cells(&section.table);
+    let group_values = kpis.iter().any(|k| {
+        section
+            .shown_row(&k.id)
+            .is_some_and(|r| cells.f64("group_value", r).is_some())
+    });
     html! {
-        table {
-            thead { tr {
-                th.text { (words.kpi) } th { (words.year) } th { (words.value) } th { (words.peer_mean) }
-                th { (words.vs_peers) } th { (words.rank_in_peers) } th { (words.rank_national) }
-                th { (words.band) } th { (words.change) }
-            } }
-            tbody {
-                @for kpi in section.shown_kpis() {
-                    @if let Some(&row) = section.rows(&kpi.id).last() {
-                        @let reading = section.reading(row, kpi, words);
-                        tr {
-                            td.text { (kpi_name(kpi)) }
-                            td { (year(&reading)) }
-                            (figures(&reading, lang))
+        div.keep {
+            h3 { (words.compared_with) " " (group.title(words)) }
+            p.members { (peers_are) ": " (group.names.join(", ")) }
+            table {
+                thead { tr {
+                    th.text { (words.kpi) } th { (words.year) } th { (words.value) } th { (words.peer_mean) }
+                    th { (words.vs_peers) } th { (words.rank_in_peers) } th { (words.rank_national) }
+                    th { (words.coverage) } th { (words.band) } th.text { (words.direction) } th { (words.change) }
+                    @if group_values { th { (if computed { words.group_value_computed } else { words.group_value }) } }
+                } }
+                tbody {
+                    @for kpi in kpis {
+                        @if let Some(row) = section.shown_row(&kpi.id) {
+                            @let reading = section.reading(row, kpi, words);
+                            tr {
+                                td.text { (kpi_name(kpi, lang)) }
+                                td { (reading.year_text()) }
+                                (figures(&reading, lang))
+                                td.judgement { (direction_text(kpi.direction, words)) }
+                                td { (reading.change.text(lang.numbers(), words)) }
+                                @if group_values { td { (reading.group_value.text(lang.numbers(), words)) } }
+                            }
                         }
                     }
                 }
@@ -146,42 +206,63 @@ fn compare_table(section: &Section, lang: Lang) -> Markup {
     }
 }
 
-fn year(reading: &Reading) -> String {
-    format!(
-        "{}{}",
-        reading.year.map(|y| y.to_string()).unwrap_or_default(),
-        if reading.preliminary { "*" } else { "" }
-    )
-}
-
-/// Per KPI, every member of the network in the latest year, best first.
+/// Per KPI, every member of the network in the latest year any has a
+/// figure, best first; the year, the set's judgement and how many in the
+/// country have a figure above the table.
 fn network_tables(section: &Section, lang: Lang) -> Markup {
     let words: &Words = lang.words();
     let cells = Cells(&section.table);
     html! {
+        p.members { (section.groups.first().map(|g| g.names.join(", ")).unwrap_or_default()) }
         @for kpi in section.shown_kpis() {
             @let rows = section.ranked_rows(kpi);
             @let latest = section.latest_year(&kpi.id);
-            h4 { (kpi_name(kpi)) " — " (latest.map(|y| y.to_string()).unwrap_or_default()) }
-            @if let Some(counts) = level_counts(section, kpi, &rows, words) {
-                p.levels { (counts) }
-            }
-            table {
-                thead { tr {
-                    th.text { (words.municipality) } th { (words.value) } th { (words.mean_of_others) }
-                    th { (words.vs_others) } th { (words.rank_in_network) } th { (words.rank_national) }
-                    th { (words.band) } th { (words.change) }
-                } }
-                tbody {
-                    @for row in rows {
-                        @let reading = section.reading(row, kpi, words);
-                        tr {
-                            td.text { (cells.text("municipality", row)) @if reading.preliminary { " *" } }
-                            (figures(&reading, lang))
+            @let coverage = rows.first().and_then(|&r| section.reading(r, kpi, words).coverage);
+            div.keep {
+                h4 { (kpi_name(kpi, lang)) " — " (latest.map(|y| y.to_string()).unwrap_or_default()) }
+                p.kpi-meta {
+                    (direction_text(kpi.direction, words))
+                    @if let Some(coverage) = coverage { " · " (words.coverage) ": " (coverage_text(Some(coverage), words)) }
+                }
+                @if let Some(counts) = level_counts(section, kpi, &rows, words) {
+                    p.levels { (counts) }
+                }
+                table {
+                    thead { tr {
+                        th.text { (words.municipality) } th { (words.value) } th { (words.mean_of_others) }
+                        th { (words.vs_others) } th { (words.rank_in_network) } th { (words.rank_national) }
+                        th { (words.band) } th { (words.change) }
+                    } }
+                    tbody {
+                        @for row in rows {
+                            @let reading = section.reading(row, kpi, words);
+                            tr {
+                                td.text { (cells.text("municipality", row)) @if reading.preliminary { " *" } @if reading.small_numbers { " †" } }
+                                (network_figures(&reading, lang))
+                            }
                         }
                     }
                 }
             }
         }
+    }
+}
+
+/// A member's figures in a network table (its coverage stands above the table).
+fn network_figures(reading: &Reading, lang: Lang) -> Markup {
+    let words = lang.words();
+    let text = |shown: &Shown| shown.text(lang.numbers(), words);
+    let band = if reading.band == Band::NotBanded {
+        "none"
+    } else {
+        reading.band.code()
+    };
+    html! {
+        td { (text(&reading.value)) }
+        td.(if matches!(reading.peers, Shown::Text(_)) { "text" } else { "" }) { (text(&reading.peers)) }
+        td { (text(&reading.vs_peers)) }
+        td { (rank_text(reading.rank_in_peers)) } td { (rank_text(reading.rank_national)) }
+        td class={ "band " (band) } { (reading.band.name(words)) }
+        td { (text(&reading.change)) }
     }
 }

@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::words::Words;
 use crate::model::ids::is_group_id;
 use crate::model::lang::Lang;
-use crate::source::DataSource;
+use crate::source::{DataSource, Described};
 
 /// Kolada's source line, as a literal (so it can stand in `concat!`).
 macro_rules! kolada_source {
@@ -78,10 +78,11 @@ pub(crate) fn processed_lines(source: &dyn DataSource) -> Vec<String> {
 /// Where the figures come from, for the documents: no local paths.
 #[derive(Debug, Clone)]
 pub(crate) struct Provenance {
-    /// "Kolada API (api.kolada.se)", "snapshot meeting-2026".
-    pub source: String,
-    /// Per KPI: when its figures were fetched from Kolada, if known.
-    pub fetched: Vec<(String, Option<DateTime<Utc>>)>,
+    /// The Kolada API, the cache, or a snapshot by its folder's name.
+    pub source: Described,
+    /// Per KPI (id, Kolada's title): when its figures were fetched from
+    /// Kolada, if known.
+    pub fetched: Vec<(String, String, Option<DateTime<Utc>>)>,
     /// Whether group means were computed by nyckeltal (from a snapshot).
     pub computed_groups: bool,
     pub made: NaiveDate,
@@ -90,14 +91,32 @@ pub(crate) struct Provenance {
 }
 
 impl Provenance {
+    /// Where the figures come from, in the documents' language.
+    pub(crate) fn source_in(&self, lang: Lang) -> String {
+        let words = lang.words();
+        match &self.source {
+            Described::Snapshot { name } => format!("{} '{name}'", words.snapshot),
+            Described::Cache { host, offline } => {
+                let api = format!("Kolada API ({host})");
+                let text = if *offline {
+                    words.offline_cache
+                } else {
+                    words.through_cache
+                };
+                text.replace("{api}", &api)
+            }
+            other => other.english(),
+        }
+    }
+
     /// "2026-09-01", "2026-09-01 – 2026-11-20", or that it is unknown.
     pub(crate) fn fetched_text(&self, words: &Words) -> String {
         let dates: Vec<NaiveDate> = self
             .fetched
             .iter()
-            .filter_map(|(_, d)| d.map(|d| d.date_naive()))
+            .filter_map(|(_, _, d)| d.map(|d| d.date_naive()))
             .collect();
-        let unknown = self.fetched.iter().filter(|(_, d)| d.is_none()).count();
+        let unknown = self.fetched.iter().filter(|(_, _, d)| d.is_none()).count();
         let (Some(first), Some(last)) = (dates.iter().min(), dates.iter().max()) else {
             return words.fetch_unknown.to_string();
         };
@@ -126,7 +145,7 @@ impl Provenance {
         }
         lines.push(format!(
             "Data: {}. {}: {}.",
-            self.source,
+            self.source_in(lang),
             words.fetched,
             self.fetched_text(words)
         ));
@@ -145,23 +164,24 @@ impl Provenance {
 }
 
 /// Where the figures of a review come from, for documents people share:
-/// the source without local paths, when each KPI was fetched, the spec's
-/// file name.
+/// the source without local paths, when each KPI (id, title) was fetched,
+/// whether group values were computed here, the spec's file name.
 pub(crate) fn review_provenance(
     source: &dyn DataSource,
-    kpis: &[String],
+    kpis: &[(String, String)],
+    computed_groups: bool,
     spec: Option<&std::path::Path>,
 ) -> Provenance {
-    let mut fetched: Vec<(String, Option<DateTime<Utc>>)> = Vec::new();
-    for kpi in kpis {
-        if !fetched.iter().any(|(k, _)| k == kpi) {
-            fetched.push((kpi.clone(), source.fetched_for(kpi)));
+    let mut fetched: Vec<(String, String, Option<DateTime<Utc>>)> = Vec::new();
+    for (kpi, title) in kpis {
+        if !fetched.iter().any(|(k, _, _)| k == kpi) {
+            fetched.push((kpi.clone(), title.clone(), source.fetched_for(kpi)));
         }
     }
     Provenance {
-        source: source.describe(),
+        source: source.described(),
         fetched,
-        computed_groups: false,
+        computed_groups,
         made: chrono::Local::now().date_naive(),
         spec: spec
             .and_then(|p| p.file_name())

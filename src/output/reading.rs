@@ -31,39 +31,59 @@ pub(crate) enum Shown {
         plus: bool,
         suffix: Suffix,
     },
+    /// A figure with another beside it in parentheses: a relative difference
+    /// and the same in the KPI's unit ("-15,6 % (-4 321 kr/inv)").
+    Both(Box<Shown>, Box<Shown>),
     Text(String),
 }
 
-/// The green/yellow/red band, or why there is none.
+/// Where the municipality stands in the country, and how it is coloured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Band {
+    /// By the set's direction: among the best quarter (or third) …
     Green,
     Yellow,
+    /// … among the worst.
     Red,
+    /// Without a direction: among the lowest values, the middle, the highest.
+    Low,
+    Middle,
+    High,
+    /// Too few places have a figure for a position to mean anything.
+    Few,
     /// The municipality has no figure.
     NoValue,
-    /// Neutral KPIs, totals and categories are not banded.
+    /// Totals and categories are not placed.
     NotBanded,
 }
 
 impl Band {
-    /// From the export column's code (green, yellow, red, grey, none).
-    pub(crate) fn from_code(code: &str) -> Band {
-        match code {
-            "green" => Band::Green,
-            "yellow" => Band::Yellow,
-            "red" => Band::Red,
-            "grey" => Band::NoValue,
+    /// From the export columns `band` (green, yellow, red, few, grey, none)
+    /// and `position` (low, middle, high).
+    pub(crate) fn from_codes(band: &str, position: &str) -> Band {
+        match (band, position) {
+            ("green", _) => Band::Green,
+            ("yellow", _) => Band::Yellow,
+            ("red", _) => Band::Red,
+            ("few", _) => Band::Few,
+            ("grey", _) => Band::NoValue,
+            (_, "low") => Band::Low,
+            (_, "middle") => Band::Middle,
+            (_, "high") => Band::High,
             _ => Band::NotBanded,
         }
     }
 
-    /// The class in the HTML and the code in the exports.
+    /// The class in the HTML.
     pub(crate) fn code(self) -> &'static str {
         match self {
             Band::Green => "green",
             Band::Yellow => "yellow",
             Band::Red => "red",
+            Band::Low => "low",
+            Band::Middle => "middle",
+            Band::High => "high",
+            Band::Few => "few",
             Band::NoValue => "grey",
             Band::NotBanded => "none",
         }
@@ -74,18 +94,27 @@ impl Band {
             Band::Green => 0,
             Band::Yellow => 1,
             Band::Red => 2,
-            Band::NoValue => 3,
-            Band::NotBanded => 4,
+            Band::Low => 3,
+            Band::Middle => 4,
+            Band::High => 5,
+            Band::Few => 6,
+            Band::NoValue => 7,
+            Band::NotBanded => 8,
         }]
     }
 
-    /// Background and text colour (RGB) shared by the HTML and the workbook.
+    /// Background and text colour (RGB) shared by the HTML and the workbook:
+    /// green, yellow and red where the set judges a direction, shades of
+    /// one blue for a position without judgement.
     pub(crate) fn colours(self) -> Option<(u32, u32)> {
         match self {
             Band::Green => Some((0xC8E6C9, 0x1B5E20)),
             Band::Yellow => Some((0xFFF3C4, 0x7A5B00)),
             Band::Red => Some((0xFFCDD2, 0xB71C1C)),
-            Band::NoValue => Some((0xEEEEEE, 0x777777)),
+            Band::Low => Some((0xE8EEF6, 0x27466B)),
+            Band::Middle => Some((0xCFDCEC, 0x27466B)),
+            Band::High => Some((0xA9C1DD, 0x1A2F4A)),
+            Band::Few | Band::NoValue => Some((0xEEEEEE, 0x666666)),
             Band::NotBanded => None,
         }
     }
@@ -96,15 +125,22 @@ impl Band {
 pub(crate) struct Reading {
     pub year: Option<i64>,
     pub preliminary: bool,
+    /// The figure rests on few people (by the count the set names).
+    pub small_numbers: bool,
     pub value: Shown,
-    /// The peers' mean, or for a category how many peers are at each level.
+    /// The peers' mean; for a category how many peers are at each level;
+    /// for a total the KPI that compares sizes fairly.
     pub peers: Shown,
     pub vs_peers: Shown,
     /// (rank, out of)
     pub rank_in_peers: Option<(i64, i64)>,
     pub rank_national: Option<(i64, i64)>,
+    /// How many places have a figure, of how many ranked among (55 of 290).
+    pub coverage: Option<(i64, i64)>,
     pub band: Band,
     pub change: Shown,
+    /// Kolada's own value of the peer group, where the peers' mean is not it.
+    pub group_value: Shown,
 }
 
 /// Decimals for a KPI's figures, from the largest of them: 0 from 100 up,
@@ -130,29 +166,9 @@ impl Reading {
         decimals: usize,
         words: &Words,
     ) -> Reading {
-        let number = |value: Option<f64>, plus: bool, suffix: Suffix, decimals: usize| match value {
-            Some(value) => Shown::Number {
-                value,
-                decimals,
-                plus,
-                suffix,
-            },
-            None => Shown::Missing,
-        };
-        let unit = || Suffix::Unit(kpi.unit.clone());
-        // A difference: relative for amounts, in points for shares, else in units.
-        let difference = |units: &str, pct: &str| -> Shown {
-            match kpi.scale {
-                Scale::Category => Shown::Missing,
-                Scale::Amount => match cells.f64(pct, row) {
-                    Some(p) => number(Some(p), true, Suffix::Percent, 1),
-                    None => number(cells.f64(units, row), true, unit(), decimals),
-                },
-                _ if kpi.in_points() => {
-                    number(cells.f64(units, row), true, Suffix::Points, decimals.max(1))
-                }
-                _ => number(cells.f64(units, row), true, unit(), decimals),
-            }
+        let number = |column: &str| Figure {
+            value: cells.f64(column, row),
+            decimals,
         };
         let category = kpi.scale == Scale::Category;
         let value = match (category, cells.f64("value", row)) {
@@ -161,38 +177,108 @@ impl Reading {
                     .map(str::to_string)
                     .unwrap_or_else(|| v.to_string()),
             ),
-            (_, v) => number(v, false, Suffix::None, decimals),
+            (_, v) => Figure { value: v, decimals }.shown(false, Suffix::None),
         };
-        let peers = if category {
-            let levels = cells.text("peer_levels", row);
-            if levels.is_empty() {
-                Shown::Missing
-            } else {
-                Shown::Text(levels)
-            }
-        } else {
-            number(cells.f64("peer_mean", row), false, Suffix::None, decimals)
+        let peers = match kpi.scale {
+            Scale::Category => match cells.text("peer_levels", row) {
+                levels if levels.is_empty() => Shown::Missing,
+                levels => Shown::Text(levels),
+            },
+            Scale::Total => match &kpi.relative {
+                Some(relative) => Shown::Text(words.compare_by.replace("{kpi}", relative)),
+                None => Shown::Missing,
+            },
+            _ => number("peer_mean").shown(false, Suffix::None),
         };
         let change = if cells.flag("series_break", row) && cells.f64("value", row).is_some() {
             Shown::Text(words.method_change.to_string())
         } else {
-            difference("change_from_previous_year", "change_from_previous_year_pct")
+            difference(cells, row, kpi, decimals, "change_from_previous_year")
         };
+        let total = cells.int("national_total", row);
         Reading {
             year: cells.int("year", row),
             preliminary: cells.flag("preliminary", row),
+            small_numbers: cells.flag("small_numbers", row),
             value,
             peers,
-            vs_peers: difference("deviation_from_peer_mean", "deviation_from_peer_mean_pct"),
+            vs_peers: difference(cells, row, kpi, decimals, "deviation_from_peer_mean"),
             rank_in_peers: cells
                 .int("rank_in_peers", row)
                 .map(|r| (r, cells.int("peer_n", row).unwrap_or(0) + 1)),
             rank_national: cells
                 .int("rank_national", row)
                 .map(|r| (r, cells.int("national_n", row).unwrap_or(0))),
-            band: Band::from_code(&cells.text("band", row)),
+            coverage: total
+                .filter(|_| kpi.scale.ranked())
+                .map(|t| (cells.int("national_n", row).unwrap_or(0), t)),
+            band: Band::from_codes(&cells.text("band", row), &cells.text("position", row)),
             change,
+            group_value: number("group_value").shown(false, Suffix::None),
         }
+    }
+}
+
+impl Reading {
+    /// The year with its marks: * preliminary, † resting on few people.
+    pub(crate) fn year_text(&self) -> String {
+        format!(
+            "{}{}{}",
+            self.year.map(|y| y.to_string()).unwrap_or_default(),
+            if self.preliminary { "*" } else { "" },
+            if self.small_numbers { "†" } else { "" }
+        )
+    }
+}
+
+/// A figure of a row and its decimals.
+struct Figure {
+    value: Option<f64>,
+    decimals: usize,
+}
+
+impl Figure {
+    fn shown(&self, plus: bool, suffix: Suffix) -> Shown {
+        match self.value {
+            Some(value) => Shown::Number {
+                value,
+                decimals: self.decimals,
+                plus,
+                suffix,
+            },
+            None => Shown::Missing,
+        }
+    }
+}
+
+/// A difference (`column` in units, `{column}_pct` in percent): for an
+/// amount in percent with the units beside it, for a share in percentage
+/// points, else in the KPI's unit; none for a category.
+fn difference(cells: &Cells, row: usize, kpi: &KpiPlan, decimals: usize, column: &str) -> Shown {
+    let units = Figure {
+        value: cells.f64(column, row),
+        decimals,
+    };
+    let unit = Suffix::Unit(kpi.unit.clone());
+    match kpi.scale {
+        Scale::Category => Shown::Missing,
+        Scale::Amount => {
+            let pct = Figure {
+                value: cells.f64(&format!("{column}_pct"), row),
+                decimals: 1,
+            };
+            match (pct.shown(true, Suffix::Percent), units.shown(true, unit)) {
+                (Shown::Missing, units) => units,
+                (pct, Shown::Missing) => pct,
+                (pct, units) => Shown::Both(Box::new(pct), Box::new(units)),
+            }
+        }
+        _ if kpi.in_points() => Figure {
+            value: units.value,
+            decimals: decimals.max(1),
+        }
+        .shown(true, Suffix::Points),
+        _ => units.shown(true, unit),
     }
 }
 
@@ -202,6 +288,11 @@ impl Shown {
         match self {
             Shown::Missing => "–".to_string(),
             Shown::Text(text) => text.clone(),
+            Shown::Both(first, second) => format!(
+                "{} ({})",
+                first.text(style, words),
+                second.text(style, words)
+            ),
             Shown::Number {
                 value,
                 decimals,
@@ -222,8 +313,21 @@ impl Shown {
     }
 
     /// The Excel number format that shows the number as [`Shown::text`]
-    /// does; Excel applies the reader's own decimal sign and grouping.
-    pub(crate) fn xlsx_format(&self, words: &Words) -> Option<String> {
+    /// does; Excel applies the reader's own decimal sign and grouping. For
+    /// two figures the first is the cell's number and the second stands
+    /// beside it as text.
+    pub(crate) fn xlsx_format(&self, style: NumberStyle, words: &Words) -> Option<String> {
+        if let Shown::Both(first, second) = self {
+            let beside = format!(" \"({})\"", second.text(style, words).replace('"', ""));
+            let format = first.xlsx_format(style, words)?;
+            return Some(
+                format
+                    .split(';')
+                    .map(|part| format!("{part}{beside}"))
+                    .collect::<Vec<_>>()
+                    .join(";"),
+            );
+        }
         let Shown::Number {
             decimals,
             plus,
@@ -280,7 +384,9 @@ mod tests {
         );
         assert_eq!(points.text(TERMINAL, Lang::En.words()), "-12.93 pp");
         assert_eq!(
-            points.xlsx_format(Lang::Sv.words()).unwrap(),
+            points
+                .xlsx_format(Lang::Sv.numbers(), Lang::Sv.words())
+                .unwrap(),
             "+#,##0.00 \"p.e.\";-#,##0.00 \"p.e.\";#,##0.00 \"p.e.\""
         );
         let amount = Shown::Number {
@@ -289,7 +395,12 @@ mod tests {
             plus: false,
             suffix: Suffix::None,
         };
-        assert_eq!(amount.xlsx_format(Lang::Sv.words()).unwrap(), "#,##0");
+        assert_eq!(
+            amount
+                .xlsx_format(Lang::Sv.numbers(), Lang::Sv.words())
+                .unwrap(),
+            "#,##0"
+        );
         assert_eq!(
             amount.text(Lang::Sv.numbers(), Lang::Sv.words()),
             "1\u{a0}045\u{a0}118"

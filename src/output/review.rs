@@ -1,36 +1,89 @@
 //! A review as the documents show it (report.html, the report's and
 //! `compare`'s workbooks): comparison tables per set and peer group, charts
 //! and the provenance, in one language.
+//!
+//! Each KPI is shown at the latest year its municipality has a figure (a
+//! network's: the latest year any member has one); a KPI without one is
+//! named in a note, never a row of blanks. Each table names the peer group
+//! its rows are compared with: KPIs of one set may have different groups.
 
 use polars::prelude::DataFrame;
 
 use super::provenance::Provenance;
-use super::reading::{Reading, Shown};
-use super::terminal::{best_first, row_decimals};
+use super::reading::{Band, Reading, Shown};
+use super::terminal::row_decimals;
 use super::words::Words;
 use crate::analysis::cells::Cells;
 use crate::analysis::compare::kpis_without_figures;
 use crate::analysis::kpi::KpiPlan;
 use crate::model::lang::Lang;
-use crate::model::scale::Scale;
+use crate::model::peers::Peers;
+use crate::model::scale::{Direction, Scale};
+use crate::model::set::SetInfo;
 use crate::model::years::format_years;
 
-/// One comparison table: a set against one peer group, or every member of a network.
+/// A peer group as the documents name it: the group and its members' names.
+#[derive(Debug, Clone)]
+pub(crate) struct PeerGroup {
+    pub peers: Peers,
+    pub names: Vec<String>,
+}
+
+impl PeerGroup {
+    pub(crate) fn title(&self, words: &Words) -> String {
+        peers_title(&self.peers, words)
+    }
+}
+
+/// A peer group's name for people, saying when the municipality was left
+/// out of it (then its mean is nyckeltal's, not the group's own value).
+pub(crate) fn peers_title(peers: &Peers, words: &Words) -> String {
+    match &peers.left_out {
+        Some(name) => words
+            .without
+            .replace("{title}", &peers.title)
+            .replace("{name}", name),
+        None => peers.title.clone(),
+    }
+}
+
+/// What a section compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// One municipality against the peer groups of its KPIs.
+    Single,
+    /// Every member of a network against the others, in the latest year
+    /// any member has a figure.
+    Network,
+    /// Several municipalities, each against its own peers at its own
+    /// latest year with a figure (`compare A,B,C`).
+    Several,
+}
+
+/// One comparison: a set against the peer groups of one municipality (one
+/// per area of its KPIs), every member of a network, or several
+/// municipalities each against its own peers.
 pub(crate) struct Section {
-    pub set_name: String,
-    pub set_title: String,
-    /// What Kolada does not measure for the set's area.
-    pub not_measured: Option<String>,
-    /// The peer group's name for people (no ids).
-    pub peers_title: String,
-    pub peer_names: Vec<String>,
+    /// The set compared, with what Kolada does not measure for its area.
+    pub set: SetInfo,
+    /// The municipality (or region, or network) compared.
+    pub subject: String,
+    /// A region, compared with regions.
+    pub region: bool,
+    /// The distinct peer groups of the KPIs, in the order of the KPIs; for
+    /// a network its members.
+    pub groups: Vec<PeerGroup>,
     pub kpis: Vec<KpiPlan>,
     /// `analysis::COLUMNS`; several municipalities for a network.
     pub table: DataFrame,
-    pub network: bool,
+    pub kind: Kind,
 }
 
 impl Section {
+    pub(crate) fn is_network(&self) -> bool {
+        self.kind == Kind::Network
+    }
+
     /// The rows of one KPI, in table order.
     pub(crate) fn rows(&self, kpi: &str) -> Vec<usize> {
         let cells = Cells(&self.table);
@@ -44,22 +97,56 @@ impl Section {
         row_decimals(&Cells(&self.table), &self.rows(kpi))
     }
 
-    /// The latest year of a KPI with a row, per municipality the last row.
+    /// The row a municipality's table shows for a KPI: its latest year
+    /// with a figure.
+    pub(crate) fn shown_row(&self, kpi: &str) -> Option<usize> {
+        latest_with_value(&Cells(&self.table), &self.rows(kpi))
+    }
+
+    /// A network's year for a KPI: the latest any member has a figure in.
     pub(crate) fn latest_year(&self, kpi: &str) -> Option<i64> {
         let cells = Cells(&self.table);
         self.rows(kpi)
             .into_iter()
+            .filter(|&r| cells.f64("value", r).is_some())
             .filter_map(|r| cells.int("year", r))
             .max()
     }
 
-    /// The KPIs the tables show: those with a figure somewhere in the country.
+    /// The KPIs the tables show: those with a figure to show.
     pub(crate) fn shown_kpis(&self) -> Vec<&KpiPlan> {
-        let absent = kpis_without_figures(&self.table);
         self.kpis
             .iter()
-            .filter(|k| !absent.contains(&k.id))
+            .filter(|k| {
+                if self.kind == Kind::Single {
+                    self.shown_row(&k.id).is_some()
+                } else {
+                    self.latest_year(&k.id).is_some()
+                }
+            })
             .collect()
+    }
+
+    /// The shown KPIs by the peer group they are compared with: one table
+    /// each, so every row's group is named above it.
+    pub(crate) fn by_group(&self) -> Vec<(&PeerGroup, Vec<&KpiPlan>)> {
+        let mut out: Vec<(&PeerGroup, Vec<&KpiPlan>)> = Vec::new();
+        for kpi in self.shown_kpis() {
+            let group = self
+                .groups
+                .iter()
+                .find(|g| g.peers.label == kpi.peers.label)
+                .or(self.groups.first());
+            let Some(group) = group else { continue };
+            match out
+                .iter_mut()
+                .find(|(g, _)| g.peers.label == group.peers.label)
+            {
+                Some((_, kpis)) => kpis.push(kpi),
+                None => out.push((group, vec![kpi])),
+            }
+        }
+        out
     }
 
     /// The years of the table, as "2013–2022".
@@ -77,21 +164,86 @@ impl Section {
     /// stand once above the table, not in every member's row.
     pub(crate) fn reading(&self, row: usize, kpi: &KpiPlan, words: &Words) -> Reading {
         let mut reading = Reading::of(&Cells(&self.table), row, kpi, self.decimals(&kpi.id), words);
-        if self.network && kpi.scale == Scale::Category {
+        if self.is_network() && kpi.scale == Scale::Category {
             reading.peers = Shown::Missing;
         }
         reading
     }
 
-    /// For a network: the members' rows of a KPI in its latest year, best
-    /// rank among the peers first (then by value, then by name).
+    /// For a network: the members' rows of a KPI in its year, best rank
+    /// among the peers first (then by value, then by name).
     pub(crate) fn ranked_rows(&self, kpi: &KpiPlan) -> Vec<usize> {
-        best_first(
-            &Cells(&self.table),
-            &self.rows(&kpi.id),
-            kpi,
-            "rank_in_peers",
-        )
+        let cells = Cells(&self.table);
+        let Some(year) = self.latest_year(&kpi.id) else {
+            return Vec::new();
+        };
+        let rows: Vec<usize> = self
+            .rows(&kpi.id)
+            .into_iter()
+            .filter(|&r| cells.int("year", r) == Some(year))
+            .collect();
+        let mut rows = rows;
+        sort_best_first(&cells, &mut rows, kpi, "rank_in_peers");
+        rows
+    }
+
+    /// For several municipalities: each one's row of a KPI at its latest
+    /// year with a figure, best rank in Sweden first.
+    pub(crate) fn member_rows(&self, kpi: &KpiPlan) -> Vec<usize> {
+        let cells = Cells(&self.table);
+        let rows = self.rows(&kpi.id);
+        let mut ids: Vec<String> = rows
+            .iter()
+            .map(|&r| cells.text("municipality_id", r))
+            .collect();
+        ids.dedup();
+        let mut shown: Vec<usize> = ids
+            .iter()
+            .filter_map(|id| {
+                let own: Vec<usize> = rows
+                    .iter()
+                    .copied()
+                    .filter(|&r| cells.text("municipality_id", r) == *id)
+                    .collect();
+                latest_with_value(&cells, &own)
+            })
+            .collect();
+        sort_best_first(&cells, &mut shown, kpi, "rank_national");
+        shown
+    }
+
+    /// For several municipalities: those without a figure for a KPI in
+    /// the years shown.
+    pub(crate) fn members_without(&self, kpi: &KpiPlan) -> Vec<String> {
+        let cells = Cells(&self.table);
+        let rows = self.rows(&kpi.id);
+        let mut names: Vec<String> = Vec::new();
+        for &r in &rows {
+            let name = cells.text("municipality", r);
+            let id = cells.text("municipality_id", r);
+            let any = rows.iter().any(|&o| {
+                cells.text("municipality_id", o) == id && cells.f64("value", o).is_some()
+            });
+            if !any && !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        names
+    }
+
+    /// The rows the tables show, whichever kind the section is.
+    fn shown_rows(&self) -> Vec<(usize, &KpiPlan)> {
+        self.shown_kpis()
+            .into_iter()
+            .flat_map(|kpi| {
+                let rows = match self.kind {
+                    Kind::Single => self.shown_row(&kpi.id).into_iter().collect(),
+                    Kind::Network => self.ranked_rows(kpi),
+                    Kind::Several => self.member_rows(kpi),
+                };
+                rows.into_iter().map(move |r| (r, kpi))
+            })
+            .collect()
     }
 
     /// KPIs with a break inside the years shown: (id, first year of the new method).
@@ -113,6 +265,41 @@ impl Section {
     }
 }
 
+/// Of a KPI's rows, the latest with a figure.
+pub(crate) fn latest_with_value(cells: &Cells, rows: &[usize]) -> Option<usize> {
+    rows.iter()
+        .copied()
+        .filter(|&r| cells.f64("value", r).is_some())
+        .max_by_key(|&r| cells.int("year", r))
+}
+
+/// Rows best first: by `rank_column`, then by value in the KPI's
+/// direction, then by name.
+pub(crate) fn sort_best_first(cells: &Cells, rows: &mut [usize], kpi: &KpiPlan, rank_column: &str) {
+    let sign = kpi.direction.sign();
+    rows.sort_by(|&a, &b| {
+        let rank = |r| cells.int(rank_column, r).unwrap_or(i64::MAX);
+        let score = |r| cells.f64("value", r).map(|v| -v * sign).unwrap_or(f64::MAX);
+        rank(a)
+            .cmp(&rank(b))
+            .then(score(a).total_cmp(&score(b)))
+            .then(
+                cells
+                    .text("municipality", a)
+                    .cmp(&cells.text("municipality", b)),
+            )
+    });
+}
+
+/// The set's judgement of a KPI, as the documents say it on each row.
+pub(crate) fn direction_text(direction: Direction, words: &Words) -> &'static str {
+    match direction {
+        Direction::LowerIsBetter => words.lower_better,
+        Direction::HigherIsBetter => words.higher_better,
+        Direction::Neutral => words.no_judgement,
+    }
+}
+
 pub(crate) struct Figure {
     pub set_name: String,
     pub caption: String,
@@ -130,71 +317,203 @@ pub(crate) struct Review {
 }
 
 impl Review {
-    /// The sets in order of appearance: (name, title).
+    /// The sets in order of appearance: (name, title in the review's language).
     pub(crate) fn sets(&self) -> Vec<(&str, &str)> {
         let mut sets: Vec<(&str, &str)> = Vec::new();
         for s in &self.sections {
-            if !sets.iter().any(|(n, _)| *n == s.set_name) {
-                sets.push((&s.set_name, &s.set_title));
+            if !sets.iter().any(|(n, _)| *n == s.set.name) {
+                sets.push((&s.set.name, s.set.title_in(self.lang)));
             }
         }
         sets
     }
 
-    /// A note per KPI the tables leave out because the source has no figure for it.
+    /// A note per KPI the tables leave out: the source has no figure for it
+    /// at all, or the municipality has none in the years shown.
     pub(crate) fn absent_notes(&self, sections: &[&Section]) -> Vec<String> {
         let words = self.lang.words();
-        let mut absent: Vec<(String, String)> = Vec::new();
+        let mut notes: Vec<String> = Vec::new();
         for section in sections {
-            for kpi in kpis_without_figures(&section.table) {
-                if !absent.iter().any(|(k, _)| *k == kpi) {
-                    absent.push((kpi, section.years_text()));
+            let nowhere = kpis_without_figures(&section.table);
+            let shown: Vec<&str> = section.shown_kpis().iter().map(|k| k.id.as_str()).collect();
+            let not_here: Vec<String> = section
+                .kpis
+                .iter()
+                .filter(|k| !shown.contains(&k.id.as_str()) && !nowhere.contains(&k.id))
+                .map(|k| k.id.clone())
+                .collect();
+            let source = self.provenance.source_in(self.lang);
+            let mut add = |note: String| {
+                if !notes.contains(&note) {
+                    notes.push(note);
                 }
+            };
+            if !nowhere.is_empty() {
+                add(words
+                    .note_absent
+                    .replace("{kpis}", &nowhere.join(", "))
+                    .replace("{source}", &source)
+                    .replace("{years}", &section.years_text()));
+            }
+            if !not_here.is_empty() {
+                add(words
+                    .note_no_figure
+                    .replace("{kpis}", &not_here.join(", "))
+                    .replace("{name}", &section.subject)
+                    .replace("{years}", &section.years_text()));
             }
         }
-        absent
-            .into_iter()
-            .map(|(kpi, years)| {
-                words
-                    .note_absent
-                    .replace("{kpis}", &kpi)
-                    .replace("{source}", &self.provenance.source)
-                    .replace("{years}", &years)
-            })
-            .collect()
+        notes
     }
 
     /// The notes a reader needs for these tables: preliminary figures,
-    /// breaks, bands and scales.
+    /// breaks, what is left out, and how to read colours, ranks and scales.
     pub(crate) fn notes(&self, sections: &[&Section]) -> Vec<String> {
+        let mut notes = self.table_notes(sections);
+        notes.extend(self.general_notes().map(str::to_string));
+        notes
+    }
+
+    /// The notes on what these tables hold, without the general ones on
+    /// colours and scales (the terminal points to `--help` for those).
+    pub(crate) fn table_notes(&self, sections: &[&Section]) -> Vec<String> {
+        let mut notes = self.set_notes(sections);
+        notes.extend(self.row_notes(sections));
+        notes
+    }
+
+    /// Notes on the sets: their method changes and the KPIs left out.
+    pub(crate) fn set_notes(&self, sections: &[&Section]) -> Vec<String> {
         let words = self.lang.words();
+        let breaks: Vec<(String, i32)> = sections.iter().flat_map(|s| s.breaks_shown()).collect();
+        let mut notes = break_notes(&breaks, words);
+        notes.extend(self.absent_notes(sections));
+        notes
+    }
+
+    /// Notes on the rows shown: preliminary figures, small numbers, ranks
+    /// by size, too few figures, moving means, prices, differing years.
+    pub(crate) fn row_notes(&self, sections: &[&Section]) -> Vec<String> {
+        let words = self.lang.words();
+        let rows: Vec<(&Section, usize, &KpiPlan)> = sections
+            .iter()
+            .flat_map(|s| s.shown_rows().into_iter().map(move |(r, k)| (*s, r, k)))
+            .collect();
         let mut notes = Vec::new();
-        let preliminary = sections.iter().any(|s| {
-            let cells = Cells(&s.table);
-            (0..s.table.height()).any(|r| cells.flag("preliminary", r))
-        });
+        let preliminary = rows
+            .iter()
+            .any(|(s, r, _)| Cells(&s.table).flag("preliminary", *r));
         if preliminary {
             notes.push(words.note_preliminary.to_string());
         }
-        let mut seen = Vec::new();
-        for section in sections {
-            for (kpi, year) in section.breaks_shown() {
-                if !seen.contains(&(kpi.clone(), year)) {
-                    notes.push(
-                        words
-                            .note_break
-                            .replace("{kpi}", &kpi)
-                            .replace("{year}", &year.to_string()),
-                    );
-                    seen.push((kpi, year));
-                }
-            }
-        }
-        notes.extend(self.absent_notes(sections));
-        notes.push(words.note_bands.to_string());
-        notes.push(words.note_scales.to_string());
+        notes.extend(self.unknown_preliminary(&rows, words));
+        notes.extend(reading_notes(&rows, words));
         notes
     }
+
+    /// The general notes: how to read colours and scales.
+    pub(crate) fn general_notes(&self) -> [&'static str; 2] {
+        let words = self.lang.words();
+        [words.note_bands, words.note_scales]
+    }
+
+    /// KPIs whose latest published year is shown but whose fetch date is
+    /// unknown: whether that year was preliminary cannot be told.
+    fn unknown_preliminary(
+        &self,
+        rows: &[(&Section, usize, &KpiPlan)],
+        words: &Words,
+    ) -> Option<String> {
+        let mut kpis: Vec<&str> = Vec::new();
+        for (section, row, kpi) in rows {
+            let year = Cells(&section.table).int("year", *row).map(|y| y as i32);
+            let latest = kpi.latest_published.is_some() && year == kpi.latest_published;
+            if kpi.fetch_unknown && latest && !kpis.contains(&kpi.id.as_str()) {
+                kpis.push(&kpi.id);
+            }
+        }
+        (!kpis.is_empty()).then(|| {
+            words
+                .note_preliminary_unknown
+                .replace("{kpis}", &kpis.join(", "))
+        })
+    }
+}
+
+/// One note per year a method changes in, naming its KPIs.
+pub(crate) fn break_notes(breaks: &[(String, i32)], words: &Words) -> Vec<String> {
+    let mut years: Vec<i32> = breaks.iter().map(|(_, y)| *y).collect();
+    years.sort_unstable();
+    years.dedup();
+    years
+        .into_iter()
+        .map(|year| {
+            let mut kpis: Vec<&str> = Vec::new();
+            for (kpi, _) in breaks.iter().filter(|(_, y)| *y == year) {
+                if !kpis.contains(&kpi.as_str()) {
+                    kpis.push(kpi);
+                }
+            }
+            words
+                .note_break
+                .replace("{kpi}", &kpis.join(", "))
+                .replace("{year}", &year.to_string())
+        })
+        .collect()
+}
+
+/// Notes on what the shown rows hold: ranks by size, too few figures,
+/// moving means, current prices, rows of another year than the rest.
+fn reading_notes(rows: &[(&Section, usize, &KpiPlan)], words: &Words) -> Vec<String> {
+    let mut notes = Vec::new();
+    let band = |(s, r, _): &&(&Section, usize, &KpiPlan)| {
+        let cells = Cells(&s.table);
+        Band::from_codes(&cells.text("band", *r), &cells.text("position", *r))
+    };
+    let neutral_ranked = rows
+        .iter()
+        .any(|(_, _, k)| k.direction == Direction::Neutral && k.scale.ranked());
+    if neutral_ranked {
+        notes.push(words.note_neutral_ranks.to_string());
+    }
+    if rows.iter().any(|row| band(&row) == Band::Few) {
+        notes.push(words.note_few.to_string());
+    }
+    let mut small: Vec<&KpiPlan> = Vec::new();
+    for (section, row, kpi) in rows {
+        let flagged = Cells(&section.table).flag("small_numbers", *row);
+        if flagged && !small.iter().any(|k| k.id == kpi.id) {
+            small.push(kpi);
+        }
+    }
+    for kpi in small {
+        if let Some((count, below, title)) = &kpi.small {
+            notes.push(
+                words
+                    .note_small
+                    .replace("{kpi}", &kpi.id)
+                    .replace("{below}", &below.to_string())
+                    .replace("{count}", &format!("{count} {title}")),
+            );
+        }
+    }
+    if rows.iter().any(|(_, _, k)| k.rolling.is_some()) {
+        notes.push(words.note_rolling.to_string());
+    }
+    if rows.iter().any(|(_, _, k)| k.unit.contains("kr")) {
+        notes.push(words.note_prices.to_string());
+    }
+    let mut years: Vec<i64> = rows
+        .iter()
+        .filter(|(s, _, _)| !s.is_network())
+        .filter_map(|(s, r, _)| Cells(&s.table).int("year", *r))
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    if years.len() > 1 {
+        notes.push(words.note_latest_year.to_string());
+    }
+    notes
 }
 
 /// "10 av 13 breddinfört, 1 av 13 testverksamhet, 2 av 13 nej": a category counted

@@ -3,16 +3,17 @@
 
 use std::io::IsTerminal;
 
-use anyhow::Result;
 use comfy_table::{presets, Cell, CellAlignment, Color, ContentArrangement, Table};
 use polars::prelude::*;
 
 use super::reading::{decimals, rank_text, Band, Reading, Shown};
+use super::review::Section;
 use super::words::{Words, TERMINAL};
 use crate::analysis::cells::{cell_text, Cells};
 use crate::analysis::kpi::KpiPlan;
 use crate::base::text::terminal_float;
 use crate::model::lang::Lang;
+use crate::model::scale::Direction;
 
 /// Colours only on a terminal and never when `NO_COLOR` is set.
 pub(crate) fn colour_allowed() -> bool {
@@ -55,15 +56,66 @@ pub(crate) fn sparkline(values: &[Option<f64>], breaks: &[bool]) -> String {
     line
 }
 
-/// `compare` on a terminal: one row per KPI for the latest year, with the
-/// trend of the years before as a sparkline. Names are never split inside a
-/// word: when the table is wider than the terminal, the KPI column holds the
+/// One table of `compare` on a terminal, with what stands above and below it.
+pub(crate) struct View {
+    /// The peer group or KPI the table is about, when the title does not say it.
+    pub heading: Option<String>,
+    pub table: Table,
+    /// The KPIs' names when the table holds only their ids, and notes on
+    /// the table's rows.
+    pub below: Vec<String>,
+}
+
+/// `compare` of one municipality on a terminal: per peer group a table,
+/// one row per KPI at its latest year with a figure, with the trend of
+/// the years before as a sparkline. The group is named above its table
+/// when the KPIs have more than one. Names are never split inside a
+/// word: when a table is wider than the terminal, the KPI column holds the
 /// id alone and the names follow under the table.
-pub(crate) fn compare(table: &DataFrame, kpis: &[KpiPlan]) -> Result<(Table, Vec<String>)> {
-    let full = compare_table(table, kpis, true)?;
-    let too_wide = match (full.width(), std::io::stdout().is_terminal()) {
+pub(crate) fn compare(section: &Section) -> Vec<View> {
+    let words = Lang::En.words();
+    let groups = section.by_group();
+    let several = groups.len() > 1;
+    let mut views = Vec::new();
+    for (group, kpis) in groups {
+        let heading = several.then(|| {
+            format!(
+                "{} {}: {}",
+                words.compared_with,
+                group.title(words),
+                group.names.join(", ")
+            )
+        });
+        let full = compare_table(section, &kpis, true);
+        if !too_wide(&full) {
+            views.push(View {
+                heading,
+                table: full,
+                below: Vec::new(),
+            });
+            continue;
+        }
+        let legend = kpis
+            .iter()
+            .map(|k| format!("{} {}{}", k.id, k.label, unit_suffix(k)))
+            .collect();
+        let mut compact = compare_table(section, &kpis, false);
+        // Without the names it fits: no wrapping at all.
+        compact.set_content_arrangement(ContentArrangement::Disabled);
+        views.push(View {
+            heading,
+            table: compact,
+            below: legend,
+        });
+    }
+    views
+}
+
+/// Whether a table is wider than the terminal it goes to.
+fn too_wide(table: &Table) -> bool {
+    match (table.width(), std::io::stdout().is_terminal()) {
         (Some(width), true) => {
-            let natural: usize = full
+            let natural: usize = table
                 .column_max_content_widths()
                 .iter()
                 .map(|w| usize::from(*w) + 3)
@@ -72,18 +124,7 @@ pub(crate) fn compare(table: &DataFrame, kpis: &[KpiPlan]) -> Result<(Table, Vec
             natural > usize::from(width)
         }
         _ => false,
-    };
-    if !too_wide {
-        return Ok((full, Vec::new()));
     }
-    let legend = kpis
-        .iter()
-        .map(|k| format!("{} {}{}", k.id, k.label, unit_suffix(k)))
-        .collect();
-    let mut compact = compare_table(table, kpis, false)?;
-    // Without the names it fits: no wrapping at all.
-    compact.set_content_arrangement(comfy_table::ContentArrangement::Disabled);
-    Ok((compact, legend))
 }
 
 fn unit_suffix(kpi: &KpiPlan) -> String {
@@ -94,151 +135,180 @@ fn unit_suffix(kpi: &KpiPlan) -> String {
     }
 }
 
-fn compare_table(table: &DataFrame, kpis: &[KpiPlan], with_names: bool) -> Result<Table> {
-    let cells = Cells(table);
+/// "lower", "higher" or "–": which way the set calls better.
+fn better(direction: Direction) -> &'static str {
+    match direction {
+        Direction::LowerIsBetter => "lower",
+        Direction::HigherIsBetter => "higher",
+        Direction::Neutral => "–",
+    }
+}
+
+/// "289/290", or "–".
+fn coverage(reading: &Reading) -> String {
+    reading
+        .coverage
+        .map(|(n, total)| format!("{n}/{total}"))
+        .unwrap_or_else(|| "–".to_string())
+}
+
+fn right(text: String) -> Cell {
+    Cell::new(text).set_alignment(CellAlignment::Right)
+}
+
+/// A row's year and figures, from its value to its band.
+fn figure_cells(reading: &Reading, colour: bool) -> Vec<Cell> {
+    let words = Lang::En.words();
+    let text = |shown: &Shown| shown.text(TERMINAL, words);
+    vec![
+        Cell::new(reading.year_text()),
+        right(text(&reading.value)),
+        right(text(&reading.peers)),
+        right(text(&reading.vs_peers)),
+        right(rank_text(reading.rank_in_peers)),
+        right(rank_text(reading.rank_national)),
+        right(coverage(reading)),
+        band_cell(reading.band, words, colour),
+    ]
+}
+
+/// Whether any of the rows shows Kolada's own value of the group.
+fn shows_group_value(section: &Section, rows: &[usize]) -> bool {
+    let cells = Cells(&section.table);
+    rows.iter().any(|&r| cells.f64("group_value", r).is_some())
+}
+
+fn compare_table(section: &Section, kpis: &[&KpiPlan], with_names: bool) -> Table {
+    let cells = Cells(&section.table);
     let colour = colour_allowed();
+    let words = Lang::En.words();
+    let text = |shown: &Shown| shown.text(TERMINAL, words);
+    let shown: Vec<(usize, &KpiPlan)> = kpis
+        .iter()
+        .filter_map(|k| section.shown_row(&k.id).map(|r| (r, *k)))
+        .collect();
+    let rows: Vec<usize> = shown.iter().map(|(r, _)| *r).collect();
+    let group_value = shows_group_value(section, &rows);
     let mut view = Table::new();
     view.load_preset(presets::UTF8_FULL_CONDENSED);
     fit_to_terminal(&mut view);
-    // Narrow: the long headings on two lines.
-    let (in_peers, in_sweden) = if with_names {
-        ("rank in peers", "rank in Sweden")
-    } else {
-        ("rank in\npeers", "rank in\nSweden")
-    };
-    view.set_header([
+    let wrap = |long: &'static str, short: &'static str| if with_names { long } else { short };
+    let mut header = vec![
         "KPI",
         "year",
         "value",
         "peer mean",
         "vs peers",
-        in_peers,
-        in_sweden,
+        wrap("rank in peers", "rank in\npeers"),
+        wrap("rank in Sweden", "rank in\nSweden"),
+        wrap("with figure", "with\nfigure"),
         "band",
-        "trend",
-    ]);
-    let words = Lang::En.words();
-    let text = |shown: &Shown| shown.text(TERMINAL, words);
-    for kpi in kpis {
-        let rows: Vec<usize> = (0..table.height())
-            .filter(|&r| cells.text("kpi", r) == kpi.id)
-            .collect();
-        let Some(&last) = rows.last() else { continue };
-        let trend: Vec<Option<f64>> = rows.iter().map(|&r| cells.f64("value", r)).collect();
-        let breaks: Vec<bool> = rows
-            .iter()
-            .map(|&r| cells.flag("series_break", r))
-            .collect();
-        let unit = unit_suffix(kpi);
-        let reading = Reading::of(&cells, last, kpi, row_decimals(&cells, &rows), words);
-        let year = cells.text("year", last) + if reading.preliminary { "*" } else { "" };
-        let band = band_cell(reading.band, words, colour);
-        let first_year = rows
+        "better",
+    ];
+    if group_value {
+        header.push(wrap("group value", "group\nvalue"));
+    }
+    header.push("trend");
+    view.set_header(header);
+    for (row, kpi) in shown {
+        let all = section.rows(&kpi.id);
+        let reading = section.reading(row, kpi, words);
+        let trend: Vec<Option<f64>> = all.iter().map(|&r| cells.f64("value", r)).collect();
+        let breaks: Vec<bool> = all.iter().map(|&r| cells.flag("series_break", r)).collect();
+        let first_year = all
             .first()
             .map(|&r| cells.text("year", r))
             .unwrap_or_default();
-        view.add_row(vec![
-            Cell::new(if with_names {
-                format!("{} {}{unit}", kpi.id, kpi.label)
-            } else {
-                kpi.id.clone()
-            }),
-            Cell::new(year),
-            Cell::new(text(&reading.value)).set_alignment(CellAlignment::Right),
-            Cell::new(text(&reading.peers)).set_alignment(CellAlignment::Right),
-            Cell::new(text(&reading.vs_peers)).set_alignment(CellAlignment::Right),
-            Cell::new(rank_text(reading.rank_in_peers)).set_alignment(CellAlignment::Right),
-            Cell::new(rank_text(reading.rank_national)).set_alignment(CellAlignment::Right),
-            band,
-            Cell::new(format!("{} {first_year}–", sparkline(&trend, &breaks))),
-        ]);
+        let mut line = vec![Cell::new(if with_names {
+            format!("{} {}{}", kpi.id, kpi.label, unit_suffix(kpi))
+        } else {
+            kpi.id.clone()
+        })];
+        line.extend(figure_cells(&reading, colour));
+        line.push(Cell::new(better(kpi.direction)));
+        if group_value {
+            line.push(right(text(&reading.group_value)));
+        }
+        line.push(Cell::new(format!(
+            "{} {first_year}–",
+            sparkline(&trend, &breaks)
+        )));
+        view.add_row(line);
     }
-    Ok(view)
+    view
 }
 
 /// `compare` of several municipalities on a terminal: per KPI, one row per
-/// municipality in the latest year, each against its own peers and the
-/// country (as the report's network tables), best rank among the peers first.
-pub(crate) fn compare_many(table: &DataFrame, kpis: &[KpiPlan]) -> Result<Vec<(String, Table)>> {
-    let cells = Cells(table);
+/// municipality at its latest year with a figure, each against its own
+/// peers and ranked in the country, best rank in Sweden first; those
+/// without a figure named below the table.
+pub(crate) fn compare_many(section: &Section) -> Vec<View> {
+    let cells = Cells(&section.table);
     let colour = colour_allowed();
     let words = Lang::En.words();
     let text = |shown: &Shown| shown.text(TERMINAL, words);
     let mut out = Vec::new();
-    for kpi in kpis {
-        let rows: Vec<usize> = (0..table.height())
-            .filter(|&r| cells.text("kpi", r) == kpi.id)
-            .collect();
-        let Some(latest) = rows.iter().filter_map(|&r| cells.int("year", r)).max() else {
-            continue;
-        };
-        let latest_rows = best_first(&cells, &rows, kpi, "rank_national");
-        let decimals = row_decimals(&cells, &rows);
+    for kpi in section.shown_kpis() {
+        let rows = section.member_rows(kpi);
+        let group_value = shows_group_value(section, &rows);
         let mut view = Table::new();
         view.load_preset(presets::UTF8_FULL_CONDENSED);
         fit_to_terminal(&mut view);
-        view.set_header([
+        let mut header = vec![
             "municipality",
+            "year",
             "value",
             "peer mean",
             "vs peers",
             "rank in\npeers",
             "rank in\nSweden",
+            "with\nfigure",
             "band",
-            "peers",
-        ]);
-        for r in latest_rows {
-            let reading = Reading::of(&cells, r, kpi, decimals, words);
-            let band = band_cell(reading.band, words, colour);
-            view.add_row(vec![
-                Cell::new(
-                    cells.text("municipality", r) + if reading.preliminary { "*" } else { "" },
-                ),
-                Cell::new(text(&reading.value)).set_alignment(CellAlignment::Right),
-                Cell::new(text(&reading.peers)).set_alignment(CellAlignment::Right),
-                Cell::new(text(&reading.vs_peers)).set_alignment(CellAlignment::Right),
-                Cell::new(rank_text(reading.rank_in_peers)).set_alignment(CellAlignment::Right),
-                Cell::new(rank_text(reading.rank_national)).set_alignment(CellAlignment::Right),
-                band,
-                Cell::new(cells.text("peer_group", r)),
-            ]);
+        ];
+        if group_value {
+            header.push("group\nvalue");
         }
-        out.push((
-            format!("{} {}{} — {latest}", kpi.id, kpi.label, unit_suffix(kpi)),
-            view,
-        ));
+        header.push("peers");
+        view.set_header(header);
+        for r in rows {
+            let reading = section.reading(r, kpi, words);
+            let mut line = vec![Cell::new(cells.text("municipality", r))];
+            line.extend(figure_cells(&reading, colour));
+            if group_value {
+                line.push(right(text(&reading.group_value)));
+            }
+            line.push(Cell::new(cells.text("peer_group", r)));
+            view.add_row(line);
+        }
+        let latest = section
+            .latest_year(&kpi.id)
+            .map(|y| y.to_string())
+            .unwrap_or_default();
+        let mut below = Vec::new();
+        let without = section.members_without(kpi);
+        if !without.is_empty() {
+            below.push(format!(
+                "No figure in {}: {}",
+                section.years_text(),
+                without.join(", ")
+            ));
+        }
+        out.push(View {
+            heading: Some(format!(
+                "{} {}{} — {latest} · better: {}",
+                kpi.id,
+                kpi.label,
+                unit_suffix(kpi),
+                match kpi.direction {
+                    Direction::Neutral => "no judgement",
+                    other => better(other),
+                }
+            )),
+            table: view,
+            below,
+        });
     }
-    Ok(out)
-}
-
-/// A KPI's rows in their latest year, best first: by `rank_column`, then by
-/// value in the KPI's direction, then by name.
-pub(crate) fn best_first(
-    cells: &Cells,
-    rows: &[usize],
-    kpi: &KpiPlan,
-    rank_column: &str,
-) -> Vec<usize> {
-    let latest = rows.iter().filter_map(|&r| cells.int("year", r)).max();
-    let mut latest_rows: Vec<usize> = rows
-        .iter()
-        .copied()
-        .filter(|&r| cells.int("year", r) == latest)
-        .collect();
-    let sign = kpi.direction.sign();
-    latest_rows.sort_by(|&a, &b| {
-        let rank = |r| cells.int(rank_column, r).unwrap_or(i64::MAX);
-        let score = |r| cells.f64("value", r).map(|v| -v * sign).unwrap_or(f64::MAX);
-        rank(a)
-            .cmp(&rank(b))
-            .then(score(a).total_cmp(&score(b)))
-            .then(
-                cells
-                    .text("municipality", a)
-                    .cmp(&cells.text("municipality", b)),
-            )
-    });
-    latest_rows
+    out
 }
 
 /// The band, coloured where the terminal allows.

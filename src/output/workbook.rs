@@ -13,10 +13,11 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksh
 
 use super::exports::write_frame_sheet;
 use super::reading::{rank_text, Reading, Shown};
-use super::review::{Review, Section};
-use super::words::{Words, TERMINAL};
+use super::review::{direction_text, Review, Section};
+use super::words::{NumberStyle, Words};
 use crate::analysis::cells::Cells;
 use crate::analysis::kpi::KpiPlan;
+use crate::model::lang::Lang;
 
 /// A4 in Excel's paper sizes.
 const A4: u8 = 9;
@@ -29,7 +30,7 @@ pub(crate) fn review_workbook(review: &Review, tidy: &DataFrame) -> Result<Vec<u
         let sections: Vec<&Section> = review
             .sections
             .iter()
-            .filter(|s| s.set_name == name)
+            .filter(|s| s.set.name == name)
             .collect();
         let sheet = book.add_worksheet();
         sheet.set_name(sheet_name(title, name, &mut names))?;
@@ -53,7 +54,8 @@ pub(crate) fn review_workbook(review: &Review, tidy: &DataFrame) -> Result<Vec<u
 }
 
 /// A sheet name Excel accepts (31 characters, no []:*?/\), unique in the
-/// book: the set's title when it fits, else its file name.
+/// book: the set's title, cut at a word with "…" when it is longer; its
+/// file name when nothing of the title is left.
 pub(crate) fn sheet_name(title: &str, name: &str, taken: &mut HashSet<String>) -> String {
     let clean = |text: &str| -> String {
         text.chars()
@@ -63,7 +65,25 @@ pub(crate) fn sheet_name(title: &str, name: &str, taken: &mut HashSet<String>) -
             .to_string()
     };
     let mut base = clean(title);
-    if base.chars().count() > 31 || base.is_empty() {
+    if base.chars().count() > 31 {
+        let mut cut = String::new();
+        for word in base.split(' ') {
+            if cut.chars().count() + word.chars().count() + 2 > 31 {
+                break;
+            }
+            if !cut.is_empty() {
+                cut.push(' ');
+            }
+            cut.push_str(word);
+        }
+        let cut = cut.trim_end_matches([' ', '–', '-', ',']).to_string();
+        base = if cut.is_empty() {
+            String::new()
+        } else {
+            format!("{cut}…")
+        };
+    }
+    if base.is_empty() {
         base = clean(name).chars().take(31).collect();
     }
     let mut candidate = base.clone();
@@ -154,9 +174,9 @@ impl Styles {
     }
 
     /// A cell format for a figure: its number format, aligned right.
-    fn figure(&self, shown: &Shown, words: &Words) -> Format {
+    fn figure(&self, shown: &Shown, style: NumberStyle, words: &Words) -> Format {
         let base = self.text.clone().set_align(FormatAlign::Right);
-        match shown.xlsx_format(words) {
+        match shown.xlsx_format(style, words) {
             Some(code) => base.set_num_format(code),
             None => base,
         }
@@ -170,52 +190,63 @@ struct Columns<'w> {
     figures_from: u16,
     /// A network's sheet: a row per member.
     network: bool,
-    /// Several peer groups side by side: a column naming each.
+    /// Several peer groups in the sheet: a column naming each row's.
     several: bool,
+    /// Kolada's own value of a group the municipality was left out of.
+    group_values: bool,
 }
 
 impl<'w> Columns<'w> {
-    fn of(sections: &[&Section], words: &'w Words) -> Columns<'w> {
-        let network = sections.iter().any(|s| s.network);
-        let several = sections.len() > 1 && !network;
+    fn of(sections: &[&Section], words: &'w Words, computed: bool) -> Columns<'w> {
+        let network = sections.iter().any(|s| s.is_network());
+        let groups: usize = sections.iter().map(|s| s.by_group().len()).sum();
+        let several = groups > 1 && !network;
+        let group_values = sections.iter().any(|s| {
+            let cells = Cells(&s.table);
+            (0..s.table.height()).any(|r| cells.f64("group_value", r).is_some())
+        });
         let mut headers: Vec<&str> = vec![words.kpi, words.year];
-        let mut widths: Vec<f64> = vec![44.0, 7.0];
+        let mut widths: Vec<f64> = vec![40.0, 7.0];
         if network {
             headers.push(words.municipality);
             widths.push(16.0);
         } else if several {
             headers.push(words.peer_group);
-            widths.push(28.0);
+            widths.push(26.0);
         }
         let figures_from = headers.len() as u16;
-        if network {
-            headers.extend([
-                words.value,
-                words.mean_of_others,
-                words.vs_others,
-                words.rank_in_network,
-                words.rank_national,
-                words.band,
-                words.change,
-            ]);
+        let (mean, vs, rank) = if network {
+            (words.mean_of_others, words.vs_others, words.rank_in_network)
         } else {
-            headers.extend([
-                words.value,
-                words.peer_mean,
-                words.vs_peers,
-                words.rank_in_peers,
-                words.rank_national,
-                words.band,
-                words.change,
-            ]);
+            (words.peer_mean, words.vs_peers, words.rank_in_peers)
+        };
+        headers.extend([
+            words.value,
+            mean,
+            vs,
+            rank,
+            words.rank_national,
+            words.coverage,
+            words.band,
+            words.direction,
+            words.change,
+        ]);
+        widths.extend([13.0, 16.0, 22.0, 10.0, 10.0, 11.0, 12.0, 22.0, 18.0]);
+        if group_values {
+            headers.push(if computed {
+                words.group_value_computed
+            } else {
+                words.group_value
+            });
+            widths.push(14.0);
         }
-        widths.extend([13.0, 18.0, 15.0, 11.0, 11.0, 11.0, 15.0]);
         Columns {
             headers,
             widths,
             figures_from,
             network,
             several,
+            group_values,
         }
     }
 
@@ -235,9 +266,10 @@ fn set_sheet(
     title: &str,
     sections: &[&Section],
 ) -> Result<()> {
-    let words = review.lang.words();
+    let lang = review.lang;
+    let words = lang.words();
     let styles = Styles::new();
-    let columns = Columns::of(sections, words);
+    let columns = Columns::of(sections, words, review.provenance.computed_groups);
     for (c, width) in columns.widths.iter().enumerate() {
         sheet.set_column_width(c as u16, *width)?;
     }
@@ -246,17 +278,7 @@ fn set_sheet(
     sheet.set_row_height(0, 20.0)?;
     wide_text(sheet, 1, last, total, &review.subtitle, &styles.subtitle)?;
     let mut row = 2u32;
-    for section in sections {
-        let lead = if section.network {
-            words.every_member_of
-        } else {
-            words.compared_with
-        };
-        let line = format!(
-            "{lead} {}: {}",
-            section.peers_title,
-            section.peer_names.join(", ")
-        );
+    for line in group_lines(sections, words) {
         wide_text(sheet, row, last, total, &line, &styles.subtitle)?;
         row += 1;
     }
@@ -266,9 +288,9 @@ fn set_sheet(
         sheet.write_string_with_format(row, c as u16, *header, &styles.header)?;
     }
     sheet.set_row_height(row, 30.0)?;
-    row = kpi_rows(sheet, row + 1, sections, &columns, words, &styles)? + 1;
+    row = kpi_rows(sheet, row + 1, sections, &columns, lang, &styles)? + 1;
     let mut notes = review.notes(sections);
-    if let Some(text) = sections.first().and_then(|s| s.not_measured.as_ref()) {
+    if let Some(text) = sections.first().and_then(|s| s.set.not_measured_in(lang)) {
         notes.push(format!("{}: {text}", words.not_measured));
     }
     notes.push(words.attribution.to_string());
@@ -280,16 +302,43 @@ fn set_sheet(
     Ok(())
 }
 
-/// Per KPI, a row per section (per member for a network) from `row` on;
-/// the row after the last.
+/// "Jämfört med G… (members)" for each peer group of the sheet's sections.
+fn group_lines(sections: &[&Section], words: &Words) -> Vec<String> {
+    let mut lines = Vec::new();
+    for section in sections {
+        if section.is_network() {
+            let names = section.groups.first().map(|g| g.names.join(", "));
+            lines.push(format!(
+                "{} {}: {}",
+                words.every_member_of,
+                section.subject,
+                names.unwrap_or_default()
+            ));
+            continue;
+        }
+        for (group, _) in section.by_group() {
+            lines.push(format!(
+                "{} {}: {}",
+                words.compared_with,
+                group.title(words),
+                group.names.join(", ")
+            ));
+        }
+    }
+    lines
+}
+
+/// Per KPI, a row per section and peer group (per member for a network)
+/// from `row` on; the row after the last.
 fn kpi_rows(
     sheet: &mut Worksheet,
     mut row: u32,
     sections: &[&Section],
     columns: &Columns,
-    words: &Words,
+    lang: Lang,
     styles: &Styles,
 ) -> Result<u32> {
+    let words = lang.words();
     let kpis: Vec<&KpiPlan> = sections.first().map(|s| s.shown_kpis()).unwrap_or_default();
     for kpi in kpis {
         let unit = if kpi.unit.is_empty() {
@@ -297,44 +346,48 @@ fn kpi_rows(
         } else {
             format!(", {}", kpi.unit)
         };
-        let name = format!("{} {}{unit}", kpi.id, kpi.label);
+        let name = format!("{} {}{unit}", kpi.id, kpi.label_in(lang));
         for section in sections {
-            let rows = if section.network {
+            let rows = if section.is_network() {
                 section.ranked_rows(kpi)
             } else {
-                section.rows(&kpi.id).last().copied().into_iter().collect()
+                section.shown_row(&kpi.id).into_iter().collect()
             };
+            let group = section
+                .groups
+                .iter()
+                .find(|g| g.peers.label == kpi.peers.label)
+                .map(|g| g.title(words))
+                .unwrap_or_default();
             let cells = Cells(&section.table);
             for r in rows {
                 let reading = section.reading(r, kpi, words);
                 let mut lines = lines_needed(&name, columns.widths[0]);
                 if columns.several {
-                    lines = lines.max(lines_needed(&section.peers_title, columns.widths[2]));
+                    lines = lines.max(lines_needed(&group, columns.widths[2]));
                 }
                 if let Shown::Text(text) = &reading.peers {
                     let width = columns.widths[columns.figures_from as usize + 1];
                     lines = lines.max(lines_needed(text, width));
                 }
-                sheet.set_row_height(row, 15.0 * f64::from(lines) + 2.0)?;
+                sheet.set_row_height(row, 15.0 * f64::from(lines.max(2)) + 2.0)?;
                 sheet.write_string_with_format(row, 0, &name, &styles.text_wrap)?;
-                let year = format!(
-                    "{}{}",
-                    reading.year.map(|y| y.to_string()).unwrap_or_default(),
-                    if reading.preliminary { "*" } else { "" }
-                );
-                sheet.write_string_with_format(row, 1, year, &styles.text)?;
+                sheet.write_string_with_format(row, 1, reading.year_text(), &styles.text)?;
                 if columns.network {
                     let member = cells.text("municipality", r);
                     sheet.write_string_with_format(row, 2, member, &styles.text)?;
                 } else if columns.several {
-                    sheet.write_string_with_format(
-                        row,
-                        2,
-                        &section.peers_title,
-                        &styles.text_wrap,
-                    )?;
+                    sheet.write_string_with_format(row, 2, &group, &styles.text_wrap)?;
                 }
-                write_figures(sheet, row, columns.figures_from, &reading, words, styles)?;
+                let at = Place {
+                    row,
+                    first: columns.figures_from,
+                };
+                write_figures(sheet, at, &reading, kpi, lang, styles)?;
+                if columns.group_values {
+                    let column = columns.last();
+                    write_shown(sheet, row, column, &reading.group_value, lang, styles)?;
+                }
                 row += 1;
             }
         }
@@ -342,51 +395,82 @@ fn kpi_rows(
     Ok(row)
 }
 
-fn write_figures(
-    sheet: &mut Worksheet,
+/// Where a row's figures go: its row and the first figure column.
+struct Place {
     row: u32,
     first: u16,
-    reading: &Reading,
-    words: &Words,
+}
+
+/// A figure in a cell: a number with its format, text, or "–".
+fn write_shown(
+    sheet: &mut Worksheet,
+    row: u32,
+    column: u16,
+    shown: &Shown,
+    lang: Lang,
     styles: &Styles,
 ) -> Result<()> {
-    let cells = [&reading.value, &reading.peers, &reading.vs_peers];
-    for (i, shown) in cells.into_iter().enumerate() {
-        let column = first + i as u16;
-        let format = styles.figure(shown, words);
-        match shown {
+    let words = lang.words();
+    let format = styles.figure(shown, lang.numbers(), words);
+    match shown {
+        Shown::Number { value, .. } => {
+            sheet.write_number_with_format(row, column, *value, &format)?
+        }
+        Shown::Both(first, _) => match first.as_ref() {
             Shown::Number { value, .. } => {
                 sheet.write_number_with_format(row, column, *value, &format)?
             }
-            Shown::Text(text) => {
-                sheet.write_string_with_format(row, column, text, &styles.text_wrap)?
-            }
-            Shown::Missing => sheet.write_string_with_format(row, column, "–", &format)?,
-        };
-    }
+            other => sheet.write_string_with_format(
+                row,
+                column,
+                other.text(lang.numbers(), words),
+                &styles.text_wrap,
+            )?,
+        },
+        Shown::Text(text) => {
+            sheet.write_string_with_format(row, column, text, &styles.text_wrap)?
+        }
+        Shown::Missing => sheet.write_string_with_format(row, column, "–", &format)?,
+    };
+    Ok(())
+}
+
+fn write_figures(
+    sheet: &mut Worksheet,
+    at: Place,
+    reading: &Reading,
+    kpi: &KpiPlan,
+    lang: Lang,
+    styles: &Styles,
+) -> Result<()> {
+    let (row, first) = (at.row, at.first);
+    let words = lang.words();
+    write_shown(sheet, row, first, &reading.value, lang, styles)?;
+    write_shown(sheet, row, first + 1, &reading.peers, lang, styles)?;
+    write_shown(sheet, row, first + 2, &reading.vs_peers, lang, styles)?;
     let right = styles.text.clone().set_align(FormatAlign::Right);
     sheet.write_string_with_format(row, first + 3, rank_text(reading.rank_in_peers), &right)?;
     sheet.write_string_with_format(row, first + 4, rank_text(reading.rank_national), &right)?;
+    let coverage = reading
+        .coverage
+        .map(|(n, total)| format!("{n} {} {total}", words.of))
+        .unwrap_or_else(|| "–".to_string());
+    sheet.write_string_with_format(row, first + 5, coverage, &right)?;
     let mut band = styles
         .text
         .clone()
         .set_bold()
+        .set_text_wrap()
         .set_align(FormatAlign::Center);
     if let Some((fill, font)) = reading.band.colours() {
         band = band
             .set_background_color(Color::RGB(fill))
             .set_font_color(Color::RGB(font));
     }
-    sheet.write_string_with_format(row, first + 5, reading.band.name(words), &band)?;
-    let change = styles.figure(&reading.change, words);
-    match &reading.change {
-        Shown::Number { value, .. } => {
-            sheet.write_number_with_format(row, first + 6, *value, &change)?
-        }
-        other => {
-            sheet.write_string_with_format(row, first + 6, other.text(TERMINAL, words), &change)?
-        }
-    };
+    sheet.write_string_with_format(row, first + 6, reading.band.name(words), &band)?;
+    let judgement = direction_text(kpi.direction, words);
+    sheet.write_string_with_format(row, first + 7, judgement, &styles.text_wrap)?;
+    write_shown(sheet, row, first + 8, &reading.change, lang, styles)?;
     Ok(())
 }
 
@@ -406,14 +490,15 @@ fn source_sheet(sheet: &mut Worksheet, review: &Review) -> Result<()> {
     }
     row += 1;
     sheet.write_string_with_format(row, 0, words.kpi, &styles.header)?;
-    sheet.write_string_with_format(row, 1, words.fetched, &styles.header)?;
-    let fetch_header = row;
+    sheet.write_string_with_format(row, 1, words.kolada_title, &styles.header)?;
+    sheet.write_string_with_format(row, 2, words.fetched, &styles.header)?;
     row += 1;
-    for (kpi, fetched) in &review.provenance.fetched {
+    for (kpi, title, fetched) in &review.provenance.fetched {
         sheet.write_string(row, 0, kpi)?;
+        sheet.write_string_with_format(row, 1, title, &styles.text_wrap)?;
         sheet.write_string(
             row,
-            1,
+            2,
             fetched
                 .map(|d| d.date_naive().to_string())
                 .unwrap_or_else(|| words.fetch_unknown.to_string()),
@@ -425,12 +510,12 @@ fn source_sheet(sheet: &mut Worksheet, review: &Review) -> Result<()> {
         sheet.write_string(row, 0, *line)?;
         row += 1;
     }
-    sheet.set_column_width(0, 24)?;
-    sheet.set_column_width(1, 32)?;
+    sheet.set_column_width(0, 12)?;
+    sheet.set_column_width(1, 60)?;
+    sheet.set_column_width(2, 24)?;
     sheet.set_portrait();
     sheet.set_paper_size(A4);
     sheet.set_print_fit_to_pages(1, 0);
-    let _ = fetch_header;
     Ok(())
 }
 
@@ -451,7 +536,7 @@ mod tests {
                 "nara-vard",
                 &mut taken
             ),
-            "nara-vard"
+            "Nära vård – omställningen till…"
         );
         assert_eq!(
             sheet_name("Äldreomsorg – kostnader", "a", &mut taken),

@@ -185,6 +185,9 @@ pub(crate) fn entries_for_ids(
             };
             Ok(SetEntry {
                 kpi: id.clone(),
+                label_en: None,
+                relative: None,
+                small: None,
                 unit,
                 area: kpi.as_ref().map(area_of_kpi),
                 label,

@@ -73,6 +73,8 @@ pub(crate) struct Named {
     pub label: String,
     pub title: String,
     pub members: Vec<String>,
+    /// The Kolada group id, when the members are one of Kolada's groups.
+    pub group: Option<String>,
 }
 
 /// The members of every kind of peer spec but `similar:`, which needs
@@ -88,6 +90,7 @@ pub(crate) fn named(
         label: format!("{} {}", group.id, group.title),
         title: group.title.clone(),
         members: group.members.iter().map(|m| m.member_id.clone()).collect(),
+        group: Some(group.id.clone()),
     };
     Ok(Some(match spec {
         PeerSpec::Auto(named_area) => {
@@ -105,6 +108,7 @@ pub(crate) fn named(
             label: format!("{} ({})", list.name, list.title),
             title: list.title.clone(),
             members: list_members(list, catalogue)?,
+            group: None,
         },
         PeerSpec::Places(text) => {
             let ids = municipality_ids(text, catalogue).map_err(|e| {
@@ -120,6 +124,7 @@ pub(crate) fn named(
                 label: names.join(", "),
                 title: names.join(", "),
                 members: ids,
+                group: None,
             }
         }
     }))
@@ -128,7 +133,10 @@ pub(crate) fn named(
 /// The peer group of `municipality`: the members without it and without
 /// repeats; an error when nobody is left.
 pub(crate) fn peers_of(named: Named, municipality: &Municipality) -> Result<Peers> {
-    let excluded_self = named.members.contains(&municipality.id);
+    let left_out = named
+        .members
+        .contains(&municipality.id)
+        .then(|| municipality.title.clone());
     let mut unique: Vec<String> = Vec::new();
     for id in named.members {
         if id != municipality.id && !unique.contains(&id) {
@@ -141,11 +149,16 @@ pub(crate) fn peers_of(named: Named, municipality: &Municipality) -> Result<Peer
             named.label, municipality.title
         )));
     }
+    let label = match &left_out {
+        Some(name) => format!("{} excluding {name} (own calculation)", named.label),
+        None => named.label,
+    };
     Ok(Peers {
-        label: named.label,
+        label,
         title: named.title,
         members: unique,
-        excluded_self,
+        left_out,
+        group: named.group,
     })
 }
 

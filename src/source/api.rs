@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use super::{DataSource, FetchStats, ValueQuery};
+use super::{DataSource, Described, FetchStats, ValueQuery};
 use crate::base::progress::Progress;
 use crate::kolada::{KoladaClient, ValueRequest};
 use crate::model::{sort_observations, Group, Kpi, Municipality, Observation};
@@ -52,12 +52,14 @@ impl DataSource for KoladaClient {
         Some(chrono::Utc::now())
     }
 
-    fn describe(&self) -> String {
-        api_name(self.base_url())
+    fn described(&self) -> Described {
+        Described::Api {
+            host: host_of(self.base_url()),
+        }
     }
 }
 
-/// "Kolada API (api.kolada.se)": the API by its host, no path or credentials.
-pub(crate) fn api_name(url: &url::Url) -> String {
-    format!("Kolada API ({})", url.host_str().unwrap_or("?"))
+/// The API's host, no path or credentials ("api.kolada.se").
+pub(crate) fn host_of(url: &url::Url) -> String {
+    url.host_str().unwrap_or("?").to_string()
 }

@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::{DataSource, FetchStats, ValueQuery};
+use super::{DataSource, Described, FetchStats, ValueQuery};
 use crate::base::error;
 use crate::base::progress::Progress;
 use crate::base::write::{clean_stale_temps, temp_prefix};
@@ -220,7 +220,7 @@ impl KpiEntry {
         match &request.entities {
             Entities::All => {
                 self.rows
-                    .retain(|r| !(years.contains(&r.1) && !is_group_id(&r.0)));
+                    .retain(|r| !years.contains(&r.1) || is_group_id(&r.0));
                 self.complete_years.extend(&years);
             }
             Entities::Ids(ids) => {
@@ -531,11 +531,10 @@ impl DataSource for CachedSource {
         self.cache.take_notes()
     }
 
-    fn describe(&self) -> String {
-        let api = super::api::api_name(self.cache.api_url());
-        match &self.upstream {
-            Some(_) => format!("{api}, through the local cache"),
-            None => format!("{api}, from the local cache (offline)"),
+    fn described(&self) -> Described {
+        Described::Cache {
+            host: super::api::host_of(self.cache.api_url()),
+            offline: self.upstream.is_none(),
         }
     }
 }

@@ -39,6 +39,34 @@ impl ValueQuery {
     }
 }
 
+/// Where figures come from, as people are told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Described {
+    /// The Kolada API, by its host.
+    Api { host: String },
+    /// The API through the local cache, or the cache alone (`--offline`).
+    Cache { host: String, offline: bool },
+    /// A snapshot folder, by its name only.
+    Snapshot { name: String },
+}
+
+impl Described {
+    pub(crate) fn english(&self) -> String {
+        match self {
+            Described::Api { host } => format!("Kolada API ({host})"),
+            Described::Cache {
+                host,
+                offline: false,
+            } => format!("Kolada API ({host}), through the local cache"),
+            Described::Cache {
+                host,
+                offline: true,
+            } => format!("Kolada API ({host}), from the local cache (offline)"),
+            Described::Snapshot { name } => format!("snapshot '{name}'"),
+        }
+    }
+}
+
 /// What answering the queries so far has cost.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct FetchStats {
@@ -66,9 +94,13 @@ pub(crate) trait DataSource {
     /// Every value the source has for the query, sorted in output order.
     fn values(&self, query: &ValueQuery, progress: &dyn Progress) -> Result<Vec<Observation>>;
     fn stats(&self) -> FetchStats;
-    /// One line naming where the figures came from, for footers and
-    /// documents people share: never a local path.
-    fn describe(&self) -> String;
+    /// Where the figures came from, for footers and documents people
+    /// share: never a local path.
+    fn described(&self) -> Described;
+    /// The same as one line in English ("snapshot 'kolada'").
+    fn describe(&self) -> String {
+        self.described().english()
+    }
     /// When the figures answered so far were fetched from Kolada (the oldest).
     fn fetched_at(&self) -> Option<chrono::DateTime<chrono::Utc>>;
     /// When one KPI's figures (as answered so far) were fetched from

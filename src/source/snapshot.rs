@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 use anyhow::{Context, Result};
 use serde::de::DeserializeOwned;
 
-use super::{DataSource, FetchStats, ValueQuery};
+use super::{DataSource, Described, FetchStats, ValueQuery};
 use crate::base::error;
 use crate::base::progress::Progress;
 use crate::base::read::read_limited;
@@ -414,14 +414,14 @@ impl DataSource for Snapshot {
     }
 
     /// The folder by its name only: a document never shows a local path.
-    fn describe(&self) -> String {
+    fn described(&self) -> Described {
         let name = self
             .root
             .canonicalize()
             .ok()
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "snapshot".to_string());
-        format!("snapshot '{name}'")
+        Described::Snapshot { name }
     }
 
     fn computes_group_means(&self) -> bool {

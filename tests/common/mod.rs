@@ -196,3 +196,12 @@ pub fn fails_offline(args: &[&str], code: i32, needle: &str) {
     );
     assert!(!stderr(&output).contains("panicked"), "{args:?}");
 }
+
+/// One part of a zip file (a workbook's `xl/sharedStrings.xml`), as text.
+#[allow(dead_code)]
+pub fn zip_text(path: &Path, part: &str) -> String {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name(part).unwrap(), &mut text).unwrap();
+    text
+}

@@ -108,7 +108,7 @@ fn draw(view: &View, points: &[Point], year: i32, catalogue: &Catalogue) -> Resu
         everybody: &everybody,
         named: &named,
         medians,
-        quadrants: quadrants(view, words),
+        quadrants: Some(quadrants(view, words)),
         legend: &legend,
         source: words.attribution,
         lang: view.lang,
@@ -125,33 +125,28 @@ fn draw(view: &View, points: &[Point], year: i32, catalogue: &Catalogue) -> Resu
     })
 }
 
-/// The quadrants' names, when the sets say which way cost and quality are
-/// better (cost lower, quality either way).
-fn quadrants(view: &View, words: &Words) -> Option<[String; 4]> {
-    let direction = |id: &str| {
-        view.sets
-            .iter()
-            .flat_map(|s| &s.entries)
-            .find(|e| e.kpi == id)
-            .map(|e| e.direction)
-    };
+/// The quadrants' names: cost is lower or higher (a position: the built-in
+/// sets pass no judgement on cost), quality better or worse where the set
+/// says which way it is better.
+fn quadrants(view: &View, words: &Words) -> [String; 4] {
+    let direction = view
+        .sets
+        .iter()
+        .flat_map(|s| &s.entries)
+        .find(|e| e.kpi == view.quality)
+        .map(|e| e.direction);
     let [lower_cost, higher_cost, better, worse] = words.quadrants;
-    match (direction(view.cost), direction(view.quality)) {
-        (Some(Direction::LowerIsBetter), Some(q)) if q != Direction::Neutral => {
-            let (top, bottom) = if q == Direction::HigherIsBetter {
-                (better, worse)
-            } else {
-                (worse, better)
-            };
-            Some([
-                format!("{lower_cost}, {top}"),
-                format!("{higher_cost}, {top}"),
-                format!("{lower_cost}, {bottom}"),
-                format!("{higher_cost}, {bottom}"),
-            ])
-        }
-        _ => None,
-    }
+    let (top, bottom) = match direction {
+        Some(Direction::HigherIsBetter) => (format!(", {better}"), format!(", {worse}")),
+        Some(Direction::LowerIsBetter) => (format!(", {worse}"), format!(", {better}")),
+        _ => (String::new(), String::new()),
+    };
+    [
+        format!("{lower_cost}{top}"),
+        format!("{higher_cost}{top}"),
+        format!("{lower_cost}{bottom}"),
+        format!("{higher_cost}{bottom}"),
+    ]
 }
 
 /// Who the colours stand for: the municipality and its peers, or the

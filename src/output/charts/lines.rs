@@ -13,7 +13,9 @@ use super::{
 use crate::analysis::kpi::KpiPlan;
 use crate::base::error;
 use crate::model::lang::Lang;
+use crate::model::peers::Peers;
 use crate::model::scale::Scale;
+use crate::output::review::peers_title;
 
 struct Series {
     pub name: String,
@@ -63,13 +65,15 @@ fn line_chart(chart: &LineChart, format: ChartFormat) -> Result<Vec<u8>> {
     }
 }
 
-/// The points of a series cut where a new method starts, so no line
-/// crosses a break.
+/// The points of a series cut where a new method starts and where a year
+/// has no figure (a survey not run that year), so no line crosses a
+/// break or suggests a figure nobody measured.
 fn segments(points: &[(i32, f64)], breaks: &[i32]) -> Vec<Vec<(i32, f64)>> {
     let mut out: Vec<Vec<(i32, f64)>> = Vec::new();
     let mut previous: Option<i32> = None;
     for &(x, y) in points {
-        let crosses = previous.is_some_and(|p| breaks.iter().any(|&b| p < b && b <= x));
+        let crosses =
+            previous.is_some_and(|p| x - p > 1 || breaks.iter().any(|&b| p < b && b <= x));
         match out.last_mut() {
             Some(segment) if !crosses => segment.push((x, y)),
             _ => out.push(vec![(x, y)]),
@@ -230,14 +234,16 @@ fn draw_breaks<DB: DrawingBackend>(
 }
 
 /// The trend chart of one KPI: the municipality, each peer group's mean,
-/// the national median; `None` for a category (its codes are no line).
+/// the national median; `None` for a category (its codes are no line). A
+/// total (which grows with size) is drawn alone: a mean or median of
+/// totals compares sizes, not performance.
 /// `region`: the subject is a region, so the median is the regions'.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn kpi_trend(
     kpi: &KpiPlan,
     municipality: &str,
     region: bool,
-    peers: &[(&str, Vec<(i32, f64)>)],
+    peers: &[(&Peers, Vec<(i32, f64)>)],
     own: Vec<(i32, f64)>,
     median: Vec<(i32, f64)>,
     lang: Lang,
@@ -252,9 +258,10 @@ pub(crate) fn kpi_trend(
         role: Role::Municipality,
         points: own,
     }];
-    for (n, (title, points)) in peers.iter().enumerate() {
+    let total = kpi.scale == Scale::Total;
+    for (n, (group, points)) in peers.iter().enumerate().filter(|_| !total) {
         series.push(Series {
-            name: format!("{}: {title}", words.mean_of),
+            name: format!("{}: {}", words.mean_of, peers_title(group, words)),
             role: Role::Peers(n),
             points: points.clone(),
         });
@@ -267,7 +274,7 @@ pub(crate) fn kpi_trend(
         }
         .to_string(),
         role: Role::Median,
-        points: median,
+        points: if total { Vec::new() } else { median },
     });
     if series.iter().all(|s| s.points.is_empty()) {
         return Ok(None);
@@ -277,7 +284,7 @@ pub(crate) fn kpi_trend(
     } else {
         kpi.unit.clone()
     };
-    let title = format!("{} {}", kpi.id, kpi.label);
+    let title = format!("{} {}", kpi.id, kpi.label_in(lang));
     Ok(Some(line_chart(
         &LineChart {
             title: &title,
@@ -306,5 +313,10 @@ mod tests {
         assert_eq!(segments(&points, &[]).len(), 1);
         // A gap year across the break still breaks the line.
         assert_eq!(segments(&[(2017, 1.0), (2020, 2.0)], &[2019]).len(), 2);
+        // No line across a year without a figure (a survey every other year).
+        assert_eq!(
+            segments(&[(2018, 1.0), (2020, 2.0), (2021, 3.0)], &[]).len(),
+            2
+        );
     }
 }
