@@ -416,7 +416,7 @@ fn a_kpi_the_source_has_no_figures_for_is_named_not_shown_as_blanks() {
     let (_dir, out) = report("tjorn-hosten.toml", &[]);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     let rows_of = |id: &str| {
-        html.matches(&format!("<td class=\"text\"><b>{id}</b>"))
+        html.matches(&format!("<td class=\"text name\"><b>{id}</b>"))
             .count()
     };
     assert_eq!(

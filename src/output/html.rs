@@ -21,6 +21,8 @@ table { border-collapse: collapse; width: 100%; margin: .5rem 0 1.5rem; font-siz
 th, td { padding: .35rem .5rem; border-bottom: 1px solid #ddd; text-align: right; white-space: nowrap; }
 th { background: #f2f5f9; white-space: normal; vertical-align: bottom; }
 td.text, th.text { text-align: left; white-space: normal; }
+td.name { min-width: 14rem; }
+td.diff { white-space: normal; min-width: 6rem; }
 td.judgement { text-align: left; white-space: normal; font-size: .8rem; color: #444; min-width: 9rem; }
 td.band { text-align: center; font-weight: bold; border-radius: 3px; }
 .green { background: #c8e6c9; color: #1b5e20; } .yellow { background: #fff3c4; color: #7a5b00; }
@@ -38,12 +40,15 @@ footer { margin-top: 3rem; font-size: .85rem; color: #444; border-top: 1px solid
   section { margin-top: 0; }
   section + section, #cost-quality { break-before: page; }
   h2, h3, h4, p.members, p.levels, p.kpi-meta { break-after: avoid; }
-  .keep, figure, tr { break-inside: avoid; }
+  .keep, figure, tr, .missing, p.note { break-inside: avoid; }
   thead { display: table-header-group; }
   .charts { display: block; }
   .charts figure { width: 49%; display: inline-block; vertical-align: top; }
   table { font-size: 8.5pt; }
-  th, td { padding: .2rem .35rem; }
+  th, td { padding: .1rem .35rem; }
+  h3 { margin: .8rem 0 .3rem; } h4 { margin: .7rem 0 .15rem; }
+  p.members, p.kpi-meta, p.levels { margin: 0 0 .2rem; }
+  table { margin: .2rem 0 .6rem; }
 }
 "#;
 
@@ -136,7 +141,7 @@ fn figures(reading: &Reading, lang: Lang) -> Markup {
     html! {
         td { (text(&reading.value)) }
         td.(if matches!(reading.peers, Shown::Text(_)) { "text" } else { "" }) { (text(&reading.peers)) }
-        td { (text(&reading.vs_peers)) }
+        td.diff { (text(&reading.vs_peers)) }
         td { (rank_text(reading.rank_in_peers)) } td { (rank_text(reading.rank_national)) }
         td { (coverage_text(reading.coverage, words)) }
         td class={ "band " (reading.band.code()) } { (reading.band.name(words)) }
@@ -191,11 +196,11 @@ fn compare_table(
                         @if let Some(row) = section.shown_row(&kpi.id) {
                             @let reading = section.reading(row, kpi, words);
                             tr {
-                                td.text { (kpi_name(kpi, lang)) }
+                                td.text.name { (kpi_name(kpi, lang)) }
                                 td { (reading.year_text()) }
                                 (figures(&reading, lang))
                                 td.judgement { (direction_text(kpi.direction, words)) }
-                                td { (reading.change.text(lang.numbers(), words)) }
+                                td.diff { (reading.change.text(lang.numbers(), words)) }
                                 @if group_values { td { (reading.group_value.text(lang.numbers(), words)) } }
                             }
                         }
@@ -260,9 +265,9 @@ fn network_figures(reading: &Reading, lang: Lang) -> Markup {
     html! {
         td { (text(&reading.value)) }
         td.(if matches!(reading.peers, Shown::Text(_)) { "text" } else { "" }) { (text(&reading.peers)) }
-        td { (text(&reading.vs_peers)) }
+        td.diff { (text(&reading.vs_peers)) }
         td { (rank_text(reading.rank_in_peers)) } td { (rank_text(reading.rank_national)) }
         td class={ "band " (band) } { (reading.band.name(words)) }
-        td { (text(&reading.change)) }
+        td.diff { (text(&reading.change)) }
     }
 }

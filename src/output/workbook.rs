@@ -98,10 +98,28 @@ pub(crate) fn sheet_name(title: &str, name: &str, taken: &mut HashSet<String>) -
 
 /// Lines a text needs in a column `width` characters wide (Excel's unit).
 fn lines_needed(text: &str, width: f64) -> u32 {
-    let per_line = (width * 1.1).max(1.0);
+    let per_line = width.max(1.0) as usize;
     text.split('\n')
-        .map(|line| ((line.chars().count() as f64) / per_line).ceil().max(1.0) as u32)
+        .map(|line| wrapped_lines(line, per_line))
         .sum()
+}
+
+/// Lines a paragraph takes when wrapped at spaces, `per_line` characters
+/// a line (a word longer than a line is broken).
+fn wrapped_lines(paragraph: &str, per_line: usize) -> u32 {
+    let mut lines = 1;
+    let mut used = 0;
+    for word in paragraph.split(' ').map(|w| w.chars().count()) {
+        let needed = if used == 0 { word } else { used + 1 + word };
+        if needed <= per_line {
+            used = needed;
+        } else {
+            lines += if used == 0 { 0 } else { 1 };
+            lines += (word.saturating_sub(1) / per_line) as u32;
+            used = word % per_line;
+        }
+    }
+    lines
 }
 
 /// Text across the columns `0..=last`, wrapped, the row as high as it needs.
@@ -231,7 +249,7 @@ impl<'w> Columns<'w> {
             words.direction,
             words.change,
         ]);
-        widths.extend([13.0, 16.0, 22.0, 10.0, 10.0, 11.0, 12.0, 22.0, 18.0]);
+        widths.extend([13.0, 16.0, 27.0, 10.0, 10.0, 11.0, 12.0, 22.0, 25.0]);
         if group_values {
             headers.push(if computed {
                 words.group_value_computed
@@ -348,6 +366,10 @@ fn kpi_rows(
         };
         let name = format!("{} {}{unit}", kpi.id, kpi.label_in(lang));
         for section in sections {
+            // Each section's own KPI: its peers are the section's.
+            let Some(kpi) = section.kpis.iter().find(|k| k.id == kpi.id) else {
+                continue;
+            };
             let rows = if section.is_network() {
                 section.ranked_rows(kpi)
             } else {
@@ -366,9 +388,17 @@ fn kpi_rows(
                 if columns.several {
                     lines = lines.max(lines_needed(&group, columns.widths[2]));
                 }
-                if let Shown::Text(text) = &reading.peers {
-                    let width = columns.widths[columns.figures_from as usize + 1];
-                    lines = lines.max(lines_needed(text, width));
+                // Text that wraps in the figure columns: a category's counts, two differences.
+                let from = columns.figures_from as usize;
+                for (shown, column) in [
+                    (&reading.peers, from + 1),
+                    (&reading.vs_peers, from + 2),
+                    (&reading.change, from + 8),
+                ] {
+                    if matches!(shown, Shown::Text(_) | Shown::Both(..)) {
+                        let text = shown.text(lang.numbers(), words);
+                        lines = lines.max(lines_needed(&text, columns.widths[column]));
+                    }
                 }
                 sheet.set_row_height(row, 15.0 * f64::from(lines.max(2)) + 2.0)?;
                 sheet.write_string_with_format(row, 0, &name, &styles.text_wrap)?;
@@ -416,17 +446,15 @@ fn write_shown(
         Shown::Number { value, .. } => {
             sheet.write_number_with_format(row, column, *value, &format)?
         }
-        Shown::Both(first, _) => match first.as_ref() {
-            Shown::Number { value, .. } => {
-                sheet.write_number_with_format(row, column, *value, &format)?
-            }
-            other => sheet.write_string_with_format(
-                row,
-                column,
-                other.text(lang.numbers(), words),
-                &styles.text_wrap,
-            )?,
-        },
+        // Two figures ("−15,6 % (−10 564 kr/inv 65+)") as text that wraps: a
+        // number cell cannot, and shows ### where it is wider than its
+        // column. The Data sheet holds both as numbers.
+        Shown::Both(..) => sheet.write_string_with_format(
+            row,
+            column,
+            shown.text(lang.numbers(), words),
+            &styles.text_wrap.clone().set_align(FormatAlign::Right),
+        )?,
         Shown::Text(text) => {
             sheet.write_string_with_format(row, column, text, &styles.text_wrap)?
         }
@@ -522,6 +550,18 @@ fn source_sheet(sheet: &mut Worksheet, review: &Review) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrapping_counts_whole_words() {
+        // 26 characters wide: the group's name takes three lines, not two.
+        assert_eq!(
+            lines_needed("Tjörn – egna jämförelsekommuner, äldreomsorg", 26.0),
+            3
+        );
+        assert_eq!(lines_needed("kort", 26.0), 1);
+        assert_eq!(lines_needed("a\nb", 26.0), 2);
+        assert_eq!(wrapped_lines(&"x".repeat(60), 26), 3);
+    }
 
     #[test]
     fn sheet_names_fit_excel_and_stay_unique() {
