@@ -1,5 +1,5 @@
 //! Builds the files in `data/` into the binary: every `data/sets/*.toml`,
-//! `data/peers/*.toml` and `data/similarity/*.toml`, so a file added there
+//! `data/peers/*.toml`, `data/similarity/*.toml` and `data/explain/*.toml`, so a file added there
 //! is built in without touching the code.
 
 use std::fmt::Write;
@@ -12,6 +12,7 @@ fn main() {
         ("BUILTIN_SETS", "sets"),
         ("BUILTIN_PEERS", "peers"),
         ("BUILTIN_SIMILARITY", "similarity"),
+        ("BUILTIN_EXPLAIN", "explain"),
     ] {
         let dir = root.join(folder);
         println!("cargo:rerun-if-changed={}", dir.display());

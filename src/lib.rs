@@ -9,11 +9,11 @@
 //! | 1 | `model` | Kolada's ids, KPIs, municipalities, groups, values; scales, directions, years, languages, a resolved peer group |
 //! | 2 | `kolada` | the API v3 client: planner, transport, pacing, parallel queries, wire format |
 //! | 3 | `source` | where figures come from: the API, the cache, a snapshot (read and saved) |
-//! | 4 | `catalogue`, `refdata` | Kolada's metadata loaded as needed; sets, peer lists, factors and specs as written |
+//! | 4 | `catalogue`, `refdata` | Kolada's metadata loaded as needed; sets, peer lists, factors, cost chains and specs as written |
 //! | 5 | `resolve` | what people type → ids; sets, factors and specs checked against the catalogue |
-//! | 6 | `analysis` | national ranks, comparisons, categories, trends, similarity; the cell and table types |
+//! | 6 | `analysis` | national ranks, comparisons, categories, trends, similarity, cost chains split; the cell and table types |
 //! | 7 | `output` | terminal tables, exports, readings, the review model, HTML, workbook, charts, words, provenance |
-//! | 8 | `ops` | what the commands do: plan once and fetch once, compare, report, similar, changes, snapshots, lookups |
+//! | 8 | `ops` | what the commands do: plan once and fetch once, compare, explain, report, similar, changes, snapshots, lookups |
 //! | 9 | `cli` | flags, the progress bar, the session (source, notes on stderr), completion hints |
 //! | 10 | `cmd` | one thin file per subcommand |
 //! | 11 | `bench` | entry points for the benchmark examples |

@@ -6,6 +6,7 @@
 pub(crate) mod categories;
 pub(crate) mod cells;
 pub(crate) mod compare;
+pub(crate) mod explain;
 pub(crate) mod kpi;
 pub(crate) mod national;
 pub(crate) mod similar;

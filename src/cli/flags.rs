@@ -189,6 +189,22 @@ Examples:
   nyckeltal compare Tjörn --kpi N20900 --format csv"
     )]
     Compare(CompareArgs),
+    /// Why a cost differs: each cost chain split into coverage (how many get the service), cost
+    /// per user, age structure and the rest, against the peers or the country, year by year.
+    #[command(
+        after_help = "Each chain is Kolada's own identity (N21009 = N21006 × N21701 / 100: home care per
+inhabitant 65+ = cost per user × share with home care), checked against the published figure
+before a gap is split. Against peers the split is in kronor against their arithmetic mean
+(the mean `compare` shows); what a mean of products leaves over is its own row (spread).
+Exports add the exact split in logs against the geometric mean (method log).
+
+Examples:
+  nyckeltal explain Tjörn --area äldreomsorg --peers tjorn-aldreomsorg
+  nyckeltal explain Tjörn --area lss --years 2018-2022
+  nyckeltal explain Vara --area äldreomsorg --against riket
+  nyckeltal explain Tjörn --area äldreomsorg -o tjorn-kostnad.csv"
+    )]
+    Explain(ExplainArgs),
     /// The municipalities most like one, by structural factors: nearest first, why, and how
     /// many RKA's "Liknande kommuner" group shares; or how far a given peer list is.
     #[command(after_help = "Examples:
@@ -406,6 +422,34 @@ pub(crate) struct ReportArgs {
     /// The folder to write (replaced as a whole when it exists).
     #[arg(long, short = 'o', value_name = "DIR")]
     pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExplainArgs {
+    /// The municipality: code or name (1419, Tjörn).
+    pub municipality: String,
+    /// The area's cost chains: äldreomsorg or lss (data/explain/*.toml), or a .toml path.
+    #[arg(long, value_name = "AREA")]
+    pub area: String,
+    #[command(flatten)]
+    pub peers: PeerArgs,
+    /// One year [default: the latest five years with figures].
+    #[arg(long, value_name = "YEAR", conflicts_with = "years")]
+    pub year: Option<String>,
+    /// Years: 2018-2022 or 2018,2020.
+    #[arg(long, short = 'y', value_name = "RANGE")]
+    pub years: Option<String>,
+    /// Compare with the peers' figures, or with the country's own (Riket, as Kolada publishes it).
+    #[arg(long, value_enum, default_value = "peers", value_name = "WHOM")]
+    pub against: AgainstChoice,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum AgainstChoice {
+    Peers,
+    Riket,
 }
 
 #[derive(Debug, Args)]

@@ -28,10 +28,9 @@ use crate::output::workbook::review_workbook;
 
 pub(crate) fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<()> {
     let target = args.output.target()?;
-    let years = match args.year.as_deref().or(args.years.as_deref()) {
-        Some(text) => Some(parse_years(text)?),
-        None => None,
-    };
+    let years = (args.year.as_deref().or(args.years.as_deref()))
+        .map(parse_years)
+        .transpose()?;
     let asked = Asked {
         municipality: &args.municipality,
         peers: &args.peers.peers,

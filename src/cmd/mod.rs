@@ -5,6 +5,7 @@ pub(crate) mod calendar;
 pub(crate) mod changes;
 pub(crate) mod compare;
 pub(crate) mod completions;
+pub(crate) mod explain;
 pub(crate) mod fetch;
 pub(crate) mod group;
 pub(crate) mod kpi;
@@ -42,6 +43,7 @@ pub(crate) fn dispatch(cli: Cli) -> Result<()> {
         Command::Peers(command) => peers::run(command, global),
         Command::Compare(args) => compare::run(args, global),
         Command::Trend(args) => trend::run(args, global),
+        Command::Explain(args) => explain::run(args, global),
         Command::Similar(args) => similar::run(args, global),
         Command::Calendar(args) => calendar::run(args, global),
         Command::Snapshot(command) => snapshot::run(command, global),

@@ -7,6 +7,7 @@
 pub(crate) mod calendar;
 pub(crate) mod changes;
 pub(crate) mod compare;
+pub(crate) mod explain;
 pub(crate) mod lookup;
 pub(crate) mod peers;
 pub(crate) mod plan;

@@ -207,7 +207,12 @@ fn small_numbers(entry: &SetEntry, cx: &Context) -> Result<Option<(String, f64, 
 /// The years to fetch: each asked year and the one before it (for the
 /// change on last year); without years, a window up to the latest
 /// published year, cut later to the latest years that have figures.
-fn fetch_years(asked: Option<&[i32]>, kpis: &[String], default: usize, cx: &Context) -> Vec<i32> {
+pub(crate) fn fetch_years(
+    asked: Option<&[i32]>,
+    kpis: &[String],
+    default: usize,
+    cx: &Context,
+) -> Vec<i32> {
     match asked {
         Some(years) => {
             let mut wanted: Vec<i32> = years.iter().flat_map(|&y| [y - 1, y]).collect();

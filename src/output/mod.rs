@@ -5,6 +5,7 @@
 //! ([`words`]), and where figures come from ([`provenance`]).
 
 pub(crate) mod charts;
+pub(crate) mod explain;
 pub(crate) mod exports;
 pub(crate) mod html;
 pub(crate) mod provenance;

@@ -1,6 +1,7 @@
 //! Layer 4, project-owned reference data a controller can read and edit:
 //! indicator sets (`data/sets/*.toml`), peer lists (`data/peers/*.toml`),
-//! similarity factors (`data/similarity/*.toml`) and report specs. Parsing
+//! similarity factors (`data/similarity/*.toml`), cost chains
+//! (`data/explain/*.toml`) and report specs. Parsing
 //! only: whether the ids in them exist is checked in `resolve`.
 //!
 //! The files in the repository's `data/` are built into the binary. Files
@@ -18,17 +19,20 @@ use crate::base::error;
 use crate::base::read::read_hand_written;
 use crate::base::text::{closest, did_you_mean};
 
+mod chains;
 mod factors;
 mod peer_lists;
 mod sets;
 pub(crate) mod spec;
 
+pub(crate) use chains::{Chain, ChainFactor, ChainSet, Form};
 pub(crate) use factors::{Factor, FactorSet};
 pub(crate) use peer_lists::PeerList;
 pub(crate) use sets::{IndicatorSet, SetEntry};
 
-// BUILTIN_SETS, BUILTIN_PEERS, BUILTIN_SIMILARITY: (name, text) of every
-// file in data/sets, data/peers and data/similarity (see build.rs).
+// BUILTIN_SETS, BUILTIN_PEERS, BUILTIN_SIMILARITY, BUILTIN_EXPLAIN: (name,
+// text) of every file in data/sets, data/peers, data/similarity and
+// data/explain (see build.rs).
 include!(concat!(env!("OUT_DIR"), "/builtin_data.rs"));
 
 /// Where a reference file came from, for messages that say where to fix it.
@@ -137,6 +141,7 @@ impl RefData {
         let what = match kind {
             "sets" => "the indicator set",
             "peers" => "the peer list",
+            "explain" => "the cost chains",
             _ => "the factor set",
         };
         if name_or_path.ends_with(".toml") {

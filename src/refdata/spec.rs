@@ -10,11 +10,16 @@
 //! years = "2018-2022"                          # default: the latest five with figures
 //! cost_quality = ["N20900", "U21468"]          # optional: cost (x) against quality (y)
 //! lang = "sv"                                  # the documents' language: sv (default) or en
+//! explain = ["äldreomsorg", "lss"]             # optional: "why does the cost differ?" per area (peers auto)
 //!
 //! [peers]                                      # or: peers per set (instead of the list above)
 //! aldreomsorg-kostnad = ["auto", "tjorn-aldreomsorg"]
 //! funktionshinder-kostnad = ["auto", "tjorn-funktionshinder"]
 //! default = ["auto"]                           # sets not named
+//!
+//! [explain]                                    # or: the areas with the peer group each is split against
+//! aldreomsorg = "tjorn-aldreomsorg"            # (a TOML key without å, ä, ö, or "äldreomsorg" in quotes)
+//! lss = "tjorn-funktionshinder"
 //! ```
 //!
 //! Every mistake is reported with the file, the line and what to do.
@@ -42,6 +47,9 @@ struct SpecFile {
     years: Option<Spanned<String>>,
     cost_quality: Option<Spanned<Vec<String>>>,
     lang: Option<Lang>,
+    /// Areas whose cost chains are split: a list (peers auto) or a table
+    /// area → peer group.
+    explain: Option<Spanned<toml::Value>>,
 }
 
 /// A value as written, with its line.
@@ -62,6 +70,8 @@ pub(crate) struct SpecText {
     pub years: Option<Written<String>>,
     pub cost_quality: Option<Written<Vec<String>>>,
     pub lang: Option<Lang>,
+    /// The areas to explain, each with its peer spec, and their line.
+    pub explain: Vec<Written<(String, String)>>,
     pub origin: Origin,
 }
 
@@ -111,8 +121,46 @@ pub(crate) fn read(path: &Path) -> Result<SpecText> {
             .as_ref()
             .map(|c| (c.get_ref().clone(), line_of(&text, c.span().start))),
         lang: file.lang,
+        explain: explain_areas(file.explain.as_ref(), &text, &origin)?,
         origin,
     })
+}
+
+/// `explain = ["äldreomsorg", "lss"]` (each against `auto`) or an
+/// `[explain]` table of area = "peer group".
+fn explain_areas(
+    explain: Option<&Spanned<toml::Value>>,
+    text: &str,
+    origin: &Origin,
+) -> Result<Vec<Written<(String, String)>>> {
+    let Some(explain) = explain else {
+        return Ok(Vec::new());
+    };
+    let line = line_of(text, explain.span().start);
+    let wrong = || {
+        error::usage(format!(
+            "{}: explain takes a list of areas, [\"äldreomsorg\", \"lss\"], or an [explain] table of area = \"peer group\"",
+            origin.at_line(line)
+        ))
+    };
+    match explain.get_ref() {
+        toml::Value::Array(items) => items
+            .iter()
+            .map(|item| {
+                let area = item.as_str().ok_or_else(wrong)?;
+                Ok(((area.to_string(), "auto".to_string()), line))
+            })
+            .collect(),
+        toml::Value::Table(table) => table
+            .iter()
+            .map(|(area, peers)| {
+                let peers = peers.as_str().ok_or_else(wrong)?;
+                let at = key_line(explain, text, area);
+                Ok(((area.clone(), peers.to_string()), at))
+            })
+            .collect(),
+        _ => Err(wrong()),
+    }
 }
 
 /// The peer groups of each set: `set name → peer specs`, and the default.
@@ -221,9 +269,16 @@ fn peers_error(origin: &Origin, line: usize) -> anyhow::Error {
 
 /// The line of `set = …` inside a `[peers]` table (the table's own line when not found).
 fn peers_line(peers: Option<&Spanned<toml::Value>>, text: &str, set: &str) -> usize {
-    let Some(peers) = peers else { return 1 };
-    let start = peers.span().start.min(text.len());
-    let after = &text[start..peers.span().end.min(text.len())];
+    match peers {
+        Some(peers) => key_line(peers, text, set),
+        None => 1,
+    }
+}
+
+/// The line of `key = …` inside a table (the table's own line when not found).
+fn key_line(table: &Spanned<toml::Value>, text: &str, wanted: &str) -> usize {
+    let start = table.span().start.min(text.len());
+    let after = &text[start..table.span().end.min(text.len())];
     for (offset, line) in after.lines().enumerate() {
         let key = line
             .split('=')
@@ -231,7 +286,7 @@ fn peers_line(peers: Option<&Spanned<toml::Value>>, text: &str, set: &str) -> us
             .unwrap_or("")
             .trim()
             .trim_matches('"');
-        if key == set {
+        if key == wanted {
             return line_of(text, start) + offset;
         }
     }

@@ -43,6 +43,16 @@ pub(crate) struct Spec {
     pub years: Option<Vec<i32>>,
     /// Cost KPI (x) and quality KPI (y) for the cost-vs-quality view.
     pub cost_quality: Option<(String, String)>,
+    /// The areas whose cost chains are split ("Varför skiljer sig
+    /// kostnaden?"), each with the peer spec it is split against.
+    pub explain: Vec<ExplainArea>,
+}
+
+/// An area whose cost gap the review explains, against one peer group.
+pub(crate) struct ExplainArea {
+    /// As the spec names it ("äldreomsorg", "lss" or a chain file's path).
+    pub area: String,
+    pub peers: String,
 }
 
 pub(crate) fn load(path: &Path, catalogue: &Catalogue, refdata: &RefData) -> Result<Spec> {
@@ -73,6 +83,7 @@ pub(crate) fn load(path: &Path, catalogue: &Catalogue, refdata: &RefData) -> Res
         None => None,
     };
     let cost_quality = cost_quality(&text, &sets, catalogue)?;
+    let explain = explain_areas(&text, &subject, refdata)?;
     let title = text.title.clone().unwrap_or_else(|| match &subject {
         Subject::Municipality { municipality, .. } => format!("{} – nyckeltal", municipality.title),
         Subject::Network { label, .. } => format!("{label} – nyckeltal"),
@@ -84,7 +95,35 @@ pub(crate) fn load(path: &Path, catalogue: &Catalogue, refdata: &RefData) -> Res
         sets,
         years,
         cost_quality,
+        explain,
     })
+}
+
+/// The areas to explain: each has cost chains, its peer spec reads, and
+/// the review is of one municipality (a network's members each have
+/// their own peers: `nyckeltal explain` per member).
+fn explain_areas(
+    text: &SpecText,
+    subject: &Subject,
+    refdata: &RefData,
+) -> Result<Vec<ExplainArea>> {
+    let mut areas = Vec::new();
+    for ((area, peers), line) in &text.explain {
+        let at = |e| error::at(&text.origin.at_line(*line), e);
+        if let Subject::Network { .. } = subject {
+            return Err(error::usage(format!(
+                "{}: explain is for a municipality's review; for a network's members run `nyckeltal explain MEMBER --area {area}` each, or remove the line",
+                text.origin.at_line(*line)
+            )));
+        }
+        refdata.chain_set(area).map_err(at)?;
+        PeerSpec::parse(peers, refdata).map_err(at)?;
+        areas.push(ExplainArea {
+            area: area.clone(),
+            peers: peers.clone(),
+        });
+    }
+    Ok(areas)
 }
 
 /// The municipality (its peer specs checked where they do not depend on a

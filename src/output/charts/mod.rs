@@ -17,9 +17,11 @@ use crate::model::lang::Lang;
 
 mod lines;
 mod scatter;
+mod waterfall;
 
 pub(crate) use lines::kpi_trend;
 pub(crate) use scatter::{scatter, Scatter};
+pub(crate) use waterfall::{waterfall_svg, Step, Waterfall};
 
 static FONT: Once = Once::new();
 const DEJAVU_SANS: &[u8] = include_bytes!("../../../assets/DejaVuSans.ttf");

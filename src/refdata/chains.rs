@@ -1,0 +1,399 @@
+//! Cost chains (`data/explain/*.toml`): Kolada's cost figures as products
+//! and sums of their pieces, so a cost gap can be split into coverage,
+//! cost per user and age structure by arithmetic, not a model.
+
+use anyhow::Result;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{line_of, parse_toml, Origin, RefData, BUILTIN_EXPLAIN};
+use crate::base::error;
+use crate::base::text::fold;
+use crate::model::ids::is_kolada_id;
+use crate::model::lang::Lang;
+
+/// The chains of one area ("äldreomsorg", "LSS").
+#[derive(Debug, Clone)]
+pub(crate) struct ChainSet {
+    pub title: String,
+    pub title_en: Option<String>,
+    /// RKA's "Liknande kommuner" area, for `--peers auto`.
+    pub area: String,
+    pub chains: Vec<Chain>,
+    pub origin: Origin,
+}
+
+/// One identity: a published total as a product or a sum of published pieces.
+#[derive(Debug, Clone)]
+pub(crate) struct Chain {
+    pub id: String,
+    pub total: String,
+    pub label: Bilingual,
+    pub unit: String,
+    pub form: Form,
+    /// How far (a share) the pieces may be from the published total before
+    /// the identity counts as failed and the gap is left unsplit.
+    pub tolerance: Option<f64>,
+    /// The name of what the pieces leave over.
+    pub rest: Option<Bilingual>,
+    /// First years of a new method.
+    pub breaks: Vec<i32>,
+    /// The user count behind the cost per user, and the time-registered
+    /// users, for the plausibility flags.
+    pub users: Option<String>,
+    pub timed_users: Option<String>,
+}
+
+/// A text in Swedish and, where the file gives it, English.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Bilingual {
+    pub sv: String,
+    pub en: Option<String>,
+}
+
+impl Bilingual {
+    pub(crate) fn get(&self, lang: Lang) -> &str {
+        match (lang, &self.en) {
+            (Lang::En, Some(en)) => en,
+            _ => &self.sv,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Form {
+    /// total = constant × Π factors.
+    Product {
+        constant: f64,
+        factors: Vec<ChainFactor>,
+    },
+    /// total = Σ parts + rest.
+    Sum { parts: Vec<Part> },
+}
+
+/// What a factor stands for, which decides how it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum FactorKind {
+    Coverage,
+    CostPerUser,
+    AgeStructure,
+    Structure,
+    AboveReference,
+}
+
+impl FactorKind {
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            FactorKind::Coverage => "coverage",
+            FactorKind::CostPerUser => "cost_per_user",
+            FactorKind::AgeStructure => "age_structure",
+            FactorKind::Structure => "structure",
+            FactorKind::AboveReference => "above_reference",
+        }
+    }
+}
+
+/// scale × Σ numerator / Σ denominator.
+#[derive(Debug, Clone)]
+pub(crate) struct ChainFactor {
+    pub kind: FactorKind,
+    pub numerator: Vec<String>,
+    pub denominator: Vec<String>,
+    pub scale: f64,
+    pub label: Bilingual,
+    pub unit: String,
+    /// Ends "… because …" when the factor is above / below the comparison's.
+    pub more: Bilingual,
+    pub less: Bilingual,
+}
+
+impl ChainFactor {
+    /// "N23805 / (N01956 + N01957) × 100", the factor's KPIs for people.
+    pub(crate) fn formula(&self) -> String {
+        let sum = |ids: &[String]| match ids {
+            [one] => one.clone(),
+            many => format!("({})", many.join(" + ")),
+        };
+        let mut text = sum(&self.numerator);
+        if !self.denominator.is_empty() {
+            text = format!("{text} / {}", sum(&self.denominator));
+        }
+        if self.scale != 1.0 {
+            text = format!("{text} × {}", self.scale);
+        }
+        text
+    }
+}
+
+/// A part of a sum: one published KPI.
+#[derive(Debug, Clone)]
+pub(crate) struct Part {
+    pub kpi: String,
+    pub label: Bilingual,
+    /// Said beside the label in tables, not in sentences.
+    pub note: Option<Bilingual>,
+}
+
+impl Chain {
+    /// Every KPI the chain reads.
+    pub(crate) fn kpis(&self) -> Vec<String> {
+        let mut ids = vec![self.total.clone()];
+        match &self.form {
+            Form::Product { factors, .. } => {
+                for f in factors {
+                    ids.extend(f.numerator.iter().chain(&f.denominator).cloned());
+                }
+            }
+            Form::Sum { parts } => ids.extend(parts.iter().map(|p| p.kpi.clone())),
+        }
+        ids.extend(self.users.iter().chain(&self.timed_users).cloned());
+        let mut unique = Vec::new();
+        for id in ids {
+            if !unique.contains(&id) {
+                unique.push(id);
+            }
+        }
+        unique
+    }
+
+    /// "N21009 = N21006 × N21701 × 0.01", the identity for people.
+    pub(crate) fn identity(&self) -> String {
+        match &self.form {
+            Form::Product { constant, factors } => {
+                let mut pieces: Vec<String> = factors.iter().map(ChainFactor::formula).collect();
+                if *constant != 1.0 {
+                    pieces.push(constant.to_string());
+                }
+                format!("{} = {}", self.total, pieces.join(" × "))
+            }
+            Form::Sum { parts } => {
+                let pieces: Vec<&str> = parts.iter().map(|p| p.kpi.as_str()).collect();
+                format!("{} = {} + rest", self.total, pieces.join(" + "))
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChainFile {
+    title: String,
+    #[serde(default)]
+    title_en: Option<String>,
+    area: String,
+    #[serde(rename = "chain", default)]
+    chains: Vec<ChainEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChainEntry {
+    id: Spanned<String>,
+    total: String,
+    label: String,
+    #[serde(default)]
+    label_en: Option<String>,
+    unit: String,
+    #[serde(default)]
+    constant: Option<f64>,
+    #[serde(default)]
+    tolerance: Option<f64>,
+    #[serde(default)]
+    rest: Option<String>,
+    #[serde(default)]
+    rest_en: Option<String>,
+    #[serde(default)]
+    breaks: Vec<i32>,
+    #[serde(default)]
+    users: Option<String>,
+    #[serde(default)]
+    timed_users: Option<String>,
+    #[serde(rename = "factor", default)]
+    factors: Vec<FactorEntry>,
+    #[serde(rename = "part", default)]
+    parts: Vec<PartEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FactorEntry {
+    kind: FactorKind,
+    numerator: Vec<String>,
+    #[serde(default)]
+    denominator: Vec<String>,
+    #[serde(default = "one")]
+    scale: f64,
+    label: String,
+    #[serde(default)]
+    label_en: Option<String>,
+    #[serde(default)]
+    unit: String,
+    more: String,
+    less: String,
+    #[serde(default)]
+    more_en: Option<String>,
+    #[serde(default)]
+    less_en: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartEntry {
+    kpi: String,
+    label: String,
+    #[serde(default)]
+    label_en: Option<String>,
+    #[serde(default)]
+    note: Option<String>,
+    #[serde(default)]
+    note_en: Option<String>,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+fn bilingual(sv: String, en: Option<String>) -> Bilingual {
+    Bilingual { sv, en }
+}
+
+/// A Kolada id from a file, upper-cased; an error naming the line otherwise.
+fn kolada_id(text: &str, at: &str) -> Result<String> {
+    let id = text.trim().to_uppercase();
+    if !is_kolada_id(&id) {
+        return Err(error::usage(format!(
+            "{at}: '{text}' is not a Kolada id (letters and digits, e.g. N21006)"
+        )));
+    }
+    Ok(id)
+}
+
+fn kolada_ids(texts: &[String], at: &str) -> Result<Vec<String>> {
+    texts.iter().map(|t| kolada_id(t, at)).collect()
+}
+
+impl RefData {
+    /// The chain names with where each comes from, sorted.
+    pub(crate) fn chain_set_names(&self) -> Vec<(String, Origin)> {
+        self.names("explain", BUILTIN_EXPLAIN)
+    }
+
+    /// The cost chains of an area ("äldreomsorg" → aldreomsorg.toml, "LSS"
+    /// → lss.toml) or a path to a `.toml` file.
+    pub(crate) fn chain_set(&self, area_or_path: &str) -> Result<ChainSet> {
+        let name = if area_or_path.ends_with(".toml") {
+            area_or_path.to_string()
+        } else {
+            fold(area_or_path).replace(' ', "-")
+        };
+        let Some((_, text, origin)) = self.read("explain", BUILTIN_EXPLAIN, &name)? else {
+            let names: Vec<String> = self.chain_set_names().into_iter().map(|(n, _)| n).collect();
+            return Err(error::not_found(format!(
+                "no cost chains for '{area_or_path}'; there are chains for {} (data/explain/)",
+                names.join(", ")
+            )));
+        };
+        let file: ChainFile = parse_toml(&text, &origin)?;
+        if file.chains.is_empty() {
+            return Err(error::usage(format!(
+                "{}: no [[chain]] entries; add some",
+                origin.path
+            )));
+        }
+        let chains = file
+            .chains
+            .into_iter()
+            .map(|entry| {
+                let at = origin.at_line(line_of(&text, entry.id.span().start));
+                chain(entry, &at)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(ChainSet {
+            title: file.title,
+            title_en: file.title_en,
+            area: file.area,
+            chains,
+            origin,
+        })
+    }
+}
+
+/// One chain entry, checked: ids, a product or a sum (not both), numbers that are numbers.
+fn chain(entry: ChainEntry, at: &str) -> Result<Chain> {
+    if let Some(tolerance) = entry.tolerance.filter(|t| !(t.is_finite() && *t > 0.0)) {
+        return Err(error::usage(format!(
+            "{at}: tolerance = {tolerance} is not a positive share; write tolerance = 0.005"
+        )));
+    }
+    let form = match (entry.factors.is_empty(), entry.parts.is_empty()) {
+        (false, true) => {
+            let constant = entry.constant.unwrap_or(1.0);
+            if !(constant.is_finite() && constant > 0.0) {
+                return Err(error::usage(format!(
+                    "{at}: constant = {constant} is not a positive number"
+                )));
+            }
+            let factors = entry
+                .factors
+                .into_iter()
+                .map(|f| factor(f, at))
+                .collect::<Result<Vec<_>>>()?;
+            Form::Product { constant, factors }
+        }
+        (true, false) => Form::Sum {
+            parts: entry
+                .parts
+                .into_iter()
+                .map(|p| {
+                    Ok(Part {
+                        kpi: kolada_id(&p.kpi, at)?,
+                        label: bilingual(p.label, p.label_en),
+                        note: p.note.map(|sv| bilingual(sv, p.note_en)),
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?,
+        },
+        _ => {
+            return Err(error::usage(format!(
+                "{at}: a chain has either [[chain.factor]] entries (a product) or [[chain.part]] entries (a sum), one kind"
+            )))
+        }
+    };
+    Ok(Chain {
+        id: entry.id.into_inner(),
+        total: kolada_id(&entry.total, at)?,
+        label: bilingual(entry.label, entry.label_en),
+        unit: entry.unit,
+        form,
+        tolerance: entry.tolerance,
+        rest: entry.rest.map(|sv| bilingual(sv, entry.rest_en)),
+        breaks: entry.breaks,
+        users: entry.users.map(|u| kolada_id(&u, at)).transpose()?,
+        timed_users: entry.timed_users.map(|u| kolada_id(&u, at)).transpose()?,
+    })
+}
+
+fn factor(f: FactorEntry, at: &str) -> Result<ChainFactor> {
+    if f.numerator.is_empty() {
+        return Err(error::usage(format!(
+            "{at}: a factor needs numerator = [\"N…\"]"
+        )));
+    }
+    if !(f.scale.is_finite() && f.scale > 0.0) {
+        return Err(error::usage(format!(
+            "{at}: scale = {} is not a positive number",
+            f.scale
+        )));
+    }
+    Ok(ChainFactor {
+        kind: f.kind,
+        numerator: kolada_ids(&f.numerator, at)?,
+        denominator: kolada_ids(&f.denominator, at)?,
+        scale: f.scale,
+        label: bilingual(f.label, f.label_en),
+        unit: f.unit,
+        more: bilingual(f.more, f.more_en),
+        less: bilingual(f.less, f.less_en),
+    })
+}

@@ -1,0 +1,491 @@
+//! `explain`: a cost gap split into coverage, cost per user and age
+//! structure, recomputed here from the dump with an independent
+//! computation (means by hand, Shapley values over every order of the
+//! factors), the identities checked, a missing count and an implausible
+//! user count reported.
+
+mod common;
+
+use std::collections::HashMap;
+
+use common::*;
+
+/// A peer list's member ids, from its file and the metadata.
+fn list(name: &str) -> Vec<String> {
+    let path = format!("{}/data/peers/{name}.toml", env!("CARGO_MANIFEST_DIR"));
+    let file: toml::Value = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let text = std::fs::read_to_string(shared_data().join("meta/municipality.json")).unwrap();
+    let places: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    file["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let name = m.as_str().unwrap();
+            let found = places
+                .iter()
+                .find(|p| p["title"] == name && p["type"] == "K")
+                .unwrap();
+            found["id"].as_str().unwrap().to_string()
+        })
+        .collect()
+}
+
+/// Figures of the dump by KPI, for (place, year).
+struct Dump(HashMap<String, HashMap<(String, i32, String), f64>>);
+
+impl Dump {
+    fn new(kpis: &[&str]) -> Dump {
+        Dump(
+            kpis.iter()
+                .map(|k| (k.to_string(), dump_values(k)))
+                .collect(),
+        )
+    }
+
+    fn get(&self, kpi: &str, place: &str, year: i32) -> f64 {
+        self.0[kpi][&(place.to_string(), year, "T".to_string())]
+    }
+}
+
+fn mean(values: &[f64]) -> f64 {
+    values.iter().sum::<f64>() / values.len() as f64
+}
+
+/// Shapley values of a product's factors, averaged over every order in
+/// which the factors change from the comparison's to the municipality's.
+fn shapley_by_orders(constant: f64, own: &[f64], other: &[f64]) -> Vec<f64> {
+    fn orders(n: usize) -> Vec<Vec<usize>> {
+        if n == 0 {
+            return vec![vec![]];
+        }
+        let mut out = Vec::new();
+        for order in orders(n - 1) {
+            for at in 0..=order.len() {
+                let mut next = order.clone();
+                next.insert(at, n - 1);
+                out.push(next);
+            }
+        }
+        out
+    }
+    let n = own.len();
+    let all = orders(n);
+    let mut shares = vec![0.0; n];
+    for order in &all {
+        let mut current: Vec<f64> = other.to_vec();
+        for &i in order {
+            let before = constant * current.iter().product::<f64>();
+            current[i] = own[i];
+            shares[i] += constant * current.iter().product::<f64>() - before;
+        }
+    }
+    shares.iter().map(|s| s / all.len() as f64).collect()
+}
+
+fn explain_csv(args: &[&str]) -> Vec<HashMap<String, String>> {
+    let mut all = vec!["explain"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "csv"]);
+    csv_rows(&ok(nyckeltal_offline_snapshot().args(&all)))
+}
+
+fn number(row: &HashMap<String, String>, column: &str) -> f64 {
+    row[column]
+        .parse()
+        .unwrap_or_else(|_| panic!("{column}: {row:?}"))
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+/// The rows of one chain, year and method, by term kind.
+fn rows_of<'a>(
+    rows: &'a [HashMap<String, String>],
+    chain: &str,
+    year: &str,
+    method: &str,
+) -> HashMap<String, &'a HashMap<String, String>> {
+    rows.iter()
+        .filter(|r| r["chain"] == chain && r["year"] == year && r["method"] == method)
+        .map(|r| (r["term_kind"].clone(), r))
+        .collect()
+}
+
+/// A chain of two factors: total = constant × coverage × cost per user.
+struct TwoFactors<'a> {
+    chain: &'a str,
+    total: &'a str,
+    coverage: &'a dyn Fn(&str) -> f64,
+    cost: &'a str,
+    constant: f64,
+}
+
+/// Checks a two-factor chain for Tjörn in 2022 against a peer list, from the dump.
+fn check_two_factors(
+    rows: &[HashMap<String, String>],
+    two: TwoFactors,
+    peers: &[String],
+    dump: &Dump,
+) {
+    let TwoFactors {
+        chain,
+        total,
+        coverage,
+        cost,
+        constant,
+    } = two;
+    let year = 2022;
+    let terms = rows_of(rows, chain, "2022", "kr");
+    let own_total = dump.get(total, "1419", year);
+    let peer_totals: Vec<f64> = peers.iter().map(|p| dump.get(total, p, year)).collect();
+    let (u, c) = (coverage("1419"), dump.get(cost, "1419", year));
+    let um = mean(&peers.iter().map(|p| coverage(p)).collect::<Vec<_>>());
+    let cm = mean(
+        &peers
+            .iter()
+            .map(|p| dump.get(cost, p, year))
+            .collect::<Vec<_>>(),
+    );
+    let gap = own_total - mean(&peer_totals);
+    assert!(close(number(terms["total"], "gap"), gap), "{chain}");
+    let expected_coverage = constant * (u - um) * (c + cm) / 2.0;
+    let expected_cost = constant * (c - cm) * (u + um) / 2.0;
+    // The identity's own rounding is tiny: within a krona of the midpoint split.
+    assert!(
+        (number(terms["coverage"], "contribution") - expected_coverage).abs() < 1.0,
+        "{chain}"
+    );
+    assert!(
+        (number(terms["cost_per_user"], "contribution") - expected_cost).abs() < 1.0,
+        "{chain}"
+    );
+    let spread = constant * um * cm - mean(&peer_totals);
+    assert!(
+        (number(terms["spread"], "contribution") - spread).abs() < 1.0,
+        "{chain}"
+    );
+    assert!(close(number(terms["coverage"], "value"), u), "{chain}");
+    assert!(
+        close(number(terms["coverage"], "comparison_value"), um),
+        "{chain}"
+    );
+}
+
+#[test]
+fn tjorns_gaps_split_as_recomputed_from_the_dump() {
+    let dump = Dump::new(&[
+        "N21009", "N21006", "N21701", "N23005", "N23009", "N23805", "N01956", "N01957", "N21024",
+        "N28012", "N28013", "N28820",
+    ]);
+    let elderly = list("tjorn-aldreomsorg");
+    let rows = explain_csv(&[
+        "Tjörn",
+        "--area",
+        "äldreomsorg",
+        "--peers",
+        "tjorn-aldreomsorg",
+        "--year",
+        "2022",
+    ]);
+    let share = |p: &str| dump.get("N21701", p, 2022);
+    check_two_factors(
+        &rows,
+        TwoFactors {
+            chain: "hemtjanst-65",
+            total: "N21009",
+            coverage: &share,
+            cost: "N21006",
+            constant: 0.01,
+        },
+        &elderly,
+        &dump,
+    );
+    // The worked example: −9 792 = −9 914 − 188 + 310.
+    let home = rows_of(&rows, "hemtjanst-65", "2022", "kr");
+    for (kind, expected) in [
+        ("total", -9792.0),
+        ("coverage", -9914.0),
+        ("cost_per_user", -188.0),
+        ("spread", 310.0),
+    ] {
+        assert_eq!(
+            number(home[kind], "contribution").round(),
+            expected,
+            "{kind}"
+        );
+    }
+    let residents = |p: &str| {
+        100.0 * dump.get("N23805", p, 2022)
+            / (dump.get("N01956", p, 2022) + dump.get("N01957", p, 2022))
+    };
+    check_two_factors(
+        &rows,
+        TwoFactors {
+            chain: "sarskilt-boende-65",
+            total: "N23005",
+            coverage: &residents,
+            cost: "N23009",
+            constant: 0.01,
+        },
+        &elderly,
+        &dump,
+    );
+
+    // Three factors and the rest: Shapley values over every order, by hand.
+    let terms = rows_of(&rows, "hemtjanst-80", "2022", "kr");
+    let factors = |p: &str| {
+        let pop65 = dump.get("N01956", p, 2022) + dump.get("N01957", p, 2022);
+        let f = [
+            dump.get("N21701", p, 2022),
+            dump.get("N21006", p, 2022),
+            pop65 / dump.get("N01957", p, 2022),
+        ];
+        let rest = dump.get("N21024", p, 2022) / (0.01 * f.iter().product::<f64>());
+        [f[0], f[1], f[2], rest]
+    };
+    let own = factors("1419");
+    let means: Vec<f64> = (0..4)
+        .map(|i| mean(&elderly.iter().map(|p| factors(p)[i]).collect::<Vec<_>>()))
+        .collect();
+    let expected = shapley_by_orders(0.01, &own, &means);
+    for (kind, value) in ["coverage", "cost_per_user", "age_structure", "rest"]
+        .iter()
+        .zip(&expected)
+    {
+        assert!(
+            close(number(terms[*kind], "contribution"), *value),
+            "{kind}"
+        );
+    }
+
+    let disability = list("tjorn-funktionshinder");
+    let rows = explain_csv(&[
+        "Tjörn",
+        "--area",
+        "lss",
+        "--peers",
+        "tjorn-funktionshinder",
+        "--year",
+        "2022",
+    ]);
+    let housing = |p: &str| dump.get("N28820", p, 2022);
+    check_two_factors(
+        &rows,
+        TwoFactors {
+            chain: "lss-boende",
+            total: "N28012",
+            coverage: &housing,
+            cost: "N28013",
+            constant: 1e-4,
+        },
+        &disability,
+        &dump,
+    );
+}
+
+#[test]
+fn contributions_add_up_to_each_gap() {
+    let mut rows = explain_csv(&["Tjörn", "--area", "äldreomsorg", "--years", "2018-2022"]);
+    rows.extend(explain_csv(&[
+        "Tjörn",
+        "--area",
+        "lss",
+        "--years",
+        "2018-2022",
+    ]));
+    rows.extend(explain_csv(&[
+        "Vara",
+        "--area",
+        "äldreomsorg",
+        "--against",
+        "riket",
+    ]));
+    type Key = (String, String, String, String);
+    let mut groups: HashMap<Key, Vec<&HashMap<String, String>>> = HashMap::new();
+    for row in rows.iter().filter(|r| r["status"] == "split") {
+        let key = (
+            row["municipality"].clone(),
+            row["chain"].clone(),
+            row["year"].clone(),
+            row["method"].clone(),
+        );
+        groups.entry(key).or_default().push(row);
+    }
+    assert!(groups.len() > 50, "{}", groups.len());
+    for (key, group) in &groups {
+        let total = group.iter().find(|r| r["term"] == "total").unwrap();
+        let gap = number(total, "gap");
+        let sum: f64 = group
+            .iter()
+            .filter(|r| r["term"] != "total")
+            .map(|r| number(r, "contribution"))
+            .sum();
+        let largest = group
+            .iter()
+            .map(|r| number(r, "contribution").abs())
+            .fold(gap.abs(), f64::max);
+        assert!(
+            (sum - gap).abs() <= 1e-9 * largest,
+            "{key:?}: {sum} vs {gap}"
+        );
+        assert!(
+            close(
+                gap,
+                number(total, "value") - number(total, "comparison_value")
+            ),
+            "{key:?}"
+        );
+    }
+    // Against the country: Kolada's own Riket figures, no spread among peers.
+    let riket: Vec<_> = rows
+        .iter()
+        .filter(|r| r["municipality"] == "Vara")
+        .collect();
+    assert!(riket.iter().all(|r| r["term"] != "spread"));
+    let dump = dump_values("N21009");
+    let total = riket
+        .iter()
+        .find(|r| {
+            r["chain"] == "hemtjanst-65"
+                && r["term"] == "total"
+                && r["method"] == "kr"
+                && r["year"] == "2022"
+        })
+        .unwrap();
+    assert!(close(
+        number(total, "comparison_value"),
+        dump[&("0000".to_string(), 2022, "T".to_string())]
+    ));
+}
+
+#[test]
+fn the_log_split_is_exact_against_geometric_means() {
+    let dump = Dump::new(&["N21009", "N21006", "N21701"]);
+    let peers = list("tjorn-aldreomsorg");
+    let rows = explain_csv(&[
+        "Tjörn",
+        "--area",
+        "äldreomsorg",
+        "--peers",
+        "tjorn-aldreomsorg",
+        "--year",
+        "2022",
+    ]);
+    let terms = rows_of(&rows, "hemtjanst-65", "2022", "log");
+    let geometric = |kpi: &str| {
+        (peers
+            .iter()
+            .map(|p| dump.get(kpi, p, 2022).ln())
+            .sum::<f64>()
+            / peers.len() as f64)
+            .exp()
+    };
+    let own = dump.get("N21009", "1419", 2022);
+    let level = geometric("N21009");
+    assert!(close(number(terms["total"], "comparison_value"), level));
+    let weight = (own - level) / (own / level).ln();
+    let coverage = weight * (dump.get("N21701", "1419", 2022) / geometric("N21701")).ln();
+    assert!(close(number(terms["coverage"], "contribution"), coverage));
+    assert!(!terms.contains_key("spread"), "exact: no spread");
+}
+
+#[test]
+fn a_missing_count_leaves_the_gap_unsplit_and_says_why() {
+    assert!(!dump_values("N23805").contains_key(&("0380".to_string(), 2022, "T".to_string())));
+    let rows = explain_csv(&["Uppsala", "--area", "äldreomsorg", "--year", "2022"]);
+    let housing: Vec<_> = rows
+        .iter()
+        .filter(|r| r["chain"] == "sarskilt-boende-65")
+        .collect();
+    assert_eq!(housing.len(), 1, "the total alone: {housing:?}");
+    assert_eq!(housing[0]["status"], "unsplit");
+    assert!(housing[0]["reason"].contains("N23805"), "{:?}", housing[0]);
+    assert_ne!(housing[0]["gap"], "", "the gap is still given");
+    let table = ok(nyckeltal_offline_snapshot().args([
+        "explain",
+        "Uppsala",
+        "--area",
+        "äldreomsorg",
+        "--year",
+        "2022",
+    ]));
+    assert!(
+        table.contains("the gap is not split in 2022: no figure for N23805"),
+        "{table}"
+    );
+}
+
+#[test]
+fn an_implausible_user_count_is_flagged() {
+    let rows = explain_csv(&["Vara", "--area", "äldreomsorg", "--years", "2018-2021"]);
+    let flags = |year: &str| {
+        rows.iter()
+            .find(|r| r["chain"] == "hemtjanst-65" && r["year"] == year && r["term"] == "total")
+            .unwrap()["flags"]
+            .clone()
+    };
+    // 338 → 505 users in 2018, 499 → 316 in 2021; few time-registered users in 2018–2020.
+    assert!(
+        flags("2018").contains("N21702 went from 338 to 505 (+49.4 %)"),
+        "{}",
+        flags("2018")
+    );
+    assert!(
+        flags("2018").contains("only 323 of 505 users"),
+        "{}",
+        flags("2018")
+    );
+    assert!(
+        flags("2021").contains("from 499 to 316"),
+        "{}",
+        flags("2021")
+    );
+    let table = ok(nyckeltal_offline_snapshot().args([
+        "explain",
+        "Vara",
+        "--area",
+        "äldreomsorg",
+        "--years",
+        "2018-2021",
+    ]));
+    assert!(
+        table.contains("2018: N21702 went from 338 to 505"),
+        "{table}"
+    );
+}
+
+#[test]
+fn the_terminal_reads_top_down_with_a_sentence() {
+    let table = ok(nyckeltal_offline_snapshot().args([
+        "explain",
+        "Tjörn",
+        "--area",
+        "äldreomsorg",
+        "--peers",
+        "tjorn-aldreomsorg",
+    ]));
+    assert!(table.contains("N21009 = N21701 × N21006 × 0.01"), "{table}");
+    assert!(
+        table.contains("Home care, cost per inhabitant 65+ is 35.0 % lower than the peers'; almost all of the gap is because fewer people have home care (4.49 % against 6.92 %)."),
+        "{table}"
+    );
+    assert!(table.contains("Spread among the peers"), "{table}");
+    assert!(table.contains("2021 ¦"), "the break is marked: {table}");
+    assert!(table.contains("current prices"), "{table}");
+}
+
+#[test]
+fn bad_input_is_explained() {
+    fails_offline(
+        &["explain", "Tjörn", "--area", "skola"],
+        3,
+        "no cost chains for 'skola'",
+    );
+    fails_offline(
+        &["explain", "Region Värmland", "--area", "lss"],
+        2,
+        "not a municipality",
+    );
+}
