@@ -260,6 +260,7 @@ pub(crate) fn review(compared: &Compared, lang: Lang, cx: &Context) -> Result<Re
         sections: vec![section],
         figures: Vec::new(),
         cost_quality: None,
+        explanations: Vec::new(),
         provenance: review_provenance(source, &kpi_titles(&compared.kpis), computed, None),
         lang,
     })

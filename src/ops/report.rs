@@ -38,6 +38,7 @@ use crate::refdata::IndicatorSet;
 use crate::resolve::spec::{load, Spec, Subject};
 
 mod cost_quality;
+mod explain;
 
 /// The files of a pack, in the folder they are written to.
 const FILES: [&str; 3] = ["report.html", "report.xlsx", "data.csv"];
@@ -86,6 +87,7 @@ pub(crate) fn build(spec_path: &Path, lang: Option<Lang>, cx: &Context) -> Resul
         }
         None => None,
     };
+    let explanations = explain::explanations(&spec, lang, cx)?;
     let tables: Vec<&DataFrame> = compared.sections.iter().map(|s| &s.table).collect();
     let computed = computes_group_values(&tables, cx);
     let review = Review {
@@ -94,6 +96,7 @@ pub(crate) fn build(spec_path: &Path, lang: Option<Lang>, cx: &Context) -> Resul
         sections: compared.sections,
         figures: compared.figures,
         cost_quality,
+        explanations,
         provenance: review_provenance(
             cx.catalogue.source(),
             &kpi_titles(&spec, cx),

@@ -97,7 +97,7 @@ impl RowStart<'_> {
             e.set.area.clone().into(),
             self.chain.id.clone().into(),
             self.chain.label.get(Lang::En).into(),
-            self.chain.identity().into(),
+            self.chain.identity("rest").into(),
             self.chain.unit.clone().into(),
             e.comparison_label().into(),
             method.into(),
@@ -302,7 +302,7 @@ pub(crate) fn flags_text(flags: &[Flag], lang: Lang, style: NumberStyle) -> Stri
 }
 
 /// "12,3 %", one decimal.
-fn percent(value: f64, style: NumberStyle) -> String {
+pub(crate) fn percent(value: f64, style: NumberStyle) -> String {
     format!(
         "{}{}%",
         format_number(value, 1, style, false),
@@ -311,7 +311,7 @@ fn percent(value: f64, style: NumberStyle) -> String {
 }
 
 /// "+12,3 %": a change or a difference.
-fn signed_percent(value: f64, style: NumberStyle) -> String {
+pub(crate) fn signed_percent(value: f64, style: NumberStyle) -> String {
     format!(
         "{}{}%",
         format_number(value, 1, style, true),
@@ -320,7 +320,7 @@ fn signed_percent(value: f64, style: NumberStyle) -> String {
 }
 
 /// A figure for reading: decimals by its size.
-fn figure(value: f64, style: NumberStyle, plus: bool) -> String {
+pub(crate) fn figure(value: f64, style: NumberStyle, plus: bool) -> String {
     format_number(value, decimals([value]), style, plus)
 }
 
@@ -335,7 +335,7 @@ pub(crate) fn terminal(explained: &Explained) -> Vec<String> {
             "{} ({}) — {}",
             chain.label.get(Lang::En),
             chain.unit,
-            chain.identity()
+            chain.identity("rest")
         ));
         let Some(latest) = splits.last() else {
             out.push(format!(
@@ -405,6 +405,8 @@ fn new_table() -> Table {
 /// municipality's value, the comparison's, its part of the gap and share.
 fn latest_table(explained: &Explained, chain: &Chain, split: &Split, kr: &Decomposition) -> Table {
     let gap = kr.gap(split.own);
+    // One number of decimals for every amount in the chain's unit.
+    let d = decimals([split.own]);
     let comparison = if explained.peers.is_some() {
         "peers' mean"
     } else {
@@ -435,18 +437,18 @@ fn latest_table(explained: &Explained, chain: &Chain, split: &Split, kr: &Decomp
     };
     table.add_row(vec![
         TableCell::new(format!("{} ({})", chain.label.get(Lang::En), chain.total)),
-        right(figure(split.own, TERMINAL, false)),
-        right(figure(kr.comparison, TERMINAL, false)),
-        right(format!("{}{pct}", figure(gap, TERMINAL, true))),
+        right(format_number(split.own, d, TERMINAL, false)),
+        right(format_number(kr.comparison, d, TERMINAL, false)),
+        right(format!("{}{pct}", format_number(gap, d, TERMINAL, true))),
         right(share(gap)),
     ]);
     for term in &kr.terms {
-        table.add_row(term_row(chain, term, &share));
+        table.add_row(term_row(chain, term, d, &share));
     }
     table
 }
 
-fn term_row(chain: &Chain, term: &Term, share: &dyn Fn(f64) -> String) -> Vec<TableCell> {
+fn term_row(chain: &Chain, term: &Term, d: usize, share: &dyn Fn(f64) -> String) -> Vec<TableCell> {
     let kpis = term_kpis(chain, term.kind);
     let name = match (term.kind, kpis.is_empty()) {
         (TermKind::Rest | TermKind::Spread, _) | (_, true) => term_name(chain, term.kind, Lang::En),
@@ -463,7 +465,7 @@ fn term_row(chain: &Chain, term: &Term, share: &dyn Fn(f64) -> String) -> Vec<Ta
         TableCell::new(format!("  {name}")),
         right(shown(term.own)),
         right(shown(term.comparison)),
-        right(figure(term.contribution, TERMINAL, true)),
+        right(format_number(term.contribution, d, TERMINAL, true)),
         right(share(term.contribution)),
     ]
 }
@@ -471,6 +473,7 @@ fn term_row(chain: &Chain, term: &Term, share: &dyn Fn(f64) -> String) -> Vec<Ta
 /// The gap and its parts in each year.
 fn years_table(chain: &Chain, splits: &[Split]) -> Table {
     let mut table = new_table();
+    let d = decimals(splits.iter().map(|s| s.own));
     let kinds: Vec<TermKind> = splits
         .iter()
         .find_map(|s| s.kr.as_ref().ok())
@@ -491,29 +494,29 @@ fn years_table(chain: &Chain, splits: &[Split]) -> Table {
                 split.year,
                 if split.series_break { " ¦" } else { "" }
             )),
-            right(figure(split.own, TERMINAL, false)),
+            right(format_number(split.own, d, TERMINAL, false)),
         ];
         match &split.kr {
             Ok(kr) => {
-                row.push(right(figure(kr.comparison, TERMINAL, false)));
-                row.push(right(figure(kr.gap(split.own), TERMINAL, true)));
+                row.push(right(format_number(kr.comparison, d, TERMINAL, false)));
+                row.push(right(format_number(kr.gap(split.own), d, TERMINAL, true)));
                 row.extend(
                     kr.terms
                         .iter()
-                        .map(|t| right(figure(t.contribution, TERMINAL, true))),
+                        .map(|t| right(format_number(t.contribution, d, TERMINAL, true))),
                 );
             }
             Err(why) => {
                 row.push(right(
                     split
                         .comparison
-                        .map(|c| figure(c, TERMINAL, false))
+                        .map(|c| format_number(c, d, TERMINAL, false))
                         .unwrap_or_default(),
                 ));
                 row.push(right(
                     split
                         .comparison
-                        .map(|c| figure(split.own - c, TERMINAL, true))
+                        .map(|c| format_number(split.own - c, d, TERMINAL, true))
                         .unwrap_or_default(),
                 ));
                 row.push(TableCell::new(unsplit_text(why, chain, Lang::En)));
@@ -598,7 +601,7 @@ pub(crate) fn sentence(
 
 /// "; nästan hela skillnaden beror på att färre har hemtjänst (…), delvis
 /// motverkat av att …": the piece that makes most of the gap, and the one
-/// that pulls most the other way (a fifth of the gap or more).
+/// that pulls most the other way (a seventh of the gap or more).
 fn pieces_clause(
     chain: &Chain,
     kr: &Decomposition,
@@ -628,7 +631,7 @@ fn pieces_clause(
     let mut text = format!("; {quantity} {}", because(chain, main, lang, style));
     let against = pieces
         .iter()
-        .filter(|t| t.contribution / gap <= -0.2)
+        .filter(|t| t.contribution / gap <= -0.15)
         .max_by(|a, b| a.contribution.abs().total_cmp(&b.contribution.abs()));
     if let Some(other) = against {
         text.push_str(&format!(
@@ -674,7 +677,12 @@ fn because(chain: &Chain, term: &Term, lang: Lang, style: NumberStyle) -> String
         _ => return String::new(),
     };
     let with_unit = |v: f64| {
-        let number = figure(v, style, false);
+        // A share reads with one decimal (4,5 % mot 6,9 %).
+        let number = if unit == "%" {
+            format_number(v, 1, style, false)
+        } else {
+            figure(v, style, false)
+        };
         if unit.is_empty() {
             number
         } else {

@@ -5,6 +5,7 @@
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
+use super::explain_page::explain_section;
 use super::reading::{rank_text, Band, Reading, Shown};
 use super::review::{direction_text, level_counts, PeerGroup, Review, Section};
 use super::words::Words;
@@ -33,12 +34,21 @@ td.band { text-align: center; font-weight: bold; border-radius: 3px; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 1rem; }
 figure { margin: 0; } figure svg { width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { font-size: .85rem; color: #555; }
+p.sentence { font-size: 1.05rem; max-width: 60rem; }
+div.chain { display: grid; grid-template-columns: minmax(0, 11fr) minmax(0, 9fr); gap: 0 1.5rem; margin: 1.5rem 0 2rem; }
+div.chain > .head, div.chain > .years { grid-column: 1 / -1; }
+@media screen and (max-width: 900px) { div.chain { grid-template-columns: minmax(0, 1fr); } }
+figure.waterfall { margin: .3rem 0; }
+table.explain, table.explain-years { margin-top: .3rem; }
+tr.total td { border-bottom: 2px solid #999; }
 footer { margin-top: 3rem; font-size: .85rem; color: #444; border-top: 1px solid #ccc; }
 @page { size: A4 landscape; margin: 12mm 12mm 14mm; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10pt; padding: 0; }
   section { margin-top: 0; }
   section + section, #cost-quality { break-before: page; }
+  div.chain { break-inside: avoid; margin: .4rem 0 .8rem; }
+  p.sentence { font-size: 10.5pt; margin: .2rem 0; }
   h2, h3, h4, p.members, p.levels, p.kpi-meta { break-after: avoid; }
   .keep, figure, tr, .missing, p.note { break-inside: avoid; }
   thead { display: table-header-group; }
@@ -73,6 +83,7 @@ pub(crate) fn html(review: &Review) -> String {
                     nav { ul {
                         @for (name, title) in &sets { li { a href={ "#" (name) } { (title) } } }
                         @if review.cost_quality.is_some() { li { a href="#cost-quality" { (words.cost_quality) } } }
+                        @if !review.explanations.is_empty() { li { a href="#explain" { (words.explain_title) } } }
                     } }
                 }
                 @for (name, title) in &sets {
@@ -83,6 +94,9 @@ pub(crate) fn html(review: &Review) -> String {
                         h2 { (words.cost_quality) }
                         figure { (PreEscaped(&figure.svg)) figcaption { (figure.caption) } }
                     }
+                }
+                @if !review.explanations.is_empty() {
+                    (explain_section(&review.explanations, lang))
                 }
                 footer {
                     h3 { (words.how_to_read) }

@@ -6,6 +6,7 @@
 
 pub(crate) mod charts;
 pub(crate) mod explain;
+pub(crate) mod explain_page;
 pub(crate) mod exports;
 pub(crate) mod html;
 pub(crate) mod provenance;

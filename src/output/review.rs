@@ -9,6 +9,7 @@
 
 use polars::prelude::DataFrame;
 
+use super::explain_page::Explanation;
 use super::provenance::Provenance;
 use super::reading::{Band, Reading, Shown};
 use super::terminal::row_decimals;
@@ -312,6 +313,8 @@ pub(crate) struct Review {
     pub sections: Vec<Section>,
     pub figures: Vec<Figure>,
     pub cost_quality: Option<Figure>,
+    /// "Varför skiljer sig kostnaden?": the areas' cost chains split.
+    pub explanations: Vec<Explanation>,
     pub provenance: Provenance,
     pub lang: Lang,
 }

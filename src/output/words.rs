@@ -197,6 +197,18 @@ pub(crate) struct Words {
     pub explain_against: &'static str,
     pub explain_pieces_key: &'static str,
     pub explain_muted_key: &'static str,
+    pub explain_riket: &'static str,
+    pub explain_sheet: &'static str,
+    pub explain_rest_word: &'static str,
+    pub explain_spread_short: &'static str,
+    pub explain_no_figure: &'static str,
+    pub explain_identity_label: &'static str,
+    pub explain_method: &'static str,
+    pub explain_left_out: &'static str,
+    pub explain_difference: &'static str,
+    pub explain_share: &'static str,
+    pub explain_comparison: &'static str,
+    pub explain_break: &'static str,
 }
 
 pub(crate) static SV: Words = Words {
@@ -318,6 +330,18 @@ pub(crate) static SV: Words = Words {
     explain_against: "mot",
     explain_pieces_key: "Delarnas bidrag till skillnaden (neutral färg: ingen bedömning av vad som är bättre)",
     explain_muted_key: "Spridning och rest (ingen del av identiteten)",
+    explain_riket: "Riket (Koladas värde)",
+    explain_sheet: "Kostnadsförklaring",
+    explain_rest_word: "övrigt",
+    explain_spread_short: "Spridning i gruppen",
+    explain_no_figure: "{kpi}: inget värde de valda åren.",
+    explain_identity_label: "Samband mellan Koladas nyckeltal",
+    explain_method: "Uppdelningen är nyckeltals egen beräkning, inte Koladas: kostnaden är produkten (eller summan) av delar som Kolada publicerar, och identiteten kontrolleras för varje kommun och år innan skillnaden delas upp. Skillnaden i kronor mot jämförelsegruppens medel delas så att varje del får sin egen förändring vägd med medlet av de två nivåerna (Shapley); eftersom ett medel av produkter inte är produkten av medel står resten som en egen rad (spridning i jämförelsegruppen). Delarna summerar exakt till skillnaden. Uppdelningen är bara så bra som antalet brukare den vilar på.",
+    explain_left_out: "{year}: medlet avser {compared} av {asked} jämförelsekommuner; {names} saknar någon del.",
+    explain_difference: "Skillnad",
+    explain_share: "Andel av skillnaden",
+    explain_comparison: "Jämförelse",
+    explain_break: "¦ Kolada räknar en del på ett nytt sätt från detta år (se nyckeltalets beskrivning): jämför inte åren över brytpunkten.",
 };
 
 pub(crate) static EN: Words = Words {
@@ -442,6 +466,18 @@ pub(crate) static EN: Words = Words {
     explain_against: "against",
     explain_pieces_key: "Each piece's part of the gap (a neutral colour: no judgement of what is better)",
     explain_muted_key: "Spread and rest (not a piece of the identity)",
+    explain_riket: "Sweden (Kolada's figure)",
+    explain_sheet: "Cost explained",
+    explain_rest_word: "rest",
+    explain_spread_short: "Spread among the peers",
+    explain_no_figure: "{kpi}: no figure in the years chosen.",
+    explain_identity_label: "Identity between Kolada's KPIs",
+    explain_method: "The split is nyckeltal's own calculation, not Kolada's: the cost is the product (or sum) of pieces Kolada publishes, and the identity is checked for each municipality and year before the gap is split. The gap in kronor against the peers' mean is split so that each piece's own change is weighted by the mean of the two levels (Shapley); since a mean of products is not the product of means, the rest is a row of its own (spread among the peers). The pieces add up exactly to the gap. The split is only as good as the user count it rests on.",
+    explain_left_out: "{year}: the mean is of {compared} of {asked} peers; {names} lack a piece.",
+    explain_difference: "Difference",
+    explain_share: "Share of the gap",
+    explain_comparison: "Comparison",
+    explain_break: "¦ Kolada computes a piece in a new way from this year (see the KPI's description): do not compare the years across the break.",
 };
 
 #[cfg(test)]

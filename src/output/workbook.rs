@@ -47,10 +47,38 @@ pub(crate) fn review_workbook(review: &Review, tidy: &DataFrame) -> Result<Vec<u
     )?;
     // The tidy table is for filters and pivots; printed, it at least stays one page wide.
     print_setup(data, 0, words);
+    if let Some(split) = explained_table(review)? {
+        let sheet = book.add_worksheet();
+        sheet.set_name(words.explain_sheet)?;
+        write_frame_sheet(sheet, &split)?;
+        sheet.autofilter(
+            0,
+            0,
+            split.height() as u32,
+            split.width().saturating_sub(1) as u16,
+        )?;
+        print_setup(sheet, 0, words);
+    }
     let source = book.add_worksheet();
     source.set_name(words.source_sheet)?;
     source_sheet(source, review)?;
     Ok(book.save_to_buffer()?)
+}
+
+/// Every area's split ("Varför skiljer sig kostnaden?") as one tidy
+/// table: the rows `explain --format xlsx` writes.
+fn explained_table(review: &Review) -> Result<Option<DataFrame>> {
+    let mut all: Option<DataFrame> = None;
+    for explanation in &review.explanations {
+        let table = super::explain::tidy(&explanation.explained)?;
+        match &mut all {
+            Some(frame) => {
+                frame.vstack_mut(&table)?;
+            }
+            None => all = Some(table),
+        }
+    }
+    Ok(all)
 }
 
 /// A sheet name Excel accepts (31 characters, no []:*?/\), unique in the

@@ -158,18 +158,24 @@ impl Chain {
     }
 
     /// "N21009 = N21006 × N21701 × 0.01", the identity for people.
-    pub(crate) fn identity(&self) -> String {
+    pub(crate) fn identity(&self, rest: &str) -> String {
         match &self.form {
             Form::Product { constant, factors } => {
-                let mut pieces: Vec<String> = factors.iter().map(ChainFactor::formula).collect();
-                if *constant != 1.0 {
-                    pieces.push(constant.to_string());
-                }
-                format!("{} = {}", self.total, pieces.join(" × "))
+                let pieces: Vec<String> = factors.iter().map(ChainFactor::formula).collect();
+                // 0.01 reads as "/ 100" in any language.
+                let divisor = 1.0 / constant;
+                let scale = if *constant == 1.0 {
+                    String::new()
+                } else if *constant < 1.0 && divisor.fract().abs() < 1e-9 {
+                    format!(" / {}", divisor.round() as i64)
+                } else {
+                    format!(" × {constant}")
+                };
+                format!("{} = {}{scale}", self.total, pieces.join(" × "))
             }
             Form::Sum { parts } => {
                 let pieces: Vec<&str> = parts.iter().map(|p| p.kpi.as_str()).collect();
-                format!("{} = {} + rest", self.total, pieces.join(" + "))
+                format!("{} = {} + {rest}", self.total, pieces.join(" + "))
             }
         }
     }

@@ -124,9 +124,9 @@ impl Axis {
         self.left + ((value - self.lo) / (self.hi - self.lo) * self.width as f64).round() as i32
     }
 
-    /// Round steps (1, 2 or 5 × a power of ten), about five of them.
+    /// Round steps (1, 2 or 5 × a power of ten), three to six of them.
     fn ticks(&self) -> Vec<f64> {
-        let raw = (self.hi - self.lo) / 5.0;
+        let raw = (self.hi - self.lo) / 6.0;
         let magnitude = 10f64.powf(raw.log10().floor());
         let step = [1.0, 2.0, 5.0, 10.0]
             .iter()
@@ -163,7 +163,7 @@ fn draw_bars<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Waterfal
     area.draw(&Text::new(
         chart.subtitle.to_string(),
         (MARGIN, 42),
-        ("sans-serif", 14).into_font().color(&grey),
+        ("sans-serif", 15).into_font().color(&grey),
     ))
     .map_err(|e| fail(&e))?;
     let bars = bars(chart);
@@ -210,8 +210,8 @@ fn draw_bars<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Waterfal
         .map_err(|e| fail(&e))?;
         area.draw(&Text::new(
             value,
-            (b + 6, top + 4),
-            ("sans-serif", 15).into_font().color(&BLACK),
+            (b + 6, top + 3),
+            ("sans-serif", 17).into_font().color(&BLACK),
         ))
         .map_err(|e| fail(&e))?;
         draw_label(area, &label, top + BAR / 2)?;
@@ -254,7 +254,7 @@ fn draw_grid<DB: DrawingBackend>(
         area.draw(&Text::new(
             text,
             (x - 12, bottom + 8),
-            ("sans-serif", 13).into_font().color(&RGBColor(85, 85, 85)),
+            ("sans-serif", 14).into_font().color(&RGBColor(85, 85, 85)),
         ))
         .map_err(|e| fail(&e))?;
     }
@@ -267,7 +267,7 @@ fn draw_label<DB: DrawingBackend>(
     label: &str,
     middle: i32,
 ) -> Result<()> {
-    let font = ("sans-serif", 14).into_font();
+    let font = ("sans-serif", 16).into_font();
     let width = |text: &str| {
         area.estimate_text_size(text, &font.clone().into())
             .map(|(w, _)| w as i32)
@@ -295,7 +295,7 @@ fn draw_label<DB: DrawingBackend>(
         }
         lines.push(cut);
     }
-    let height = 17;
+    let height = 19;
     let first = middle - (lines.len() as i32 * height) / 2;
     for (n, line) in lines.iter().enumerate() {
         area.draw(&Text::new(
