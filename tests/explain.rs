@@ -532,7 +532,12 @@ fn the_pack_explains_each_chain_in_swedish_with_a_waterfall() {
     // A waterfall per chain split in 2022: 5 elderly-care and 4 disability chains.
     assert_eq!(section.matches("<figure class=\"waterfall\">").count(), 9);
     assert!(section.contains("Delarnas bidrag till skillnaden (neutral färg"));
-    assert!(section.matches("Källa: Kolada. Bearbetning: nyckeltal").count() >= 9);
+    assert!(
+        section
+            .matches("Källa: Kolada. Bearbetning: nyckeltal")
+            .count()
+            >= 9
+    );
     // The gap in the table and its pieces, as the issue works them out.
     for figure in ["-9\u{a0}792", "-9\u{a0}914", "-188", "+310"] {
         let plain = figure.replace('\u{a0}', " ");
