@@ -10,27 +10,6 @@ use std::collections::HashMap;
 
 use common::*;
 
-/// A peer list's member ids, from its file and the metadata.
-fn list(name: &str) -> Vec<String> {
-    let path = format!("{}/data/peers/{name}.toml", env!("CARGO_MANIFEST_DIR"));
-    let file: toml::Value = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let text = std::fs::read_to_string(shared_data().join("meta/municipality.json")).unwrap();
-    let places: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
-    file["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| {
-            let name = m.as_str().unwrap();
-            let found = places
-                .iter()
-                .find(|p| p["title"] == name && p["type"] == "K")
-                .unwrap();
-            found["id"].as_str().unwrap().to_string()
-        })
-        .collect()
-}
-
 /// Figures of the dump by KPI, for (place, year).
 struct Dump(HashMap<String, HashMap<(String, i32, String), f64>>);
 
@@ -179,7 +158,7 @@ fn tjorns_gaps_split_as_recomputed_from_the_dump() {
         "N21009", "N21006", "N21701", "N23005", "N23009", "N23805", "N01956", "N01957", "N21024",
         "N28012", "N28013", "N28820",
     ]);
-    let elderly = list("tjorn-aldreomsorg");
+    let elderly = peer_list_ids("tjorn-aldreomsorg");
     let rows = explain_csv(&[
         "Tjörn",
         "--area",
@@ -260,7 +239,7 @@ fn tjorns_gaps_split_as_recomputed_from_the_dump() {
         );
     }
 
-    let disability = list("tjorn-funktionshinder");
+    let disability = peer_list_ids("tjorn-funktionshinder");
     let rows = explain_csv(&[
         "Tjörn",
         "--area",
@@ -363,7 +342,7 @@ fn contributions_add_up_to_each_gap() {
 #[test]
 fn the_log_split_is_exact_against_geometric_means() {
     let dump = Dump::new(&["N21009", "N21006", "N21701"]);
-    let peers = list("tjorn-aldreomsorg");
+    let peers = peer_list_ids("tjorn-aldreomsorg");
     let rows = explain_csv(&[
         "Tjörn",
         "--area",

@@ -9,6 +9,8 @@ pub(crate) mod compare;
 pub(crate) mod explain;
 pub(crate) mod kpi;
 pub(crate) mod national;
+pub(crate) mod quality;
 pub(crate) mod similar;
+pub(crate) mod summary;
 pub(crate) mod table;
 pub(crate) mod trend;

@@ -358,6 +358,10 @@ pub(crate) struct CompareArgs {
     /// set's direction, red the worst 25%; low/high without a direction) or thirds.
     #[arg(long, value_enum, default_value = "quartiles")]
     pub bands: BandChoice,
+    /// Begin with a summary: the largest differences from the peers and the largest changes since
+    /// the year before, in plain sentences with their caveats (chosen by a documented rule).
+    #[arg(long)]
+    pub summary: bool,
     #[command(flatten)]
     pub output: Output,
 }

@@ -23,6 +23,7 @@ use crate::ops::Context;
 use crate::output::exports::{emit, Format, Target};
 use crate::output::provenance::processed_lines;
 use crate::output::review::Review;
+use crate::output::summary::summary_lines;
 use crate::output::terminal;
 use crate::output::workbook::review_workbook;
 
@@ -53,7 +54,7 @@ pub(crate) fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<()> {
         match target.format {
             Format::Table => {
                 let review = review(&compared, Lang::En, cx)?;
-                show(&compared, &review, &target, cx)
+                show(&compared, &review, &target, args.summary, cx)
             }
             Format::Xlsx if !many => {
                 let review = review(&compared, global.lang().unwrap_or_default(), cx)?;
@@ -84,7 +85,13 @@ fn title(compared: &Compared) -> String {
 
 /// The tables (per peer group for one municipality, per KPI for several),
 /// then the notes on their rows, the peers and where the figures come from.
-fn show(compared: &Compared, review: &Review, target: &Target, cx: &Context) -> Result<()> {
+fn show(
+    compared: &Compared,
+    review: &Review,
+    target: &Target,
+    summary: bool,
+    cx: &Context,
+) -> Result<()> {
     let section = &review.sections[0];
     let views = if compared.single.is_some() {
         terminal::compare(section)
@@ -100,8 +107,19 @@ fn show(compared: &Compared, review: &Review, target: &Target, cx: &Context) -> 
     footer.push(BANDS_LINE.to_string());
     footer.extend(processed_lines(cx.catalogue.source()));
     let title = title(compared);
+    let summary = if summary {
+        summary_lines(review)
+    } else {
+        Vec::new()
+    };
     write_to(target.path.as_deref(), |out| {
         writeln!(out, "{title}")?;
+        if !summary.is_empty() {
+            writeln!(out, "\nSummary")?;
+            for line in &summary {
+                writeln!(out, "- {line}")?;
+            }
+        }
         for view in &views {
             if let Some(heading) = &view.heading {
                 writeln!(out, "\n{heading}")?;

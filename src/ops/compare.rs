@@ -13,6 +13,7 @@ use super::plan::{
 };
 use super::Context;
 use crate::analysis::kpi::{Bands, KpiPlan};
+use crate::analysis::summary::{spreads, Spreads};
 use crate::base::error;
 use crate::model::ids::is_group_id;
 use crate::model::lang::Lang;
@@ -39,6 +40,8 @@ pub(crate) struct Compared {
     pub peer_lines: Vec<String>,
     /// The municipality of a single comparison, for its workbook.
     pub single: Option<Municipality>,
+    /// The national spread per KPI and year, for the summary.
+    pub spreads: Spreads,
 }
 
 /// What to compare, as asked.
@@ -65,6 +68,7 @@ pub(crate) fn one(asked: &Asked, cx: &Context) -> Result<Compared> {
     let figures = fetch_and_settle(plan, asked.bands, true, cx)?;
     let (kpis, table) = figures.compare(&peers)?;
     Ok(Compared {
+        spreads: spreads(&figures.national.values)?,
         label: municipality.title.clone(),
         peer_lines: peer_lines(&peers, cx),
         single: Some(municipality.clone()),
@@ -141,7 +145,12 @@ fn combine(
     }
     let table = table.ok_or_else(|| error::usage("no municipality to compare"))?;
     let last = plan_of.last().map(|&plan| &figures[plan]);
+    let mut all_spreads = Spreads::new();
+    for f in figures.iter().rev() {
+        all_spreads.extend(spreads(&f.national.values)?);
+    }
     Ok(Compared {
+        spreads: all_spreads,
         label,
         set: last.and_then(|f| f.set.clone()),
         kpis,
@@ -261,6 +270,7 @@ pub(crate) fn review(compared: &Compared, lang: Lang, cx: &Context) -> Result<Re
         figures: Vec::new(),
         cost_quality: None,
         explanations: Vec::new(),
+        spreads: compared.spreads.clone(),
         provenance: review_provenance(source, &kpi_titles(&compared.kpis), computed, None),
         lang,
     })

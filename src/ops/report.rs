@@ -22,6 +22,7 @@ use super::Context;
 use crate::analysis::cells::series_of;
 use crate::analysis::kpi::{Bands, KpiPlan};
 use crate::analysis::national::medians;
+use crate::analysis::summary::{spreads, Spreads};
 use crate::base::error;
 use crate::base::write::{holds_only, write_dir, write_file};
 use crate::model::lang::Lang;
@@ -97,6 +98,7 @@ pub(crate) fn build(spec_path: &Path, lang: Option<Lang>, cx: &Context) -> Resul
         figures: compared.figures,
         cost_quality,
         explanations,
+        spreads: compared.spreads,
         provenance: review_provenance(
             cx.catalogue.source(),
             &kpi_titles(&spec, cx),
@@ -199,6 +201,8 @@ struct Compared {
     sections: Vec<Section>,
     figures: Vec<Figure>,
     years_shown: Vec<i32>,
+    /// The national spread per KPI and year of every set, for the summary.
+    spreads: Spreads,
     /// Named in the cost-quality view: (id, role), the reviewed first.
     highlighted: Vec<(String, Role)>,
     highlighted_title: String,
@@ -222,12 +226,16 @@ fn compare_parts(parts: Vec<Part>, lang: Lang, cx: &Context) -> Result<Compared>
         sections: Vec::new(),
         figures: Vec::new(),
         years_shown: Vec::new(),
+        spreads: Spreads::new(),
         highlighted: Vec::new(),
         highlighted_title: String::new(),
     };
     for (set, subjects, network, figures) in settled {
         if let Some((plan, _)) = subjects.last() {
             compared.years_shown = figures[*plan].years.clone();
+        }
+        for f in figures.iter().rev() {
+            compared.spreads.extend(spreads(&f.national.values)?);
         }
         match network {
             None => single_sections(set, &subjects, &figures, lang, &mut compared, cx)?,

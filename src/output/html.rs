@@ -8,7 +8,9 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 use super::explain_page::explain_section;
 use super::reading::{rank_text, Band, Reading, Shown};
 use super::review::{direction_text, level_counts, PeerGroup, Review, Section};
+use super::summary::summary_lines;
 use super::words::Words;
+use super::years_view::{network_years, single_years};
 use crate::analysis::cells::Cells;
 use crate::analysis::kpi::KpiPlan;
 use crate::model::lang::Lang;
@@ -34,6 +36,10 @@ td.band { text-align: center; font-weight: bold; border-radius: 3px; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 1rem; }
 figure { margin: 0; } figure svg { width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { font-size: .85rem; color: #555; }
+table.years td, table.years th { padding: .2rem .4rem; }
+table.years tr.first td { border-top: 1px solid #999; }
+table.years tr.gap td, table.years span.gap { color: #444; font-size: .92em; }
+ul.summary li { margin: .35rem 0; max-width: 70rem; line-height: 1.35; }
 p.sentence { font-size: 1.05rem; max-width: 60rem; }
 div.chain { display: grid; grid-template-columns: minmax(0, 11fr) minmax(0, 9fr); gap: 0 1.5rem; margin: 1.5rem 0 2rem; }
 div.chain > .head, div.chain > .years { grid-column: 1 / -1; }
@@ -47,8 +53,14 @@ footer { margin-top: 3rem; font-size: .85rem; color: #444; border-top: 1px solid
   body { margin: 0; max-width: none; font-size: 10pt; padding: 0; }
   section { margin-top: 0; }
   section + section, #cost-quality { break-before: page; }
+  table.years { font-size: 7.5pt; }
+  table.years td, table.years th { padding: .05rem .25rem; }
   div.chain { break-inside: avoid; margin: .4rem 0 .8rem; }
-  p.sentence { font-size: 10.5pt; margin: .2rem 0; }
+  table.years td, table.years th { padding: .2rem .4rem; }
+table.years tr.first td { border-top: 1px solid #999; }
+table.years tr.gap td, table.years span.gap { color: #444; font-size: .92em; }
+ul.summary li { margin: .35rem 0; max-width: 70rem; line-height: 1.35; }
+p.sentence { font-size: 10.5pt; margin: .2rem 0; }
   h2, h3, h4, p.members, p.levels, p.kpi-meta { break-after: avoid; }
   .keep, figure, tr, .missing, p.note { break-inside: avoid; }
   thead { display: table-header-group; }
@@ -67,6 +79,7 @@ pub(crate) fn html(review: &Review) -> String {
     let words = lang.words();
     let sets = review.sets();
     let all: Vec<&Section> = review.sections.iter().collect();
+    let summary = summary_lines(review);
     html! {
         (DOCTYPE)
         html lang=(lang.code()) {
@@ -81,10 +94,16 @@ pub(crate) fn html(review: &Review) -> String {
                     h1 { (review.title) }
                     p.sub { (review.subtitle) }
                     nav { ul {
+                        li { a href="#summary" { (words.summary_title) } }
                         @for (name, title) in &sets { li { a href={ "#" (name) } { (title) } } }
                         @if review.cost_quality.is_some() { li { a href="#cost-quality" { (words.cost_quality) } } }
                         @if !review.explanations.is_empty() { li { a href="#explain" { (words.explain_title) } } }
                     } }
+                }
+                section id="summary" {
+                    h2 { (words.summary_title) }
+                    ul.summary { @for line in &summary { li { (line) } } }
+                    p.note { (words.summary_rule) }
                 }
                 @for (name, title) in &sets {
                     (set_section(review, name, title))
@@ -130,6 +149,7 @@ fn set_section(review: &Review, name: &str, title: &str) -> Markup {
                 } @else {
                     @for (group, kpis) in section.by_group() {
                         (compare_table(section, group, &kpis, review.provenance.computed_groups, lang))
+                        (single_years(section, group, &kpis, lang))
                     }
                 }
             }
@@ -256,12 +276,16 @@ fn network_tables(section: &Section, lang: Lang) -> Markup {
                         @for row in rows {
                             @let reading = section.reading(row, kpi, words);
                             tr {
-                                td.text { (cells.text("municipality", row)) @if reading.preliminary { " *" } @if reading.small_numbers { " †" } }
+                                td.text { (cells.text("municipality", row)) @if !reading.marks().is_empty() { " " (reading.marks()) } }
                                 (network_figures(&reading, lang))
                             }
                         }
                     }
                 }
+            }
+            div.keep {
+                h5 { (kpi.id) " · " (words.years_title) }
+                (network_years(section, kpi, lang))
             }
         }
     }

@@ -12,6 +12,8 @@ pub(crate) mod html;
 pub(crate) mod provenance;
 pub(crate) mod reading;
 pub(crate) mod review;
+pub(crate) mod summary;
 pub(crate) mod terminal;
 pub(crate) mod words;
 pub(crate) mod workbook;
+pub(crate) mod years_view;

@@ -6,6 +6,7 @@
 use super::words::{format_number, NumberStyle, Words};
 use crate::analysis::cells::Cells;
 use crate::analysis::kpi::KpiPlan;
+use crate::analysis::quality::volatile;
 use crate::model::scale::Scale;
 
 /// What a difference is measured in.
@@ -127,6 +128,9 @@ pub(crate) struct Reading {
     pub preliminary: bool,
     /// The figure rests on few people (by the count the set names).
     pub small_numbers: bool,
+    /// A change far beyond the municipality's own history: (this change,
+    /// its typical change), in % for an amount, else in points.
+    pub volatile: Option<(f64, f64)>,
     pub value: Shown,
     /// The peers' mean; for a category how many peers are at each level;
     /// for a total the KPI that compares sizes fairly.
@@ -200,6 +204,7 @@ impl Reading {
             year: cells.int("year", row),
             preliminary: cells.flag("preliminary", row),
             small_numbers: cells.flag("small_numbers", row),
+            volatile: volatile(cells, row),
             value,
             peers,
             vs_peers: difference(cells, row, kpi, decimals, "deviation_from_peer_mean"),
@@ -220,13 +225,23 @@ impl Reading {
 }
 
 impl Reading {
-    /// The year with its marks: * preliminary, † resting on few people.
+    /// The year with its marks: * preliminary, † resting on few people,
+    /// ‡ a change far beyond the municipality's usual.
     pub(crate) fn year_text(&self) -> String {
         format!(
-            "{}{}{}",
+            "{}{}",
             self.year.map(|y| y.to_string()).unwrap_or_default(),
+            self.marks()
+        )
+    }
+
+    /// "*", "†", "‡" as they apply.
+    pub(crate) fn marks(&self) -> String {
+        format!(
+            "{}{}{}",
             if self.preliminary { "*" } else { "" },
-            if self.small_numbers { "†" } else { "" }
+            if self.small_numbers { "†" } else { "" },
+            if self.volatile.is_some() { "‡" } else { "" }
         )
     }
 }

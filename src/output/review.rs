@@ -13,10 +13,12 @@ use super::explain_page::Explanation;
 use super::provenance::Provenance;
 use super::reading::{Band, Reading, Shown};
 use super::terminal::row_decimals;
-use super::words::Words;
+use super::words::{format_number, NumberStyle, Words};
 use crate::analysis::cells::Cells;
 use crate::analysis::compare::kpis_without_figures;
 use crate::analysis::kpi::KpiPlan;
+use crate::analysis::quality::volatile;
+use crate::analysis::summary::Spreads;
 use crate::model::lang::Lang;
 use crate::model::peers::Peers;
 use crate::model::scale::{Direction, Scale};
@@ -150,6 +152,14 @@ impl Section {
         out
     }
 
+    /// The first year of the table.
+    pub(crate) fn first_year(&self) -> Option<i32> {
+        let cells = Cells(&self.table);
+        (0..self.table.height())
+            .filter_map(|r| cells.int("year", r).map(|y| y as i32))
+            .min()
+    }
+
     /// The years of the table, as "2013–2022".
     pub(crate) fn years_text(&self) -> String {
         let cells = Cells(&self.table);
@@ -233,7 +243,7 @@ impl Section {
     }
 
     /// The rows the tables show, whichever kind the section is.
-    fn shown_rows(&self) -> Vec<(usize, &KpiPlan)> {
+    pub(crate) fn shown_rows(&self) -> Vec<(usize, &KpiPlan)> {
         self.shown_kpis()
             .into_iter()
             .flat_map(|kpi| {
@@ -315,6 +325,8 @@ pub(crate) struct Review {
     pub cost_quality: Option<Figure>,
     /// "Varför skiljer sig kostnaden?": the areas' cost chains split.
     pub explanations: Vec<Explanation>,
+    /// The national spread per KPI and year, which ranks the summary's findings.
+    pub spreads: Spreads,
     pub provenance: Provenance,
     pub lang: Lang,
 }
@@ -391,6 +403,7 @@ impl Review {
         let breaks: Vec<(String, i32)> = sections.iter().flat_map(|s| s.breaks_shown()).collect();
         let mut notes = break_notes(&breaks, words);
         notes.extend(self.absent_notes(sections));
+        notes.extend(newer_notes(sections, words));
         notes
     }
 
@@ -411,6 +424,7 @@ impl Review {
         }
         notes.extend(self.unknown_preliminary(&rows, words));
         notes.extend(reading_notes(&rows, words));
+        notes.extend(volatile_notes(&rows, words, self.lang.numbers()));
         notes
     }
 
@@ -515,6 +529,83 @@ fn reading_notes(rows: &[(&Section, usize, &KpiPlan)], words: &Words) -> Vec<Str
     years.dedup();
     if years.len() > 1 {
         notes.push(words.note_latest_year.to_string());
+    }
+    notes
+}
+
+/// KPIs Kolada has published a later year of (by its catalogue) than the
+/// figures shown: one note per (published, last) pair.
+fn newer_notes(sections: &[&Section], words: &Words) -> Vec<String> {
+    let mut found: Vec<(i32, i32, Vec<String>)> = Vec::new();
+    for section in sections {
+        let cells = Cells(&section.table);
+        for kpi in section.shown_kpis() {
+            let last = section
+                .rows(&kpi.id)
+                .into_iter()
+                .filter(|&r| cells.f64("value", r).is_some())
+                .filter_map(|r| cells.int("year", r).map(|y| y as i32))
+                .max();
+            let (Some(published), Some(last)) = (kpi.latest_published, last) else {
+                continue;
+            };
+            if published <= last {
+                continue;
+            }
+            match found
+                .iter_mut()
+                .find(|(p, l, _)| (*p, *l) == (published, last))
+            {
+                Some((_, _, kpis)) if !kpis.contains(&kpi.id) => kpis.push(kpi.id.clone()),
+                Some(_) => {}
+                None => found.push((published, last, vec![kpi.id.clone()])),
+            }
+        }
+    }
+    found
+        .into_iter()
+        .map(|(published, last, kpis)| {
+            words
+                .note_newer
+                .replace("{kpis}", &kpis.join(", "))
+                .replace("{published}", &published.to_string())
+                .replace("{last}", &last.to_string())
+        })
+        .collect()
+}
+
+/// ‡ per row whose change is far beyond the municipality's own history.
+fn volatile_notes(
+    rows: &[(&Section, usize, &KpiPlan)],
+    words: &Words,
+    style: NumberStyle,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    for (section, row, kpi) in rows {
+        let cells = Cells(&section.table);
+        let Some((now, typical)) = volatile(&cells, *row) else {
+            continue;
+        };
+        let unit = if kpi.scale == Scale::Amount {
+            format!("{}%", style.unit_space)
+        } else {
+            format!("{}{}", style.unit_space, words.points)
+        };
+        notes.push(
+            words
+                .note_volatile
+                .replace("{kpi}", &kpi.id)
+                .replace("{name}", &cells.text("municipality", *row))
+                .replace("{year}", &cells.text("year", *row))
+                .replace(
+                    "{change}",
+                    &format!("{}{unit}", format_number(now, 1, style, true)),
+                )
+                .replace(
+                    "{typical}",
+                    &format!("{}{unit}", format_number(typical, 1, style, false)),
+                ),
+        );
     }
     notes
 }

@@ -205,3 +205,24 @@ pub fn zip_text(path: &Path, part: &str) -> String {
     std::io::Read::read_to_string(&mut archive.by_name(part).unwrap(), &mut text).unwrap();
     text
 }
+
+/// A peer list's member ids, from its file and the metadata.
+pub fn peer_list_ids(name: &str) -> Vec<String> {
+    let path = format!("{}/data/peers/{name}.toml", env!("CARGO_MANIFEST_DIR"));
+    let file: toml::Value = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let text = std::fs::read_to_string(shared_data().join("meta/municipality.json")).unwrap();
+    let places: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    file["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let name = m.as_str().unwrap();
+            let found = places
+                .iter()
+                .find(|p| p["title"] == name && p["type"] == "K")
+                .unwrap();
+            found["id"].as_str().unwrap().to_string()
+        })
+        .collect()
+}

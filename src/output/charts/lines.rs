@@ -68,7 +68,7 @@ fn line_chart(chart: &LineChart, format: ChartFormat) -> Result<Vec<u8>> {
 /// The points of a series cut where a new method starts and where a year
 /// has no figure (a survey not run that year), so no line crosses a
 /// break or suggests a figure nobody measured.
-fn segments(points: &[(i32, f64)], breaks: &[i32]) -> Vec<Vec<(i32, f64)>> {
+pub(super) fn segments(points: &[(i32, f64)], breaks: &[i32]) -> Vec<Vec<(i32, f64)>> {
     let mut out: Vec<Vec<(i32, f64)>> = Vec::new();
     let mut previous: Option<i32> = None;
     for &(x, y) in points {
@@ -85,16 +85,16 @@ fn segments(points: &[(i32, f64)], breaks: &[i32]) -> Vec<Vec<(i32, f64)>> {
 
 /// The extent of a chart's points, with room around the values.
 #[derive(Clone, Copy)]
-struct Extent {
-    x_min: i32,
-    x_max: i32,
-    y_min: f64,
-    y_max: f64,
-    pad: f64,
+pub(super) struct Extent {
+    pub x_min: i32,
+    pub x_max: i32,
+    pub y_min: f64,
+    pub y_max: f64,
+    pub pad: f64,
 }
 
 impl Extent {
-    fn of(points: &[(i32, f64)]) -> Extent {
+    pub(super) fn of(points: &[(i32, f64)]) -> Extent {
         let (x_min, x_max) = points
             .iter()
             .fold((i32::MAX, i32::MIN), |(lo, hi), (x, _)| {

@@ -16,10 +16,12 @@ use super::words::format_number;
 use crate::model::lang::Lang;
 
 mod lines;
+mod panels;
 mod scatter;
 mod waterfall;
 
 pub(crate) use lines::kpi_trend;
+pub(crate) use panels::{panels_svg, Panel, Panels};
 pub(crate) use scatter::{scatter, Scatter};
 pub(crate) use waterfall::{waterfall_svg, Step, Waterfall};
 

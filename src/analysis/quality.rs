@@ -1,0 +1,59 @@
+//! Doubts about a figure that the figures themselves show.
+//!
+//! **Volatile**: a change on the year before far beyond the municipality's
+//! own history in the years shown: more than [`VOLATILE_TIMES`] times the
+//! median size of its other changes (at least [`VOLATILE_HISTORY`] of
+//! them), and at least [`VOLATILE_PERCENT`] % for an amount or
+//! [`VOLATILE_POINTS`] points for a share. Årjäng's cost per home-care
+//! user (N21006) 411k → 623k → 266k kr in 2018–2020 is one: +51 % and
+//! −57 % where its other years move about 9 %.
+
+use super::cells::Cells;
+
+pub(crate) const VOLATILE_TIMES: f64 = 3.0;
+pub(crate) const VOLATILE_HISTORY: usize = 3;
+pub(crate) const VOLATILE_PERCENT: f64 = 20.0;
+pub(crate) const VOLATILE_POINTS: f64 = 5.0;
+
+/// A change far beyond the municipality's usual: (this change, the median
+/// size of its other changes), in percent for an amount, else in the
+/// KPI's units.
+pub(crate) fn volatile(cells: &Cells, row: usize) -> Option<(f64, f64)> {
+    let relative = match cells.text("scale", row).as_str() {
+        "amount" => true,
+        "percent" | "signed" => false,
+        _ => return None,
+    };
+    let column = if relative {
+        "change_from_previous_year_pct"
+    } else {
+        "change_from_previous_year"
+    };
+    let now = cells.f64(column, row)?;
+    let (kpi, place, year) = (
+        cells.text("kpi", row),
+        cells.text("municipality_id", row),
+        cells.int("year", row),
+    );
+    let mut others: Vec<f64> = (0..cells.0.height())
+        .filter(|&r| r != row && cells.int("year", r) != year)
+        .filter(|&r| cells.text("kpi", r) == kpi && cells.text("municipality_id", r) == place)
+        .filter_map(|r| cells.f64(column, r).map(f64::abs))
+        .collect();
+    if others.len() < VOLATILE_HISTORY {
+        return None;
+    }
+    others.sort_by(f64::total_cmp);
+    let middle = others.len() / 2;
+    let typical = if others.len() % 2 == 0 {
+        (others[middle - 1] + others[middle]) / 2.0
+    } else {
+        others[middle]
+    };
+    let floor = if relative {
+        VOLATILE_PERCENT
+    } else {
+        VOLATILE_POINTS
+    };
+    (now.abs() > VOLATILE_TIMES * typical && now.abs() >= floor).then_some((now, typical))
+}

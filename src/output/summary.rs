@@ -1,0 +1,269 @@
+//! The summary a committee reads first: the figures that stand out (by
+//! the rule of `analysis::summary`), each as one plain sentence from the
+//! numbers with its caveats, in Swedish or English.
+
+use super::reading::{Band, Reading, Shown};
+use super::review::{peers_title, Review, Section};
+use super::words::Words;
+use crate::analysis::cells::Cells;
+use crate::analysis::kpi::KpiPlan;
+use crate::analysis::summary::{findings, pick, Finding, Kind};
+use crate::model::scale::Direction;
+
+/// The summary's sentences, the largest deviations first, then the
+/// largest changes.
+pub(crate) fn summary(review: &Review) -> Vec<String> {
+    let mut all: Vec<(usize, Finding)> = Vec::new();
+    for (index, section) in review.sections.iter().enumerate() {
+        let rows: Vec<usize> = section.shown_rows().into_iter().map(|(r, _)| r).collect();
+        all.extend(
+            findings(&section.table, &rows, &review.spreads)
+                .into_iter()
+                .map(|f| (index, f)),
+        );
+    }
+    // `pick` works on findings; each remembers its section by position.
+    let picked = pick(all.iter().map(|(_, f)| f.clone()).collect());
+    let mut lines = Vec::new();
+    // KPIs Kolada has published a later year of: said once, at the end.
+    let mut newer: Vec<(String, i32)> = Vec::new();
+    for finding in &picked {
+        let Some((index, _)) = all.iter().find(|(_, f)| {
+            f.kpi == finding.kpi && f.kind == finding.kind && f.score == finding.score
+        }) else {
+            continue;
+        };
+        let section = &review.sections[*index];
+        let Some(kpi) = section.kpis.iter().find(|k| k.id == finding.kpi) else {
+            continue;
+        };
+        lines.push(sentence(review, section, kpi, finding));
+        let year = Cells(&section.table)
+            .int("year", finding.row)
+            .unwrap_or_default() as i32;
+        if let Some(published) = kpi.latest_published.filter(|&p| p > year) {
+            if !newer.iter().any(|(id, _)| id == &kpi.id) {
+                newer.push((kpi.id.clone(), published));
+            }
+        }
+    }
+    if let Some(latest) = newer.iter().map(|(_, p)| *p).max() {
+        let ids: Vec<&str> = newer.iter().map(|(id, _)| id.as_str()).collect();
+        lines.push(
+            review
+                .lang
+                .words()
+                .summary_newer
+                .replace("{year}", &latest.to_string())
+                .replace("{kpis}", &ids.join(", ")),
+        );
+    }
+    lines
+}
+
+/// One finding as a sentence with its caveats.
+fn sentence(review: &Review, section: &Section, kpi: &KpiPlan, finding: &Finding) -> String {
+    let lang = review.lang;
+    let words = lang.words();
+    let style = lang.numbers();
+    let cells = Cells(&section.table);
+    let row = finding.row;
+    let reading = section.reading(row, kpi, words);
+    let year = cells.int("year", row).unwrap_or_default();
+    let subject = if section.is_network() || section.kind == super::review::Kind::Several {
+        format!("{}: ", cells.text("municipality", row))
+    } else {
+        String::new()
+    };
+    let label = format!("{} ({})", kpi.label_in(lang), kpi.id);
+    let value = with_unit(
+        &reading.value.text(style, words),
+        &kpi.unit,
+        style.unit_space,
+    );
+    let text = match finding.kind {
+        Kind::Deviation => {
+            let above = cells.f64("value", row) > cells.f64("peer_mean", row);
+            let group = group_name(section, kpi, &cells, row, words);
+            words
+                .summary_deviation
+                .replace("{label}", &label)
+                .replace("{year}", &year.to_string())
+                .replace("{value}", &value)
+                .replace(
+                    "{difference}",
+                    &unsigned(&reading.vs_peers).text(style, words),
+                )
+                .replace("{direction}", direction(above, words))
+                .replace("{group}", &group)
+                .replace("{mean}", &reading.peers.text(style, words))
+                .replace("{position}", &position(&reading, kpi, words))
+        }
+        Kind::Change => {
+            let up = cells.f64("change_from_previous_year", row).unwrap_or(0.0) > 0.0;
+            words
+                .summary_change
+                .replace("{label}", &label)
+                .replace(
+                    "{moved}",
+                    if up {
+                        words.summary_rose
+                    } else {
+                        words.summary_fell
+                    },
+                )
+                .replace("{change}", &unsigned(&reading.change).text(style, words))
+                .replace("{before}", &(year - 1).to_string())
+                .replace("{year}", &year.to_string())
+                .replace("{value}", &value)
+        }
+    };
+    let caveats = caveats(review, section, kpi, &reading, year as i32, finding.kind);
+    if caveats.is_empty() {
+        format!("{subject}{text}")
+    } else {
+        format!(
+            "{subject}{text} {}: {}.",
+            words.summary_note,
+            caveats.join("; ")
+        )
+    }
+}
+
+/// "lägre" / "högre".
+fn direction(above: bool, words: &Words) -> &'static str {
+    if above {
+        words.explain_higher
+    } else {
+        words.explain_lower
+    }
+}
+
+/// The group a row is compared with, as its table names it.
+fn group_name(
+    section: &Section,
+    kpi: &KpiPlan,
+    cells: &Cells,
+    row: usize,
+    words: &Words,
+) -> String {
+    if section.is_network() {
+        return words.mean_of_others.to_lowercase();
+    }
+    if section.kind == super::review::Kind::Several {
+        return cells.text("peer_group", row);
+    }
+    format!(
+        "{} {}",
+        words.summary_mean_of,
+        peers_title(&kpi.peers, words)
+    )
+}
+
+/// Where the value stands in the country, with whose judgement it is.
+fn position(reading: &Reading, kpi: &KpiPlan, words: &Words) -> String {
+    let Some((rank, of)) = reading.rank_national else {
+        return String::new();
+    };
+    let band = match (kpi.direction, reading.band) {
+        (Direction::Neutral, _) | (_, Band::Few | Band::NoValue | Band::NotBanded) => String::new(),
+        (_, band) => format!(", {} {}", band.name(words), words.summary_by_set),
+    };
+    let band = if kpi.direction == Direction::Neutral {
+        format!(", {}", words.summary_from_highest)
+    } else {
+        band
+    };
+    words
+        .summary_position
+        .replace("{rank}", &rank.to_string())
+        .replace("{of}", &of.to_string())
+        .replace("{band}", &band)
+}
+
+/// What a reader must know before repeating the sentence.
+fn caveats(
+    review: &Review,
+    section: &Section,
+    kpi: &KpiPlan,
+    reading: &Reading,
+    year: i32,
+    kind: Kind,
+) -> Vec<String> {
+    let words = review.lang.words();
+    let mut out = Vec::new();
+    if reading.preliminary {
+        out.push(words.summary_preliminary.to_string());
+    }
+    if reading.small_numbers {
+        out.push(words.summary_small.to_string());
+    }
+    if reading.volatile.is_some() {
+        out.push(words.summary_volatile.to_string());
+    }
+    if let (Band::Few, Some((n, total))) = (reading.band, reading.coverage) {
+        out.push(
+            words
+                .summary_few
+                .replace("{n}", &n.to_string())
+                .replace("{total}", &total.to_string()),
+        );
+    }
+    // A new method this year or last: the years before are not comparable
+    // (a change across it is never computed, so only a deviation says so).
+    let recent = |b: i32| (year - 1..=year).contains(&b) && section.first_year() < Some(b);
+    if kind == Kind::Deviation {
+        for &from in kpi.breaks.iter().filter(|&&b| recent(b)) {
+            out.push(words.summary_break.replace("{year}", &from.to_string()));
+        }
+    }
+    let explained = review.explanations.iter().any(|e| {
+        e.explained
+            .chains
+            .iter()
+            .any(|(chain, _)| chain.kpis().contains(&kpi.id))
+    });
+    if explained {
+        out.push(words.summary_explained.to_string());
+    }
+    out
+}
+
+/// "56 959 kr/inv 65+", "74,0 %".
+fn with_unit(number: &str, unit: &str, space: char) -> String {
+    if unit.is_empty() || number == "–" {
+        number.to_string()
+    } else {
+        format!("{number}{space}{unit}")
+    }
+}
+
+/// A difference or change without its sign (the sentence says which way).
+fn unsigned(shown: &Shown) -> Shown {
+    match shown {
+        Shown::Number {
+            value,
+            decimals,
+            suffix,
+            ..
+        } => Shown::Number {
+            value: value.abs(),
+            decimals: *decimals,
+            plus: false,
+            suffix: suffix.clone(),
+        },
+        Shown::Both(first, second) => {
+            Shown::Both(Box::new(unsigned(first)), Box::new(unsigned(second)))
+        }
+        other => other.clone(),
+    }
+}
+
+/// The summary in the documents' language, for the terminal too.
+pub(crate) fn summary_lines(review: &Review) -> Vec<String> {
+    let lines = summary(review);
+    if lines.is_empty() {
+        return vec![review.lang.words().summary_none.to_string()];
+    }
+    lines
+}

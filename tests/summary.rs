@@ -1,0 +1,230 @@
+//! The summary: its sentences follow from the figures. The ranking is
+//! recomputed here from the dump (the deviation from the peers' mean in
+//! units of the national interquartile range), the caveats checked where
+//! they apply, and no sentence names a KPI without figures.
+
+mod common;
+
+use common::*;
+
+/// The linear-interpolated quantile of sorted values.
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let position = (sorted.len() - 1) as f64 * q;
+    let low = position.floor() as usize;
+    let high = position.ceil() as usize;
+    sorted[low] + (sorted[high] - sorted[low]) * (position - low as f64)
+}
+
+/// |Tjörn − mean of the peers| / national IQR for a KPI in 2022.
+fn score(kpi: &str, peers: &[String], kommuner: &std::collections::HashSet<String>) -> f64 {
+    let values = dump_values(kpi);
+    let at = |id: &str| {
+        values
+            .get(&(id.to_string(), 2022, "T".to_string()))
+            .copied()
+    };
+    let mut national: Vec<f64> = kommuner.iter().filter_map(|id| at(id)).collect();
+    national.sort_by(f64::total_cmp);
+    let iqr = quantile(&national, 0.75) - quantile(&national, 0.25);
+    let peer_values: Vec<f64> = peers.iter().filter_map(|id| at(id)).collect();
+    let mean = peer_values.iter().sum::<f64>() / peer_values.len() as f64;
+    (at("1419").unwrap() - mean).abs() / iqr
+}
+
+fn summary_lines(args: &[&str]) -> Vec<String> {
+    let out = ok(nyckeltal_offline_snapshot().args(args));
+    out.lines()
+        .skip_while(|l| *l != "Summary")
+        .skip(1)
+        .take_while(|l| l.starts_with("- "))
+        .map(|l| l[2..].to_string())
+        .collect()
+}
+
+#[test]
+fn the_largest_deviation_is_named_first_as_recomputed_from_the_dump() {
+    let peers = peer_list_ids("tjorn-aldreomsorg");
+    let kommuner = kommuner();
+    // The set's KPIs a summary may name (N20029 is a total: never).
+    let mut scores: Vec<(&str, f64)> = ["N20900", "N20007", "N20048", "N21006", "N23009"]
+        .into_iter()
+        .map(|kpi| (kpi, score(kpi, &peers, &kommuner)))
+        .collect();
+    scores.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let lines = summary_lines(&[
+        "compare",
+        "Tjörn",
+        "--set",
+        "aldreomsorg-kostnad",
+        "--peers",
+        "tjorn-aldreomsorg",
+        "--years",
+        "2018-2022",
+        "--summary",
+    ]);
+    assert!(lines.len() >= 3, "{lines:?}");
+    let deviations: Vec<&String> = lines.iter().filter(|l| l.contains(" than ")).collect();
+    // In the order of the recomputed scores: every one of at least half an
+    // IQR, at least three.
+    let expected = scores.iter().filter(|(_, s)| *s >= 0.5).count().clamp(3, 5);
+    assert_eq!(deviations.len(), expected, "{lines:?} {scores:?}");
+    for (line, (kpi, _)) in deviations.iter().zip(&scores) {
+        assert!(
+            line.contains(&format!("({kpi}) 2022")),
+            "{line} / {scores:?}"
+        );
+    }
+    assert!(!lines.iter().any(|l| l.contains("N20029")), "no total");
+    // The cost per special-housing user is counted in a new way from 2021.
+    let n23009 = deviations.iter().find(|l| l.contains("(N23009)")).unwrap();
+    assert!(n23009.contains("in a new way from 2021"), "{n23009}");
+    // Costs carry no judgement.
+    assert!(deviations[0].contains("no judgement"), "{}", deviations[0]);
+}
+
+#[test]
+fn no_sentence_names_a_kpi_without_figures_and_caveats_apply_only_where_due() {
+    let lines = summary_lines(&[
+        "compare",
+        "Tjörn",
+        "--set",
+        "funktionshinder-kostnad",
+        "--year",
+        "2022",
+        "--summary",
+    ]);
+    assert!(!lines.is_empty());
+    // N25022 has no figures in the shared snapshot.
+    assert!(!lines.iter().any(|l| l.contains("N25022")), "{lines:?}");
+    // No break, preliminary or small-number caveat where none applies.
+    for line in &lines {
+        assert!(!line.contains("new way"), "{line}");
+        assert!(!line.contains("preliminary"), "{line}");
+    }
+}
+
+#[test]
+fn the_pack_opens_with_the_summary_in_swedish_or_english() {
+    let dir = tempfile::tempdir().unwrap();
+    for (lang, title, word) in [
+        ("sv", "Sammanfattning", "lägre än"),
+        ("en", "Summary", "lower than"),
+    ] {
+        let out = dir.path().join(lang);
+        ok(nyckeltal_offline_snapshot()
+            .args(["report", "examples/tjorn-hosten.toml", "--lang", lang, "-o"])
+            .arg(&out)
+            .current_dir(env!("CARGO_MANIFEST_DIR")));
+        let page = std::fs::read_to_string(out.join("report.html")).unwrap();
+        let start = page.find("<section id=\"summary\">").expect("a summary");
+        assert!(start < page.find("<section id=\"aldreomsorg-kostnad\"").unwrap());
+        let summary = &page[start..start + page[start..].find("</section>").unwrap()];
+        assert!(summary.contains(title));
+        assert!(summary.matches("<li>").count() >= 3, "{summary}");
+        assert!(summary.contains(word), "{summary}");
+    }
+}
+
+#[test]
+fn a_change_far_beyond_the_municipalitys_history_is_flagged() {
+    // Årjäng's cost per home-care user (N21006): 2017 326k, 2018 412k,
+    // 2019 623k, 2020 266k kr, recomputed from the dump.
+    let dump = dump_values("N21006");
+    let at = |y: i32| dump[&("1765".to_string(), y, "T".to_string())];
+    let change = |y: i32| 100.0 * (at(y) / at(y - 1) - 1.0);
+    let out = |years: &str| {
+        let output = run(nyckeltal_offline_snapshot().args([
+            "compare",
+            "Årjäng",
+            "--kpi",
+            "N21006",
+            "--years",
+            years,
+            "--summary",
+        ]));
+        assert!(output.status.success(), "{}", stderr(&output));
+        (stdout(&output) + &stderr(&output)).replace('\u{a0}', " ")
+    };
+    // Its history in the years shown: the changes of 2016–2018 (2015 has
+    // no year before in the dump).
+    let flagged = out("2015-2019");
+    let typical = {
+        let mut others: Vec<f64> = (2016..=2018).map(|y| change(y).abs()).collect();
+        others.sort_by(f64::total_cmp);
+        others[1]
+    };
+    assert!(change(2019).abs() > 3.0 * typical);
+    assert!(
+        flagged.contains(&format!(
+            "‡ N21006, Årjäng 2019: the change on the year before (+{:.1} %) is more than three times the municipality's usual change in the years shown ({typical:.1} %)",
+            change(2019)
+        )),
+        "{flagged}"
+    );
+    assert!(
+        flagged.contains("unusually large for the municipality (‡)"),
+        "{flagged}"
+    );
+    // Tjörn's cost per user moves within its usual range: no flag.
+    let output = run(nyckeltal_offline_snapshot().args([
+        "compare",
+        "Tjörn",
+        "--kpi",
+        "N21006",
+        "--years",
+        "2016-2022",
+        "--summary",
+    ]));
+    assert!(!(stdout(&output) + &stderr(&output)).contains('‡'));
+}
+
+#[test]
+fn a_year_kolada_has_published_since_is_named() {
+    // The catalogue (2026) says N20900 is published up to 2025; the
+    // snapshot ends in 2022.
+    let catalogue = std::fs::read_to_string(shared_data().join("meta/kpi.json")).unwrap();
+    let all: Vec<serde_json::Value> = serde_json::from_str(&catalogue).unwrap();
+    let n20900 = all.iter().find(|k| k["id"] == "N20900").unwrap();
+    let published = n20900["publ_period"].as_str().unwrap();
+    let output = run(nyckeltal_offline_snapshot().args([
+        "compare",
+        "Tjörn",
+        "--kpi",
+        "N20900",
+        "--years",
+        "2018-2022",
+        "--summary",
+    ]));
+    let text = stdout(&output) + &stderr(&output);
+    assert!(
+        text.contains(&format!(
+            "N20900: Kolada has published figures up to {published} (by its catalogue), but the figures here end in 2022"
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_survey_figure_few_have_is_named_with_its_coverage() {
+    // U01402 in 2017: 55 of 290 municipalities have a figure.
+    let lines = summary_lines(&[
+        "compare",
+        "Arvika",
+        "--set",
+        "levnadsvanor",
+        "--year",
+        "2017",
+        "--summary",
+    ]);
+    for line in lines.iter().filter(|l| l.contains("(U01402)")) {
+        assert!(line.contains("only 55 of 290 have a figure"), "{line}");
+    }
+    let few: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.contains(" have a figure"))
+        .collect();
+    assert!(
+        !few.is_empty(),
+        "a survey KPI with few figures is caveated: {lines:?}"
+    );
+}
