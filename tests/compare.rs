@@ -137,8 +137,11 @@ fn xlsx_holds_numbers_as_numbers_with_a_source_sheet() {
         review.contains("<v>-4.5628</v>"),
         "Tjörn's 2022 N20900 as a number"
     );
+    // The years sheet holds the same figure as a number, every year.
+    let years = read("xl/worksheets/sheet2.xml");
+    assert!(years.contains("<v>-4.4413</v>") && years.contains("<v>-4.5628</v>"));
     // The tidy table: Tjörn's N20900 for 2018 (-4.4413) is a number cell in column H.
-    let data = read("xl/worksheets/sheet2.xml");
+    let data = read("xl/worksheets/sheet3.xml");
     assert!(
         data.contains("<c r=\"H2\"><v>-4.4413</v></c>"),
         "value as a number"

@@ -434,30 +434,9 @@ fn places() -> Vec<(String, String, String)> {
         .collect()
 }
 
-/// A peer list's member codes, read from its file and the metadata (not through nyckeltal).
-fn list_codes(name: &str) -> Vec<String> {
-    let path = format!("{}/data/peers/{name}.toml", env!("CARGO_MANIFEST_DIR"));
-    let file: toml::Value = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let places = places();
-    file["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| {
-            let name = m.as_str().unwrap();
-            places
-                .iter()
-                .find(|(_, title, kind)| title == name && kind == "K")
-                .unwrap_or_else(|| panic!("{name} is a municipality"))
-                .0
-                .clone()
-        })
-        .collect()
-}
-
 #[test]
 fn several_municipalities_are_each_compared_by_the_same_rules() {
-    let members = list_codes("varmland-vastra");
+    let members = peer_list_ids("varmland-vastra");
     assert_eq!(members.len(), 4);
     let entries = set_entries("fallprevention");
     let rows = csv_rows(&ok(nyckeltal_offline_snapshot().args([

@@ -19,7 +19,7 @@ use super::plan::{
     SetPlan, SubjectPeers,
 };
 use super::Context;
-use crate::analysis::cells::series_of;
+use crate::analysis::cells::{series_of, Cells};
 use crate::analysis::kpi::{Bands, KpiPlan};
 use crate::analysis::national::medians;
 use crate::analysis::summary::{spreads, Spreads};
@@ -27,9 +27,10 @@ use crate::base::error;
 use crate::base::write::{holds_only, write_dir, write_file};
 use crate::model::lang::Lang;
 use crate::model::peers::Peers;
+use crate::model::scale::Scale;
 use crate::model::years::format_years;
 use crate::model::{Gender, Municipality};
-use crate::output::charts::{kpi_trend, ChartFormat, Role};
+use crate::output::charts::{kpi_trend, panels_svg, ChartFormat, Panel, Panels, Role};
 use crate::output::exports::write_csv;
 use crate::output::html::html;
 use crate::output::provenance::review_provenance;
@@ -239,7 +240,11 @@ fn compare_parts(parts: Vec<Part>, lang: Lang, cx: &Context) -> Result<Compared>
         }
         match network {
             None => single_sections(set, &subjects, &figures, lang, &mut compared, cx)?,
-            Some(label) => network_section(set, &label, &subjects, &figures, &mut compared, cx)?,
+            Some(label) => {
+                network_section(set, &label, &subjects, &figures, &mut compared, cx)?;
+                let charts = member_panels(set, &compared.sections, &figures, lang)?;
+                compared.figures.extend(charts);
+            }
         }
     }
     cx.progress.end();
@@ -351,6 +356,79 @@ fn network_section(
     Ok(())
 }
 
+/// Per KPI of a network's section: every member's line against the
+/// others' mean and the national median, a panel each on one scale.
+fn member_panels(
+    set: &IndicatorSet,
+    sections: &[Section],
+    figures: &[Figures],
+    lang: Lang,
+) -> Result<Vec<Figure>> {
+    let Some(section) = sections.last().filter(|s| s.is_network()) else {
+        return Ok(Vec::new());
+    };
+    let Some(national) = figures.first() else {
+        return Ok(Vec::new());
+    };
+    let medians = medians(&national.national.values)?;
+    let cells = Cells(&section.table);
+    let mut out = Vec::new();
+    for kpi in section.shown_kpis() {
+        if kpi.scale == Scale::Category {
+            continue;
+        }
+        let total = kpi.scale == Scale::Total;
+        let mut panels: Vec<Panel> = Vec::new();
+        for r in section.rows(&kpi.id) {
+            let name = cells.text("municipality", r);
+            let Some(year) = cells.int("year", r).map(|y| y as i32) else {
+                continue;
+            };
+            if !panels.iter().any(|p| p.name == name) {
+                panels.push(Panel {
+                    name: name.clone(),
+                    own: Vec::new(),
+                    others: Vec::new(),
+                });
+            }
+            let Some(panel) = panels.iter_mut().find(|p| p.name == name) else {
+                continue;
+            };
+            panel.own.extend(cells.f64("value", r).map(|v| (year, v)));
+            if !total {
+                panel
+                    .others
+                    .extend(cells.f64("peer_mean", r).map(|v| (year, v)));
+            }
+        }
+        for panel in &mut panels {
+            panel.own.sort_by_key(|(y, _)| *y);
+            panel.others.sort_by_key(|(y, _)| *y);
+        }
+        let mut median: Vec<(i32, f64)> = series_of(&medians, &kpi.id, "national_median")
+            .into_iter()
+            .filter(|(y, _)| national.years.contains(y) && !total)
+            .collect();
+        median.sort_by_key(|(y, _)| *y);
+        let title = format!("{} {}", kpi.id, kpi.label_in(lang));
+        let svg = panels_svg(&Panels {
+            title: &title,
+            unit: &kpi.unit,
+            panels: &panels,
+            median: &median,
+            breaks: &kpi.breaks,
+            lang,
+        })?;
+        out.push(Figure {
+            wide: true,
+            set_name: set.name.clone(),
+            caption: format!("{} — {}", kpi.id, kpi.title),
+            svg,
+        });
+    }
+    Ok(out)
+}
+
 /// Per KPI: the municipality, each peer group's mean and the national
 /// median over the years.
 fn trend_figures(
@@ -395,6 +473,7 @@ fn trend_figures(
             continue;
         };
         out.push(Figure {
+            wide: false,
             set_name: set.name.clone(),
             caption: format!("{} — {}", kpi.id, kpi.title),
             svg: String::from_utf8(svg)?,

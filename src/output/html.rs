@@ -8,7 +8,7 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 use super::explain_page::explain_section;
 use super::reading::{rank_text, Band, Reading, Shown};
 use super::review::{direction_text, level_counts, PeerGroup, Review, Section};
-use super::summary::summary_lines;
+use super::summary::{member_summaries, summary_lines};
 use super::words::Words;
 use super::years_view::{network_years, single_years};
 use crate::analysis::cells::Cells;
@@ -34,7 +34,7 @@ td.band { text-align: center; font-weight: bold; border-radius: 3px; }
 .members, .note, .levels, .kpi-meta { color: #555; font-size: .9rem; }
 .missing { color: #555; font-size: .9rem; background: #f7f7f7; border-left: 3px solid #bbb; padding: .4rem .7rem; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 1rem; }
-figure { margin: 0; } figure svg { width: 100%; height: auto; border: 1px solid #eee; }
+figure { margin: 0; } .charts figure.wide { grid-column: 1 / -1; } figure svg { width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { font-size: .85rem; color: #555; }
 table.years td, table.years th { padding: .2rem .4rem; }
 table.years tr.first td { border-top: 1px solid #999; }
@@ -48,11 +48,15 @@ figure.waterfall { margin: .3rem 0; }
 table.explain, table.explain-years { margin-top: .3rem; }
 tr.total td { border-bottom: 2px solid #999; }
 footer { margin-top: 3rem; font-size: .85rem; color: #444; border-top: 1px solid #ccc; }
-@page { size: A4 landscape; margin: 12mm 12mm 14mm; }
+@page { size: A4 landscape; margin: 12mm 12mm 14mm;
+  @bottom-right { content: counter(page) " / " counter(pages); font: 8pt "DejaVu Sans", Arial, sans-serif; color: #555; } }
+h2.toc { font-size: 1rem; margin: 1rem 0 .3rem; border: 0; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10pt; padding: 0; }
   section { margin-top: 0; }
   section + section, #cost-quality { break-before: page; }
+  nav ul { display: block; columns: 2; } nav li { margin: .1rem 0; }
+  div.member { break-inside: avoid; }
   table.years { font-size: 7.5pt; }
   table.years td, table.years th { padding: .05rem .25rem; }
   div.chain { break-inside: avoid; margin: .4rem 0 .8rem; }
@@ -66,6 +70,7 @@ p.sentence { font-size: 10.5pt; margin: .2rem 0; }
   thead { display: table-header-group; }
   .charts { display: block; }
   .charts figure { width: 49%; display: inline-block; vertical-align: top; }
+  .charts figure.wide { width: 100%; display: block; }
   table { font-size: 8.5pt; }
   th, td { padding: .1rem .35rem; }
   h3 { margin: .8rem 0 .3rem; } h4 { margin: .7rem 0 .15rem; }
@@ -80,6 +85,7 @@ pub(crate) fn html(review: &Review) -> String {
     let sets = review.sets();
     let all: Vec<&Section> = review.sections.iter().collect();
     let summary = summary_lines(review);
+    let members = member_summaries(review);
     html! {
         (DOCTYPE)
         html lang=(lang.code()) {
@@ -93,12 +99,16 @@ pub(crate) fn html(review: &Review) -> String {
                 header {
                     h1 { (review.title) }
                     p.sub { (review.subtitle) }
-                    nav { ul {
+                    nav {
+                      h2.toc { (words.contents) }
+                      ul {
                         li { a href="#summary" { (words.summary_title) } }
                         @for (name, title) in &sets { li { a href={ "#" (name) } { (title) } } }
+                        @if !members.is_empty() { li { a href="#members" { (words.members_title) } } }
                         @if review.cost_quality.is_some() { li { a href="#cost-quality" { (words.cost_quality) } } }
                         @if !review.explanations.is_empty() { li { a href="#explain" { (words.explain_title) } } }
-                    } }
+                      }
+                    }
                 }
                 section id="summary" {
                     h2 { (words.summary_title) }
@@ -107,6 +117,18 @@ pub(crate) fn html(review: &Review) -> String {
                 }
                 @for (name, title) in &sets {
                     (set_section(review, name, title))
+                }
+                @if !members.is_empty() {
+                    section id="members" {
+                        h2 { (words.members_title) }
+                        @for (name, lines) in &members {
+                            div.member {
+                                h3 { (name) }
+                                @if lines.is_empty() { p.note { (words.summary_none) } }
+                                ul.summary { @for line in lines { li { (line) } } }
+                            }
+                        }
+                    }
                 }
                 @if let Some(figure) = &review.cost_quality {
                     section id="cost-quality" {
@@ -155,7 +177,7 @@ fn set_section(review: &Review, name: &str, title: &str) -> Markup {
             }
             div.charts {
                 @for figure in review.figures.iter().filter(|f| f.set_name == name) {
-                    figure { (PreEscaped(&figure.svg)) figcaption { (figure.caption) } }
+                    figure.wide[figure.wide] { (PreEscaped(&figure.svg)) figcaption { (figure.caption) } }
                 }
             }
             @for note in review.set_notes(&sections) {

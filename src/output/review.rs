@@ -312,6 +312,8 @@ pub(crate) fn direction_text(direction: Direction, words: &Words) -> &'static st
 }
 
 pub(crate) struct Figure {
+    /// Drawn across the page (a network's panels), not in the two-column grid.
+    pub wide: bool,
     pub set_name: String,
     pub caption: String,
     pub svg: String,

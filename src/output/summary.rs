@@ -13,9 +13,38 @@ use crate::model::scale::Direction;
 /// The summary's sentences, the largest deviations first, then the
 /// largest changes.
 pub(crate) fn summary(review: &Review) -> Vec<String> {
+    sentences(review, None)
+}
+
+/// For a network: each member's own summary, (name, sentences), in the
+/// order of the network's list.
+pub(crate) fn member_summaries(review: &Review) -> Vec<(String, Vec<String>)> {
+    let Some(network) = review.sections.iter().find(|s| s.is_network()) else {
+        return Vec::new();
+    };
+    let Some(members) = network.groups.first() else {
+        return Vec::new();
+    };
+    members
+        .peers
+        .members
+        .iter()
+        .zip(&members.names)
+        .map(|(id, name)| (name.clone(), sentences(review, Some(id))))
+        .collect()
+}
+
+/// The sentences of the rows shown, or of one member's rows.
+fn sentences(review: &Review, member: Option<&str>) -> Vec<String> {
     let mut all: Vec<(usize, Finding)> = Vec::new();
     for (index, section) in review.sections.iter().enumerate() {
-        let rows: Vec<usize> = section.shown_rows().into_iter().map(|(r, _)| r).collect();
+        let cells = Cells(&section.table);
+        let rows: Vec<usize> = section
+            .shown_rows()
+            .into_iter()
+            .map(|(r, _)| r)
+            .filter(|&r| member.is_none_or(|id| cells.text("municipality_id", r) == id))
+            .collect();
         all.extend(
             findings(&section.table, &rows, &review.spreads)
                 .into_iter()
@@ -37,7 +66,7 @@ pub(crate) fn summary(review: &Review) -> Vec<String> {
         let Some(kpi) = section.kpis.iter().find(|k| k.id == finding.kpi) else {
             continue;
         };
-        lines.push(sentence(review, section, kpi, finding));
+        lines.push(sentence(review, section, kpi, finding, member.is_none()));
         let year = Cells(&section.table)
             .int("year", finding.row)
             .unwrap_or_default() as i32;
@@ -47,7 +76,13 @@ pub(crate) fn summary(review: &Review) -> Vec<String> {
             }
         }
     }
-    if let Some(latest) = newer.iter().map(|(_, p)| *p).max() {
+    // Said once, in the network's or municipality's own summary.
+    if let Some(latest) = newer
+        .iter()
+        .map(|(_, p)| *p)
+        .max()
+        .filter(|_| member.is_none())
+    {
         let ids: Vec<&str> = newer.iter().map(|(id, _)| id.as_str()).collect();
         lines.push(
             review
@@ -61,8 +96,15 @@ pub(crate) fn summary(review: &Review) -> Vec<String> {
     lines
 }
 
-/// One finding as a sentence with its caveats.
-fn sentence(review: &Review, section: &Section, kpi: &KpiPlan, finding: &Finding) -> String {
+/// One finding as a sentence with its caveats; `named`: begin with the
+/// municipality when the section has several.
+fn sentence(
+    review: &Review,
+    section: &Section,
+    kpi: &KpiPlan,
+    finding: &Finding,
+    named: bool,
+) -> String {
     let lang = review.lang;
     let words = lang.words();
     let style = lang.numbers();
@@ -70,7 +112,8 @@ fn sentence(review: &Review, section: &Section, kpi: &KpiPlan, finding: &Finding
     let row = finding.row;
     let reading = section.reading(row, kpi, words);
     let year = cells.int("year", row).unwrap_or_default();
-    let subject = if section.is_network() || section.kind == super::review::Kind::Several {
+    let several = section.is_network() || section.kind == super::review::Kind::Several;
+    let subject = if named && several {
         format!("{}: ", cells.text("municipality", row))
     } else {
         String::new()

@@ -5,6 +5,8 @@
 //! repeated), then the tidy long table on a sheet of its own, then the
 //! source sheet: provenance, fetch dates per KPI, definitions.
 
+mod years;
+
 use std::collections::HashSet;
 
 use anyhow::Result;
@@ -35,6 +37,10 @@ pub(crate) fn review_workbook(review: &Review, tidy: &DataFrame) -> Result<Vec<u
         let sheet = book.add_worksheet();
         sheet.set_name(sheet_name(title, name, &mut names))?;
         set_sheet(sheet, review, title, &sections)?;
+        let sheet = book.add_worksheet();
+        let years_title = format!("{} {title}", words.years_sheet);
+        sheet.set_name(sheet_name(&years_title, name, &mut names))?;
+        years::years_sheet(sheet, review.lang, title, &sections)?;
     }
     let data = book.add_worksheet();
     data.set_name(words.data_sheet)?;

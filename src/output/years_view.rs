@@ -15,7 +15,7 @@ use crate::model::lang::Lang;
 use crate::model::scale::Scale;
 
 /// The years of a section that have any figure, in order.
-fn years(section: &Section) -> Vec<i64> {
+pub(crate) fn years(section: &Section) -> Vec<i64> {
     let cells = Cells(&section.table);
     let mut years: Vec<i64> = (0..section.table.height())
         .filter(|&r| cells.f64("value", r).is_some())
@@ -27,12 +27,28 @@ fn years(section: &Section) -> Vec<i64> {
 }
 
 /// The row of a KPI (for one municipality) in a year.
-fn row_in(section: &Section, kpi: &str, place: &str, year: i64) -> Option<usize> {
+pub(crate) fn row_in(section: &Section, kpi: &str, place: &str, year: i64) -> Option<usize> {
     let cells = Cells(&section.table);
     section
         .rows(kpi)
         .into_iter()
         .find(|&r| cells.int("year", r) == Some(year) && cells.text("municipality_id", r) == place)
+}
+
+/// The places of a KPI's rows: (id, name), in table order.
+pub(crate) fn members(section: &Section, kpi: &str) -> Vec<(String, String)> {
+    let cells = Cells(&section.table);
+    let mut members: Vec<(String, String)> = Vec::new();
+    for r in section.rows(kpi) {
+        let member = (
+            cells.text("municipality_id", r),
+            cells.text("municipality", r),
+        );
+        if !members.contains(&member) {
+            members.push(member);
+        }
+    }
+    members
 }
 
 /// A year's heading, marked where the KPI's method changes.
@@ -159,7 +175,7 @@ pub(crate) fn network_years(section: &Section, kpi: &KpiPlan, lang: Lang) -> Mar
 
 /// The first of two figures ("-15,6 %" of "-15,6 % (-4 321 kr)"): a
 /// narrow cell has room for one.
-fn first(shown: &Shown) -> &Shown {
+pub(crate) fn first(shown: &Shown) -> &Shown {
     match shown {
         Shown::Both(a, _) => a,
         other => other,

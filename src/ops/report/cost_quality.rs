@@ -114,6 +114,7 @@ fn draw(view: &View, points: &[Point], year: i32, catalogue: &Catalogue) -> Resu
         lang: view.lang,
     })?;
     Ok(Figure {
+        wide: false,
         set_name: String::new(),
         caption: words
             .cost_quality_caption

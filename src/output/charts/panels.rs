@@ -123,7 +123,7 @@ fn draw_panel<DB: DrawingBackend>(
         .map_err(|e| fail(&e))?;
     let range = extent.y_max - extent.y_min;
     plot.configure_mesh()
-        .x_labels(2)
+        .x_labels(3)
         .y_labels(3)
         .x_label_formatter(&|year| year.to_string())
         .y_label_formatter(&|v| axis_number(*v, range, lang))

@@ -1,0 +1,123 @@
+//! Gaps over the years: the network packs show, per KPI, every member over
+//! the asked years (a table and a chart of small multiples), and a
+//! municipality's pack a table per set and peer group with the value, the
+//! group's mean and the gap in every year.
+
+mod common;
+
+use common::*;
+
+/// The pack of an example spec, in a temporary folder.
+fn pack(spec: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("pack");
+    ok(nyckeltal_offline_snapshot()
+        .args(["report", &format!("examples/{spec}"), "-o"])
+        .arg(&out)
+        .current_dir(env!("CARGO_MANIFEST_DIR")));
+    let page = std::fs::read_to_string(out.join("report.html")).unwrap();
+    (dir, page)
+}
+
+/// The years a table's header names.
+fn header_years(table: &str) -> Vec<i32> {
+    let head = &table[..table.find("</thead>").unwrap()];
+    head.split("<th>")
+        .skip(1)
+        .filter_map(|cell| {
+            let text = &cell[..cell.find("</th>").unwrap()];
+            text.trim_start_matches("¦\u{a0}").parse().ok()
+        })
+        .collect()
+}
+
+/// Every KPI of the network's set tables has a years table over the asked
+/// years and a chart of its members (categories have their counts instead).
+fn check_network(page: &str, first: i32, last: i32, at_least: usize) {
+    // Every table within the asked years; most of them all of them (a
+    // survey run in fewer years has fewer columns).
+    let mut full = 0;
+    for piece in page.split("<h5>").skip(1) {
+        let id = &piece[..6];
+        let table = &piece[piece.find("<table class=\"years\">").unwrap()..];
+        let years = header_years(table);
+        assert!(!years.is_empty(), "{id}");
+        assert!(
+            years.iter().all(|y| (first..=last).contains(y)),
+            "{id}: {years:?}"
+        );
+        if years == (first..=last).collect::<Vec<_>>() {
+            full += 1;
+        }
+    }
+    assert!(full >= at_least, "{full} years tables over {first}–{last}");
+    let charts = page.matches("<figure class=\"wide\">").count();
+    assert!(charts >= at_least, "{charts} member charts");
+}
+
+#[test]
+fn the_network_packs_show_every_member_over_the_years() {
+    let (_dir, gr) = pack("gr-natverk.toml");
+    check_network(&gr, 2013, 2022, 15);
+    // Each chart names all 13 members.
+    let chart = &gr[gr.find("<figure class=\"wide\">").unwrap()..];
+    let chart = &chart[..chart.find("</figure>").unwrap()];
+    for member in ["Ale", "Göteborg", "Tjörn", "Öckerö", "Kungsbacka"] {
+        assert!(chart.contains(&format!(">\n{member}\n<")), "{member}");
+    }
+    // A part per member, with its own sentences, and a table of contents.
+    let members = &gr[gr
+        .find("<section id=\"members\">")
+        .expect("a part per member")..];
+    let members = &members[..members.find("</section>").unwrap()];
+    assert_eq!(members.matches("<h3>").count(), 13);
+    assert!(members.contains("<h3>Ale</h3>") && members.contains("<h3>Öckerö</h3>"));
+    assert!(
+        members.matches("<li>").count() >= 13 * 3,
+        "sentences per member"
+    );
+    assert!(
+        !members.contains("Ale: "),
+        "a member's part does not repeat its name"
+    );
+    assert!(gr.contains("<h2 class=\"toc\">Innehåll</h2>"));
+    assert!(gr.contains("counter(page)"), "page numbers in print");
+    let (_dir, vastra) = pack("varmland-vastra.toml");
+    check_network(&vastra, 2018, 2022, 15);
+}
+
+#[test]
+fn a_municipalitys_pack_gives_value_mean_and_gap_per_year() {
+    let (dir, page) = pack("tjorn-hosten.toml");
+    let start = page.find("<div class=\"years\">").expect("a years table");
+    let table = &page[start..start + page[start..].find("</table>").unwrap()];
+    assert_eq!(header_years(table), (2013..=2022).collect::<Vec<_>>());
+    // N20900 2022 against Liknande kommuner: Tjörn -4,56, the gap in
+    // points recomputed from the dump.
+    let dump = dump_values("N20900");
+    let groups =
+        std::fs::read_to_string(shared_data().join("meta/municipality_groups.json")).unwrap();
+    let groups: Vec<serde_json::Value> = serde_json::from_str(&groups).unwrap();
+    let group = groups.iter().find(|g| g["id"] == "G176709").unwrap();
+    let peers: Vec<String> = group["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["member_id"].as_str().unwrap().to_string())
+        .collect();
+    let at = |id: &str| dump[&(id.to_string(), 2022, "T".to_string())];
+    let mean = peers.iter().map(|p| at(p)).sum::<f64>() / peers.len() as f64;
+    let gap = format!("{:+.2}", at("1419") - mean).replace('.', ",");
+    // The workbook has the same years, a sheet per set.
+    let sheets = zip_text(&dir.path().join("pack/report.xlsx"), "xl/workbook.xml");
+    for set in [
+        "Äldreomsorg – kostnader",
+        "Funktionshinder – kostnader",
+        "Äldreomsorg – kvalitet",
+    ] {
+        assert!(sheets.contains(&format!("\"År {set}\"")), "{sheets}");
+    }
+    let row = &table[table.find("N20900").unwrap()..];
+    let row = &row[..row.find("N20029").unwrap()];
+    assert!(row.contains(&format!("{gap}\u{a0}p.e.")), "{gap}: {row}");
+}
