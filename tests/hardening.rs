@@ -630,9 +630,16 @@ fn a_fetch_killed_part_way_keeps_what_was_answered() {
         .unwrap();
     // Killed once the first query's ten KPIs are stored, during the second.
     let start = std::time::Instant::now();
-    while std::fs::read_dir(&values_dir).map_or(0, |d| d.count()) < 10
-        && start.elapsed() < std::time::Duration::from_secs(120)
-    {
+    // Finished files only: a temporary file (".nyckeltal-…tmp") is one
+    // still being written, and a kill then loses it (under load, often).
+    let stored = || {
+        std::fs::read_dir(&values_dir).map_or(0, |d| {
+            d.flatten()
+                .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+                .count()
+        })
+    };
+    while stored() < 10 && start.elapsed() < std::time::Duration::from_secs(120) {
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     child.kill().unwrap();

@@ -121,3 +121,33 @@ fn a_municipalitys_pack_gives_value_mean_and_gap_per_year() {
     let row = &row[..row.find("N20029").unwrap()];
     assert!(row.contains(&format!("{gap}\u{a0}p.e.")), "{gap}: {row}");
 }
+
+#[test]
+fn a_kpi_page_gives_koladas_definition_charts_and_years() {
+    let (_dir, page) = pack("tjorn-hosten.toml");
+    let start = page
+        .find("<div class=\"kpi-page\" id=\"kpi-N20900\">")
+        .expect("N20900's page");
+    let end = start + 1 + page[start + 1..].find("<div class=\"kpi-page\"").unwrap();
+    let kpi_page = &page[start..end];
+    // Kolada's definition, read here from the catalogue.
+    let catalogue = std::fs::read_to_string(shared_data().join("meta/kpi.json")).unwrap();
+    let all: Vec<serde_json::Value> = serde_json::from_str(&catalogue).unwrap();
+    let n20900 = all.iter().find(|k| k["id"] == "N20900").unwrap();
+    let definition = n20900["description"].as_str().unwrap();
+    let opening: String = definition.chars().take(80).collect();
+    assert!(kpi_page.contains(&opening), "{opening}");
+    assert!(kpi_page.contains(n20900["title"].as_str().unwrap()));
+    assert!(kpi_page.contains("href=\"https://api.kolada.se/v3/kpi/N20900\""));
+    // Its chart over time and each peer's own value (Tjörn and its 7 + 7 peers).
+    assert_eq!(kpi_page.matches("<svg").count(), 2);
+    let bars = &kpi_page[kpi_page.rfind("<svg").unwrap()..];
+    for peer in ["Eksjö", "Hallstahammar", "Tjörn"] {
+        assert!(bars.contains(&format!(">\n{peer}\n<")), "{peer}");
+    }
+    // The reading notes and the years against both groups.
+    assert!(kpi_page.contains("metodbyte 2019"));
+    assert!(kpi_page.contains("Med värde 290 av 290 (2022)"));
+    assert_eq!(kpi_page.matches("<table class=\"years\">").count(), 2);
+    assert!(kpi_page.contains("Källa: Kolada. Bearbetning: nyckeltal"));
+}

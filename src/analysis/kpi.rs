@@ -13,6 +13,8 @@ use crate::model::Municipality;
 pub(crate) struct KpiSpec {
     pub id: String,
     pub title: String,
+    /// Kolada's definition of the KPI (its catalogue description).
+    pub description: String,
     pub label: String,
     /// The label in English, when the set gives one.
     pub label_en: Option<String>,

@@ -271,6 +271,7 @@ pub(crate) fn review(compared: &Compared, lang: Lang, cx: &Context) -> Result<Re
         cost_quality: None,
         explanations: Vec::new(),
         spreads: compared.spreads.clone(),
+        kpi_pages: Vec::new(),
         provenance: review_provenance(source, &kpi_titles(&compared.kpis), computed, None),
         lang,
     })

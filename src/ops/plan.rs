@@ -166,6 +166,7 @@ fn kpi_spec(entry: &SetEntry, region: bool, cx: &Context) -> Result<KpiSpec> {
     Ok(KpiSpec {
         id: kpi.id.clone(),
         title: kpi.title.clone(),
+        description: kpi.description.clone().unwrap_or_default(),
         label: with_rolling(&entry.label, "årsm"),
         label_en: entry
             .label_en

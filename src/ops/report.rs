@@ -30,11 +30,13 @@ use crate::model::peers::Peers;
 use crate::model::scale::Scale;
 use crate::model::years::format_years;
 use crate::model::{Gender, Municipality};
-use crate::output::charts::{kpi_trend, panels_svg, ChartFormat, Panel, Panels, Role};
+use crate::output::charts::{
+    bars_svg, kpi_trend, panels_svg, Bars, ChartFormat, Panel, Panels, Role,
+};
 use crate::output::exports::write_csv;
 use crate::output::html::html;
 use crate::output::provenance::review_provenance;
-use crate::output::review::{peers_title, Figure, Kind, PeerGroup, Review, Section};
+use crate::output::review::{peers_title, Figure, Kind, KpiPage, PeerGroup, Review, Section};
 use crate::output::workbook::review_workbook;
 use crate::refdata::IndicatorSet;
 use crate::resolve::spec::{load, Spec, Subject};
@@ -100,6 +102,7 @@ pub(crate) fn build(spec_path: &Path, lang: Option<Lang>, cx: &Context) -> Resul
         cost_quality,
         explanations,
         spreads: compared.spreads,
+        kpi_pages: compared.kpi_pages,
         provenance: review_provenance(
             cx.catalogue.source(),
             &kpi_titles(&spec, cx),
@@ -204,6 +207,7 @@ struct Compared {
     years_shown: Vec<i32>,
     /// The national spread per KPI and year of every set, for the summary.
     spreads: Spreads,
+    kpi_pages: Vec<KpiPage>,
     /// Named in the cost-quality view: (id, role), the reviewed first.
     highlighted: Vec<(String, Role)>,
     highlighted_title: String,
@@ -228,6 +232,7 @@ fn compare_parts(parts: Vec<Part>, lang: Lang, cx: &Context) -> Result<Compared>
         figures: Vec::new(),
         years_shown: Vec::new(),
         spreads: Spreads::new(),
+        kpi_pages: Vec::new(),
         highlighted: Vec::new(),
         highlighted_title: String::new(),
     };
@@ -292,6 +297,15 @@ fn single_sections(
     if let Some((plan, subject)) = subjects.first() {
         let charts = trend_figures(set, &subject.municipality, &tables, &figures[*plan], lang)?;
         compared.figures.extend(charts);
+        let pages = kpi_pages(
+            set,
+            &subject.municipality,
+            &tables,
+            &figures[*plan],
+            lang,
+            cx,
+        )?;
+        compared.kpi_pages.extend(pages);
     }
     Ok(())
 }
@@ -354,6 +368,107 @@ fn network_section(
         kind: Kind::Network,
     });
     Ok(())
+}
+
+/// A page per KPI: each peer's own value in the municipality's latest
+/// year with a figure, as bars with the first group's mean.
+fn kpi_pages(
+    set: &IndicatorSet,
+    municipality: &Municipality,
+    tables: &[(Vec<KpiPlan>, DataFrame)],
+    figures: &Figures,
+    lang: Lang,
+    cx: &Context,
+) -> Result<Vec<KpiPage>> {
+    let Some((kpis, table)) = tables.first() else {
+        return Ok(Vec::new());
+    };
+    let values = &figures.national.values;
+    let cells = Cells(table);
+    let mut pages = Vec::new();
+    for kpi in kpis {
+        let rows: Vec<usize> = (0..table.height())
+            .filter(|&r| cells.text("kpi", r) == kpi.id && cells.f64("value", r).is_some())
+            .collect();
+        let latest = rows.iter().copied().max_by_key(|&r| cells.int("year", r));
+        let bars = match latest {
+            Some(row) if !matches!(kpi.scale, Scale::Category | Scale::Total) => {
+                let year = cells.int("year", row).unwrap_or_default();
+                let mean = cells.f64("peer_mean", row);
+                peer_bars(kpi, municipality, tables, values, year, mean, lang, cx)?
+                    .map(|svg| (year, svg))
+            }
+            _ => None,
+        };
+        pages.push(KpiPage {
+            set_name: set.name.clone(),
+            kpi: kpi.id.clone(),
+            bars,
+        });
+    }
+    Ok(pages)
+}
+
+/// The municipality and every member of its peer groups for one KPI and
+/// year, largest first.
+#[allow(clippy::too_many_arguments)]
+fn peer_bars(
+    kpi: &KpiPlan,
+    municipality: &Municipality,
+    tables: &[(Vec<KpiPlan>, DataFrame)],
+    values: &DataFrame,
+    year: i64,
+    mean: Option<f64>,
+    lang: Lang,
+    cx: &Context,
+) -> Result<Option<String>> {
+    let mut places: Vec<String> = vec![municipality.id.clone()];
+    for (kpis, _) in tables {
+        if let Some(k) = kpis.iter().find(|k| k.id == kpi.id) {
+            places.extend(
+                k.peers
+                    .members
+                    .iter()
+                    .filter(|m| !places.contains(m))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
+        }
+    }
+    let year_values = values
+        .clone()
+        .lazy()
+        .filter(
+            col("kpi")
+                .eq(lit(kpi.id.as_str()))
+                .and(col("year").cast(DataType::Int64).eq(lit(year))),
+        )
+        .collect()?;
+    let cells = Cells(&year_values);
+    let mut bars: Vec<(String, f64, bool)> = (0..year_values.height())
+        .filter_map(|r| {
+            let id = cells.text("municipality_id", r);
+            places.contains(&id).then(|| {
+                let value = cells.f64("value", r)?;
+                Some((cx.catalogue.name(&id), value, id == municipality.id))
+            })?
+        })
+        .collect();
+    if bars.len() < 2 {
+        return Ok(None);
+    }
+    bars.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let words = lang.words();
+    let title = format!("{} {} {year}", kpi.id, kpi.label_in(lang));
+    let group = kpi.peers.title.clone();
+    let mean_name = format!("{}: {group}", words.mean_of);
+    Ok(Some(bars_svg(&Bars {
+        title: &title,
+        unit: &kpi.unit,
+        bars: &bars,
+        mean: mean.map(|m| (mean_name.as_str(), m)),
+        lang,
+    })?))
 }
 
 /// Per KPI of a network's section: every member's line against the

@@ -6,6 +6,7 @@
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::explain_page::explain_section;
+use super::kpi_pages::kpi_pages_section;
 use super::reading::{rank_text, Band, Reading, Shown};
 use super::review::{direction_text, level_counts, PeerGroup, Review, Section};
 use super::summary::{member_summaries, summary_lines};
@@ -39,6 +40,10 @@ figcaption { font-size: .85rem; color: #555; }
 table.years td, table.years th { padding: .2rem .4rem; }
 table.years tr.first td { border-top: 1px solid #999; }
 table.years tr.gap td, table.years span.gap { color: #444; font-size: .92em; }
+div.kpi-page { margin: 2rem 0; border-top: 1px solid #ccc; }
+p.definition { max-width: 70rem; }
+div.kpi-charts { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 1rem; }
+div.kpi-charts svg { width: 100%; height: auto; border: 1px solid #eee; }
 ul.summary li { margin: .35rem 0; max-width: 70rem; line-height: 1.35; }
 p.sentence { font-size: 1.05rem; max-width: 60rem; }
 div.chain { display: grid; grid-template-columns: minmax(0, 11fr) minmax(0, 9fr); gap: 0 1.5rem; margin: 1.5rem 0 2rem; }
@@ -57,12 +62,18 @@ h2.toc { font-size: 1rem; margin: 1rem 0 .3rem; border: 0; }
   section + section, #cost-quality { break-before: page; }
   nav ul { display: block; columns: 2; } nav li { margin: .1rem 0; }
   div.member { break-inside: avoid; }
+  div.kpi-page { break-before: page; border: 0; margin: 0; }
+  div.kpi-page p.definition { font-size: 9pt; margin: .2rem 0; }
   table.years { font-size: 7.5pt; }
   table.years td, table.years th { padding: .05rem .25rem; }
   div.chain { break-inside: avoid; margin: .4rem 0 .8rem; }
   table.years td, table.years th { padding: .2rem .4rem; }
 table.years tr.first td { border-top: 1px solid #999; }
 table.years tr.gap td, table.years span.gap { color: #444; font-size: .92em; }
+div.kpi-page { margin: 2rem 0; border-top: 1px solid #ccc; }
+p.definition { max-width: 70rem; }
+div.kpi-charts { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 1rem; }
+div.kpi-charts svg { width: 100%; height: auto; border: 1px solid #eee; }
 ul.summary li { margin: .35rem 0; max-width: 70rem; line-height: 1.35; }
 p.sentence { font-size: 10.5pt; margin: .2rem 0; }
   h2, h3, h4, p.members, p.levels, p.kpi-meta { break-after: avoid; }
@@ -107,6 +118,7 @@ pub(crate) fn html(review: &Review) -> String {
                         @if !members.is_empty() { li { a href="#members" { (words.members_title) } } }
                         @if review.cost_quality.is_some() { li { a href="#cost-quality" { (words.cost_quality) } } }
                         @if !review.explanations.is_empty() { li { a href="#explain" { (words.explain_title) } } }
+                        @if !review.kpi_pages.is_empty() { li { a href="#kpis" { (words.kpi_pages_title) } } }
                       }
                     }
                 }
@@ -138,6 +150,9 @@ pub(crate) fn html(review: &Review) -> String {
                 }
                 @if !review.explanations.is_empty() {
                     (explain_section(&review.explanations, lang))
+                }
+                @if !review.kpi_pages.is_empty() {
+                    (kpi_pages_section(review))
                 }
                 footer {
                     h3 { (words.how_to_read) }

@@ -9,6 +9,7 @@ pub(crate) mod explain;
 pub(crate) mod explain_page;
 pub(crate) mod exports;
 pub(crate) mod html;
+pub(crate) mod kpi_pages;
 pub(crate) mod provenance;
 pub(crate) mod reading;
 pub(crate) mod review;

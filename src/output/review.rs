@@ -319,6 +319,14 @@ pub(crate) struct Figure {
     pub svg: String,
 }
 
+/// A KPI's own page: its set, and each peer's own value as bars.
+pub(crate) struct KpiPage {
+    pub set_name: String,
+    pub kpi: String,
+    /// The bars' year and SVG, when the peers have figures.
+    pub bars: Option<(i64, String)>,
+}
+
 pub(crate) struct Review {
     pub title: String,
     pub subtitle: String,
@@ -329,6 +337,8 @@ pub(crate) struct Review {
     pub explanations: Vec<Explanation>,
     /// The national spread per KPI and year, which ranks the summary's findings.
     pub spreads: Spreads,
+    /// A page per KPI of a municipality's review (none for a network's).
+    pub kpi_pages: Vec<KpiPage>,
     pub provenance: Provenance,
     pub lang: Lang,
 }

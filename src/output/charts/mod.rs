@@ -15,11 +15,13 @@ use plotters::prelude::*;
 use super::words::format_number;
 use crate::model::lang::Lang;
 
+mod bars;
 mod lines;
 mod panels;
 mod scatter;
 mod waterfall;
 
+pub(crate) use bars::{bars_svg, Bars};
 pub(crate) use lines::kpi_trend;
 pub(crate) use panels::{panels_svg, Panel, Panels};
 pub(crate) use scatter::{scatter, Scatter};
