@@ -6,8 +6,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    colour, dashed, draw_strip, fail, legend_rows, register_font, strip_height, Key, Role, MARGIN,
-    SIZE,
+    colour, dashed, draw_strip, fail, legend_layout, register_font, strip_height, Key, Role,
+    MARGIN, SIZE,
 };
 use crate::model::lang::Lang;
 use crate::output::reading::decimals;
@@ -59,11 +59,7 @@ pub(crate) fn bars_svg(chart: &Bars) -> Result<String> {
             dot: false,
         });
     }
-    let legend = {
-        let mut scratch = String::new();
-        let probe = SVGBackend::with_string(&mut scratch, SIZE).into_drawing_area();
-        legend_rows(&probe, &keys)
-    };
+    let legend = legend_layout(&keys);
     let plot = (TOP + chart.bars.len() as i32 * ROW + 30) as u32;
     let height = plot + strip_height(legend.len());
     let mut svg = String::new();

@@ -126,6 +126,14 @@ fn legend_rows<DB: DrawingBackend>(
     rows
 }
 
+/// The legend's rows laid out before the chart's height is known (it
+/// depends on them): measured on a scratch drawing.
+fn legend_layout(keys: &[Key]) -> Vec<Vec<(usize, i32)>> {
+    let mut scratch = String::new();
+    let probe = SVGBackend::with_string(&mut scratch, SIZE).into_drawing_area();
+    legend_rows(&probe, keys)
+}
+
 /// Height of the strip below the plot: the legend rows and the source line.
 fn strip_height(rows: usize) -> u32 {
     (rows as i32 * LEGEND_ROW + 14 + 22) as u32

@@ -9,7 +9,7 @@ use plotters::prelude::*;
 
 use super::lines::{segments, Extent};
 use super::{
-    axis_number, colour, dashed, draw_strip, fail, legend_rows, register_font, strip_height, Key,
+    axis_number, colour, dashed, draw_strip, fail, legend_layout, register_font, strip_height, Key,
     Role, MARGIN, SIZE,
 };
 use crate::model::lang::Lang;
@@ -61,11 +61,7 @@ pub(crate) fn panels_svg(chart: &Panels) -> Result<String> {
             dot: false,
         },
     ];
-    let legend = {
-        let mut scratch = String::new();
-        let probe = SVGBackend::with_string(&mut scratch, SIZE).into_drawing_area();
-        legend_rows(&probe, &keys)
-    };
+    let legend = legend_layout(&keys);
     let rows = chart.panels.len().div_ceil(COLUMNS).max(1) as u32;
     let plot = TITLE + rows * PANEL_HEIGHT;
     let height = plot + strip_height(legend.len());

@@ -9,8 +9,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    colour, dashed, draw_strip, fail, legend_rows, register_font, strip_height, Key, Role, MARGIN,
-    SIZE,
+    colour, dashed, draw_strip, fail, legend_layout, register_font, strip_height, Key, Role,
+    MARGIN, SIZE,
 };
 use crate::model::lang::Lang;
 use crate::output::reading::decimals;
@@ -50,11 +50,7 @@ const GRID: RGBColor = RGBColor(225, 225, 225);
 pub(crate) fn waterfall_svg(chart: &Waterfall) -> Result<String> {
     register_font();
     let keys = keys(chart);
-    let legend = {
-        let mut scratch = String::new();
-        let probe = SVGBackend::with_string(&mut scratch, SIZE).into_drawing_area();
-        legend_rows(&probe, &keys)
-    };
+    let legend = legend_layout(&keys);
     let rows = chart.steps.len() as i32 + 2;
     let plot_height = TOP + rows * ROW + AXIS;
     let height = plot_height as u32 + strip_height(legend.len());
