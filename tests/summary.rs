@@ -228,3 +228,44 @@ fn a_survey_figure_few_have_is_named_with_its_coverage() {
         "a survey KPI with few figures is caveated: {lines:?}"
     );
 }
+
+#[test]
+fn a_comparison_across_two_surveys_says_so() {
+    // Arvika (Värmland) answers Liv & Hälsa; its similar municipalities
+    // outside the five CDUST counties answer Hälsa på lika villkor.
+    let output = run(nyckeltal_offline_snapshot().args([
+        "compare",
+        "Arvika",
+        "--set",
+        "levnadsvanor",
+        "--year",
+        "2017",
+        "--summary",
+    ]));
+    let text = stdout(&output) + &stderr(&output);
+    let note = text
+        .lines()
+        .find(|l| l.contains("the comparison mixes two surveys. "))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(note.contains("U01402"), "{note}");
+    assert!(
+        note.contains("Arvika") && note.contains("answer Liv & Hälsa"),
+        "{note}"
+    );
+    assert!(
+        text.contains("Note: the comparison mixes two surveys"),
+        "a caveat in the summary"
+    );
+    // Within Värmland: one survey, no note.
+    let output = run(nyckeltal_offline_snapshot().args([
+        "compare",
+        "Arvika",
+        "--set",
+        "levnadsvanor",
+        "--peers",
+        "Eda,Sunne,Säffle",
+        "--year",
+        "2017",
+    ]));
+    assert!(!(stdout(&output) + &stderr(&output)).contains("mixes two surveys"));
+}

@@ -57,3 +57,22 @@ pub(crate) fn volatile(cells: &Cells, row: usize) -> Option<(f64, f64)> {
     };
     (now.abs() > VOLATILE_TIMES * typical && now.abs() >= floor).then_some((now, typical))
 }
+
+/// The counties whose adults answer Liv & Hälsa rather than the national
+/// Hälsa på lika villkor (Kolada's description of the U014… survey
+/// figures: "Uppsala, Sörmland, Västmanland, Värmland och Örebro (den sk.
+/// CDUST-regionen) har Liv & Hälsa (LV) som datakälla … 18-84 år … år T.
+/// Resten av landet … (HLV) … 16-84 år, avser år T-3 till T").
+pub(crate) const LIV_OCH_HALSA: [&str; 5] = ["03", "04", "17", "18", "19"];
+
+/// A survey figure from two sources by county: the description names both.
+pub(crate) fn two_survey_sources(description: &str) -> bool {
+    let text = description.to_lowercase();
+    text.contains("liv & hälsa")
+        && (text.contains("hälsa på lika villkor") || text.contains("(hlv)"))
+}
+
+/// Whether a municipality (by its code) answers Liv & Hälsa.
+pub(crate) fn answers_liv_och_halsa(id: &str) -> bool {
+    LIV_OCH_HALSA.iter().any(|county| id.starts_with(county))
+}

@@ -17,7 +17,7 @@ use super::words::{format_number, NumberStyle, Words};
 use crate::analysis::cells::Cells;
 use crate::analysis::compare::kpis_without_figures;
 use crate::analysis::kpi::KpiPlan;
-use crate::analysis::quality::volatile;
+use crate::analysis::quality::{answers_liv_och_halsa, two_survey_sources, volatile};
 use crate::analysis::summary::Spreads;
 use crate::model::lang::Lang;
 use crate::model::peers::Peers;
@@ -49,6 +49,9 @@ pub(crate) fn peers_title(peers: &Peers, words: &Words) -> String {
         None => peers.title.clone(),
     }
 }
+
+/// Who answers which survey: (Liv & Hälsa, Hälsa på lika villkor), by name.
+pub(crate) type Sources = (Vec<String>, Vec<String>);
 
 /// What a section compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,6 +153,45 @@ impl Section {
             }
         }
         out
+    }
+
+    /// For a survey figure from two sources: the places compared that
+    /// answer Liv & Hälsa and those that answer HLV, when both are there.
+    pub(crate) fn mixed_sources(&self, kpi: &KpiPlan) -> Option<Sources> {
+        if !two_survey_sources(&kpi.description) {
+            return None;
+        }
+        let cells = Cells(&self.table);
+        let mut ids: Vec<String> = kpi.peers.members.clone();
+        for r in self.rows(&kpi.id) {
+            let id = cells.text("municipality_id", r);
+            if !ids.contains(&id) {
+                ids.insert(0, id);
+            }
+        }
+        let name = |id: &String| {
+            self.groups
+                .iter()
+                .flat_map(|g| g.peers.members.iter().zip(&g.names))
+                .find(|(m, _)| *m == id)
+                .map(|(_, n)| n.clone())
+                .or_else(|| {
+                    self.rows(&kpi.id)
+                        .into_iter()
+                        .find(|&r| &cells.text("municipality_id", r) == id)
+                        .map(|r| cells.text("municipality", r))
+                })
+                .unwrap_or_else(|| id.clone())
+        };
+        let (lh, hlv): (Vec<&String>, Vec<&String>) =
+            ids.iter().partition(|id| answers_liv_och_halsa(id));
+        if lh.is_empty() || hlv.is_empty() {
+            return None;
+        }
+        Some((
+            lh.into_iter().map(name).collect(),
+            hlv.into_iter().map(name).collect(),
+        ))
     }
 
     /// The first year of the table.
@@ -437,6 +479,7 @@ impl Review {
         notes.extend(self.unknown_preliminary(&rows, words));
         notes.extend(reading_notes(&rows, words));
         notes.extend(volatile_notes(&rows, words, self.lang.numbers()));
+        notes.extend(survey_notes(sections, words));
         notes
     }
 
@@ -582,6 +625,35 @@ fn newer_notes(sections: &[&Section], words: &Words) -> Vec<String> {
                 .replace("{kpis}", &kpis.join(", "))
                 .replace("{published}", &published.to_string())
                 .replace("{last}", &last.to_string())
+        })
+        .collect()
+}
+
+/// Survey figures whose comparison mixes Liv & Hälsa counties with the
+/// rest of the country (two surveys, other ages and years): one note per
+/// section and KPI, naming who answers which.
+fn survey_notes(sections: &[&Section], words: &Words) -> Vec<String> {
+    let mut found: Vec<(Vec<String>, Sources)> = Vec::new();
+    for section in sections {
+        for kpi in section.shown_kpis() {
+            let Some(split) = section.mixed_sources(kpi) else {
+                continue;
+            };
+            match found.iter_mut().find(|(_, s)| *s == split) {
+                Some((kpis, _)) if !kpis.contains(&kpi.id) => kpis.push(kpi.id.clone()),
+                Some(_) => {}
+                None => found.push((vec![kpi.id.clone()], split)),
+            }
+        }
+    }
+    found
+        .into_iter()
+        .map(|(kpis, (lh, hlv))| {
+            words
+                .note_sources
+                .replace("{kpi}", &kpis.join(", "))
+                .replace("{lh}", &lh.join(", "))
+                .replace("{hlv}", &hlv.join(", "))
         })
         .collect()
 }

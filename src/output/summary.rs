@@ -244,6 +244,9 @@ fn caveats(
     if reading.volatile.is_some() {
         out.push(words.summary_volatile.to_string());
     }
+    if section.mixed_sources(kpi).is_some() {
+        out.push(words.summary_sources.to_string());
+    }
     if let (Band::Few, Some((n, total))) = (reading.band, reading.coverage) {
         out.push(
             words
