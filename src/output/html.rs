@@ -63,6 +63,7 @@ h2.toc { font-size: 1rem; margin: 1rem 0 .3rem; border: 0; }
   nav ul { display: block; columns: 2; } nav li { margin: .1rem 0; }
   div.member { break-inside: avoid; }
   div.kpi-page { break-before: page; border: 0; margin: 0; }
+  #kpis > h2 + div.kpi-page { break-before: avoid; }
   div.kpi-page p.definition { font-size: 9pt; margin: .2rem 0; }
   table.years { font-size: 7.5pt; }
   table.years td, table.years th { padding: .05rem .25rem; }
@@ -186,7 +187,7 @@ fn set_section(review: &Review, name: &str, title: &str) -> Markup {
                 } @else {
                     @for (group, kpis) in section.by_group() {
                         (compare_table(section, group, &kpis, review.provenance.computed_groups, lang))
-                        (single_years(section, group, &kpis, lang))
+                        (single_years(section, group, &kpis, lang, true))
                     }
                 }
             }

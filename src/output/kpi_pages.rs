@@ -35,7 +35,8 @@ pub(crate) fn kpi_pages_section(review: &Review) -> Markup {
             h2 { (words.kpi_pages_title) }
             @for page in &review.kpi_pages {
                 @let sections: Vec<&Section> = review.sections.iter().filter(|s| s.set.name == page.set_name).collect();
-                @if let Some(kpi) = sections.first().and_then(|s| s.kpis.iter().find(|k| k.id == page.kpi)) {
+                // Only KPIs with a figure to show: the tables leave the others out with a note.
+                @if let Some(kpi) = sections.first().and_then(|s| s.shown_kpis().into_iter().find(|k| k.id == page.kpi)) {
                     (kpi_page(review, page, kpi, &sections))
                 }
             }
@@ -83,7 +84,7 @@ fn kpi_page(review: &Review, page: &KpiPage, kpi: &KpiPlan, sections: &[&Section
             @for section in sections {
                 @for (group, kpis) in section.by_group() {
                     @if kpis.iter().any(|k| k.id == kpi.id) {
-                        (single_years(section, group, &[kpi], lang))
+                        (single_years(section, group, &[kpi], lang, false))
                     }
                 }
             }

@@ -68,6 +68,7 @@ pub(crate) fn single_years(
     group: &PeerGroup,
     kpis: &[&KpiPlan],
     lang: Lang,
+    with_note: bool,
 ) -> Markup {
     let words = lang.words();
     let years = years(section);
@@ -120,7 +121,7 @@ pub(crate) fn single_years(
                     }
                 }
             }
-            p.note { (words.years_note) }
+            @if with_note { p.note { (words.years_note) } }
         }
     }
 }
