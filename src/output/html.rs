@@ -77,7 +77,7 @@ div.kpi-charts { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 
 div.kpi-charts svg { width: 100%; height: auto; border: 1px solid #eee; }
 ul.summary li { margin: .35rem 0; max-width: 70rem; line-height: 1.35; }
 p.sentence { font-size: 10.5pt; margin: .2rem 0; }
-  h2, h3, h4, p.members, p.levels, p.kpi-meta { break-after: avoid; }
+  h2, h3, h4, h5, p.members, p.levels, p.kpi-meta { break-after: avoid; }
   .keep, figure, tr, .missing, p.note { break-inside: avoid; }
   thead { display: table-header-group; }
   .charts { display: block; }
@@ -321,7 +321,7 @@ fn network_tables(section: &Section, lang: Lang) -> Markup {
                     }
                 }
             }
-            div.keep {
+            div.network-years {
                 h5 { (kpi.id) " · " (words.years_title) }
                 (network_years(section, kpi, lang))
             }
