@@ -58,7 +58,7 @@ where
         Ok(()) => error::exit::OK,
         Err(err) => {
             let (code, message) = error::report(&err);
-            eprintln!("error: {message}");
+            cli::session::to_stderr(&format!("error: {message}"));
             code
         }
     }

@@ -294,6 +294,43 @@ fn an_endless_or_oversized_answer_stops_at_the_bound() {
 }
 
 #[test]
+fn an_absurd_figure_from_a_mirror_is_refused_not_charted() {
+    let absurd = fake_server(|path| {
+        if path.contains("/data/") {
+            Reply::Json(page(
+                r#"{"kpi":"N20900","municipality":"1419","period":2022,"values":[{"gender":"T","status":"","value":1.797e308}]}"#,
+                None,
+            ))
+        } else if path.contains("/municipality") {
+            Reply::Json(page(r#"{"id":"1419","title":"Tjörn","type":"K"}"#, None))
+        } else {
+            Reply::Json(page(
+                r#"{"id":"N20900","title":"Test","municipality_type":"K","is_divided_by_gender":false}"#,
+                None,
+            ))
+        }
+    });
+    let out = against(
+        &absurd,
+        &[
+            "values",
+            "--kpi",
+            "N20900",
+            "--municipality",
+            "1419",
+            "--years",
+            "2022",
+        ],
+    );
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("beyond any Kolada figure"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn a_next_url_that_loops_or_adds_nothing_stops() {
     let looping = fake_server(|path| {
         if path.contains("page=2") {
@@ -442,6 +479,13 @@ fn a_damaged_snapshot_file_is_an_error_naming_file_and_line() {
         ),
         ("NaN", format!("{header}1419,2021,NaN\n"), 2),
         ("inf", format!("{header}1419,2021,inf\n"), 2),
+        // Beyond any Kolada figure: it would overflow a chart's axis.
+        (
+            "the largest double",
+            format!("{header}1419,2021,1.797e308\n"),
+            2,
+        ),
+        ("-1e16", format!("{header}1419,2021,-1e16\n"), 2),
         ("a bad code", format!("{header}14x9,2021,1\n"), 2),
     ];
     for (what, text, line) in cases {
@@ -764,4 +808,45 @@ fn specs_and_sets_must_be_small_regular_files_and_repeats_count_once() {
         .arg(&report));
     let data = csv_rows(&std::fs::read_to_string(report.join("data.csv")).unwrap());
     assert_eq!(data.len(), 6, "one row per KPI of the set, once");
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_full_disk_or_closed_stream_is_an_exit_code_never_a_panic() {
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    // Standard output on a full disk: exit 7, said on stderr.
+    for args in [&["completions", "bash"][..], &["kpi", "show", "N20900"][..]] {
+        let out = nyckeltal_offline_snapshot()
+            .args(args)
+            .stdout(full())
+            .output()
+            .unwrap();
+        assert_eq!(code(&out), 7, "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("cannot write to standard output"));
+        assert!(!stderr(&out).contains("panicked"));
+    }
+    // Standard error that cannot be written: the error's own exit code.
+    let out = nyckeltal_offline_snapshot()
+        .args(["kpi", "show", "NOPE"])
+        .stderr(full())
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 3);
+    // A reader that stops early (`| head -c 100`): a clean exit.
+    let mut child = nyckeltal_offline_snapshot()
+        .args(["completions", "bash"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 100];
+    use std::io::Read;
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
 }

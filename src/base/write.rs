@@ -184,6 +184,9 @@ pub(crate) fn write_to(
             let mut out = std::io::BufWriter::new(stdout.lock());
             match write(&mut out).and_then(|_| Ok(out.flush()?)) {
                 Err(e) if is_broken_pipe(&e) => Ok(()),
+                Err(e) if e.downcast_ref::<std::io::Error>().is_some() => Err(error::output(
+                    format!("cannot write to standard output ({e}); check the disk or the pipe it goes to"),
+                )),
                 other => other,
             }
         }

@@ -46,8 +46,15 @@ pub(crate) fn with_context<T>(
 /// Warnings (a damaged cache file, Kolada not answering), also with `--quiet`.
 pub(crate) fn warn(warnings: &[String]) {
     for warning in warnings {
-        eprintln!("{warning}");
+        to_stderr(warning);
     }
+}
+
+/// A line on standard error; one that cannot be written (`2>/dev/full`,
+/// a closed terminal) is dropped rather than ending the run.
+pub(crate) fn to_stderr(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 /// The reference data: built in, and the user's own in the data directory.
@@ -59,7 +66,7 @@ pub(crate) fn refdata(global: &GlobalArgs) -> RefData {
 pub(crate) fn notes(global: &GlobalArgs, notes: &[String]) {
     if !global.quiet {
         for note in notes {
-            eprintln!("{note}");
+            to_stderr(note);
         }
     }
 }

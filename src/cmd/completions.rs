@@ -16,8 +16,9 @@ use crate::cli::session::refdata;
 
 pub(crate) fn run(args: &CompletionsArgs, global: &GlobalArgs) -> Result<()> {
     let mut command = with_hints(Cli::command(), &refdata(global));
-    write_to(None, |out| {
-        clap_complete::generate(args.shell, &mut command, "nyckeltal", out);
-        Ok(())
-    })
+    // Generated into memory first: clap_complete panics when its writer
+    // fails (a closed pipe, a full disk); our writer reports it.
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut command, "nyckeltal", &mut script);
+    write_to(None, |out| Ok(out.write_all(&script)?))
 }

@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 
+use crate::model::values::plausible_figure;
 use crate::model::{Gender, Observation};
 
 #[derive(Deserialize)]
@@ -32,7 +33,7 @@ struct DataValue {
     count: Option<f64>,
     #[serde(default)]
     status: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "sane_figure")]
     value: Option<f64>,
     #[serde(default)]
     isdeleted: Option<bool>,
@@ -70,6 +71,17 @@ impl DataRow {
                 deleted,
             ));
         }
+    }
+}
+
+/// A figure beyond 10¹⁵ is a damaged answer: refused, never charted.
+fn sane_figure<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Option<f64>, D::Error> {
+    let value: Option<f64> = Option::deserialize(de)?;
+    match value {
+        Some(v) if !plausible_figure(v) => Err(serde::de::Error::custom(format!(
+            "the value {v:e} is beyond any Kolada figure (at most 1e15)"
+        ))),
+        other => Ok(other),
     }
 }
 

@@ -30,6 +30,16 @@ impl Gender {
     }
 }
 
+/// The largest magnitude a figure may have. Kolada's largest figures are
+/// national totals in kronor (about 10¹²); anything beyond 10¹⁵ is a
+/// damaged answer or file, and would overflow a chart's axis.
+pub(crate) const LARGEST_FIGURE: f64 = 1e15;
+
+/// Whether a figure is a number of a sane size.
+pub(crate) fn plausible_figure(value: f64) -> bool {
+    value.is_finite() && value.abs() <= LARGEST_FIGURE
+}
+
 /// One value of one KPI for one municipality (or region, or group) in one
 /// year and gender, exactly as Kolada sent it.
 #[derive(Debug, Clone, PartialEq)]

@@ -21,6 +21,7 @@ use crate::base::error;
 use crate::base::progress::Progress;
 use crate::base::read::read_limited;
 use crate::model::ids::{first_invalid_id, is_group_id, is_kolada_id};
+use crate::model::values::plausible_figure;
 use crate::model::{sort_observations, Gender, Group, Kpi, Municipality, Observation};
 
 pub(crate) const META_FILES: [&str; 3] = [
@@ -285,10 +286,10 @@ fn parse_record(
     };
     let value_text = &record[columns - 1];
     let value: f64 = match value_text.parse::<f64>() {
-        Ok(value) if value.is_finite() => value,
+        Ok(value) if plausible_figure(value) => value,
         _ => {
             return Err(format!(
-                "'{value_text}' is not a number (a decimal point, no NaN or inf)"
+                "'{value_text}' is not a number of a sane size (a decimal point, no NaN or inf, at most 1e15)"
             ))
         }
     };
