@@ -850,3 +850,14 @@ fn a_full_disk_or_closed_stream_is_an_exit_code_never_a_panic() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
 }
+
+#[test]
+fn a_name_in_decomposed_form_or_with_invisible_characters_is_found() {
+    for typed in ["Ha\u{30a}bo", "Hå\u{200b}bo", "\u{feff}Håbo"] {
+        let out = ok(nyckeltal_offline_snapshot().args([
+            "compare", typed, "--kpi", "N20900", "--year", "2022", "--format", "csv",
+        ]));
+        let rows = csv_rows(&out);
+        assert_eq!(rows[0]["municipality_id"], "0305", "{typed:?}");
+    }
+}

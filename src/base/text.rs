@@ -3,6 +3,24 @@
 
 /// Lower-case, strip diacritics (å→a, ä→a, ö→o, é→e) and collapse everything
 /// that is not a letter or digit to single spaces: "Tjörns  kommun" → "tjorns kommun".
+/// A name as typed, made comparable: composed (NFC: "Ha\u{30a}bo" is
+/// "Håbo") and without invisible format characters (zero-width spaces and
+/// joiners, word joiners, byte-order marks, soft hyphens) a copy from a
+/// web page or document may carry.
+pub(crate) fn typed_name(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfc()
+        .filter(|c| {
+            !matches!(
+                c,
+                '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'
+            )
+        })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
 pub(crate) fn fold(text: &str) -> String {
     let plain = deunicode::deunicode(text).to_lowercase();
     let mut out = String::with_capacity(plain.len());
@@ -90,6 +108,12 @@ pub(crate) fn or_list(items: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_names_are_composed_and_visible() {
+        assert_eq!(typed_name("Ha\u{30a}bo"), "Håbo");
+        assert_eq!(typed_name(" Hå\u{200b}bo\u{feff}"), "Håbo");
+    }
 
     #[test]
     fn folds_swedish_names() {

@@ -5,7 +5,7 @@ use anyhow::Result;
 
 use super::suggest::did_you_mean_among;
 use crate::base::error;
-use crate::base::text::fold;
+use crate::base::text::{fold, typed_name};
 use crate::catalogue::Catalogue;
 use crate::model::ids::is_group_id;
 use crate::model::{Group, Municipality};
@@ -44,7 +44,8 @@ pub(crate) fn municipality_ids(text: &str, catalogue: &Catalogue) -> Result<Vec<
 /// One municipality or region by code or name ("1419", "Tjörn", "tjorn", "Tjörns kommun").
 pub(crate) fn municipality<'c>(text: &str, catalogue: &'c Catalogue) -> Result<&'c Municipality> {
     let all = catalogue.municipalities()?;
-    let typed = text.trim();
+    let cleaned = typed_name(text);
+    let typed = cleaned.as_str();
     if !typed.is_empty() && typed.chars().all(|c| c.is_ascii_digit()) && typed.len() <= 4 {
         let code = format!("{typed:0>4}");
         if let Some(m) = all.iter().find(|m| m.id == code) {
