@@ -85,21 +85,37 @@ fn sane_figure<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Option<f64>, D
     }
 }
 
+/// A year as a number or a string, between 1900 and 2100 (2³²+2020 is not
+/// 2020: no wrapping).
 fn year_number_or_string<'de, D: serde::Deserializer<'de>>(de: D) -> Result<i32, D::Error> {
     use serde::de::Error;
-    match serde_json::Value::deserialize(de)? {
+    let year: i64 = match serde_json::Value::deserialize(de)? {
         serde_json::Value::Number(n) => n
             .as_i64()
-            .map(|y| y as i32)
-            .ok_or_else(|| D::Error::custom("period is not a whole year")),
-        serde_json::Value::String(s) => s.trim().parse().map_err(D::Error::custom),
-        _ => Err(D::Error::custom("period is not a year")),
+            .ok_or_else(|| D::Error::custom("period is not a whole year"))?,
+        serde_json::Value::String(s) => s.trim().parse().map_err(D::Error::custom)?,
+        _ => return Err(D::Error::custom("period is not a year")),
+    };
+    if (1900..=2100).contains(&year) {
+        Ok(year as i32)
+    } else {
+        Err(D::Error::custom(format!(
+            "period {year} is not a year Kolada publishes"
+        )))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_period_beyond_any_year_is_refused_not_wrapped() {
+        let text = r#"{"kpi":"N1","municipality":"1419","period":4294969316,"values":[]}"#;
+        assert!(serde_json::from_str::<DataRow>(text).is_err());
+        let text = r#"{"kpi":"N1","municipality":"1419","period":"2021","values":[]}"#;
+        assert_eq!(serde_json::from_str::<DataRow>(text).unwrap().period, 2021);
+    }
 
     #[test]
     fn deleted_values_are_kept_only_when_asked() {
