@@ -331,6 +331,37 @@ fn an_absurd_figure_from_a_mirror_is_refused_not_charted() {
 }
 
 #[test]
+fn a_cell_answered_twice_is_refused_not_counted() {
+    let twice = fake_server(|path| {
+        let cell = r#"{"kpi":"N20900","municipality":"1419","period":2022,"values":[{"gender":"T","status":"","value":1.5}]}"#;
+        if path.contains("/data/") {
+            Reply::Json(page(&format!("{cell},{cell}"), None))
+        } else if path.contains("/municipality") {
+            Reply::Json(page(r#"{"id":"1419","title":"Tjörn","type":"K"}"#, None))
+        } else {
+            Reply::Json(page(
+                r#"{"id":"N20900","title":"Test","municipality_type":"K","is_divided_by_gender":false}"#,
+                None,
+            ))
+        }
+    });
+    let out = against(
+        &twice,
+        &[
+            "values",
+            "--kpi",
+            "N20900",
+            "--municipality",
+            "1419",
+            "--years",
+            "2022",
+        ],
+    );
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(stderr(&out).contains("twice"), "{}", stderr(&out));
+}
+
+#[test]
 fn a_next_url_that_loops_or_adds_nothing_stops() {
     let looping = fake_server(|path| {
         if path.contains("page=2") {

@@ -2,7 +2,7 @@
 //! handed on, on the calling thread, as soon as its query is complete, so
 //! a cache keeps what was answered even when a later query fails.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::mpsc::Sender;
 use std::sync::Mutex;
 
@@ -11,8 +11,8 @@ use anyhow::Result;
 use super::planner::{plan_queries, Entities, Query, ValueRequest};
 use super::transport::Transport;
 use super::wire::DataRow;
-use crate::base::lock;
 use crate::base::progress::Progress;
+use crate::base::{error, lock};
 use crate::model::ids::refuse_invalid_ids;
 use crate::model::Observation;
 
@@ -66,7 +66,9 @@ pub(crate) fn run(
             }
             tally.answered(scope, observations.len());
             if handler_failure.is_none() {
-                if let Err(e) = answered(scope, observations) {
+                if let Err(e) =
+                    no_duplicates(&observations).and_then(|_| answered(scope, observations))
+                {
                     lock(&failure).get_or_insert(anyhow::anyhow!("stopped"));
                     handler_failure = Some(e);
                 }
@@ -83,6 +85,22 @@ pub(crate) fn run(
         Some(err) => Err(err),
         None => Ok(()),
     }
+}
+
+/// A cell answered twice would be counted twice (a peer counted as two,
+/// a wrong mean): the answer is refused, never stored.
+fn no_duplicates(observations: &[(Observation, bool)]) -> Result<()> {
+    let mut seen = HashSet::new();
+    // A deleted value and its replacement may both come (`changes`).
+    for (o, _) in observations.iter().filter(|(_, deleted)| !deleted) {
+        if !seen.insert((&o.kpi, &o.entity, o.year, o.gender)) {
+            return Err(error::network(format!(
+                "the server answered {} for {} in {} ({:?}) twice; it is not a Kolada answer to rely on",
+                o.kpi, o.entity, o.year, o.gender
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// One of the threads that take queries off the queue until it is empty
