@@ -892,3 +892,21 @@ fn a_name_in_decomposed_form_or_with_invisible_characters_is_found() {
         assert_eq!(rows[0]["municipality_id"], "0305", "{typed:?}");
     }
 }
+
+#[test]
+#[cfg(unix)]
+fn a_file_replaced_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let private = dir.path().join("private.csv");
+    std::fs::write(&private, "old").unwrap();
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).unwrap();
+    ok(nyckeltal_offline_snapshot()
+        .args(["kpi", "show", "N20900", "-o"])
+        .arg(&private));
+    let mode = std::fs::metadata(&private).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "a private file stays private");
+    assert!(std::fs::read_to_string(&private)
+        .unwrap()
+        .contains("N20900"));
+}

@@ -223,9 +223,16 @@ pub(crate) fn write_to(
             let mut builder = tempfile::Builder::new();
             let prefix = temp_prefix();
             builder.prefix(&prefix).suffix(".tmp");
-            // A report is for sharing: the usual rw-r--r--, not a temp file's rw-------.
+            // A new file is for sharing: the usual rw-r--r--, not a temp
+            // file's rw-------; a file replaced keeps its own mode (a 0600
+            // file stays private).
             #[cfg(unix)]
-            builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode =
+                    std::fs::metadata(&path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+                builder.permissions(std::fs::Permissions::from_mode(mode));
+            }
             let mut file = builder.tempfile_in(parent).map_err(|e| fail(&e))?;
             {
                 let mut out = std::io::BufWriter::new(file.as_file_mut());
