@@ -293,14 +293,12 @@ fn an_endless_or_oversized_answer_stops_at_the_bound() {
     );
 }
 
-#[test]
-fn an_absurd_figure_from_a_mirror_is_refused_not_charted() {
-    let absurd = fake_server(|path| {
+/// A mirror that knows one KPI (N20900) and Tjörn, and answers its data
+/// requests with `rows`; what `values` for Tjörn 2022 makes of it.
+fn values_from_mirror(rows: String) -> std::process::Output {
+    let mirror = fake_server(move |path| {
         if path.contains("/data/") {
-            Reply::Json(page(
-                r#"{"kpi":"N20900","municipality":"1419","period":2022,"values":[{"gender":"T","status":"","value":1.797e308}]}"#,
-                None,
-            ))
+            Reply::Json(page(&rows, None))
         } else if path.contains("/municipality") {
             Reply::Json(page(r#"{"id":"1419","title":"Tjörn","type":"K"}"#, None))
         } else {
@@ -310,8 +308,8 @@ fn an_absurd_figure_from_a_mirror_is_refused_not_charted() {
             ))
         }
     });
-    let out = against(
-        &absurd,
+    against(
+        &mirror,
         &[
             "values",
             "--kpi",
@@ -321,7 +319,19 @@ fn an_absurd_figure_from_a_mirror_is_refused_not_charted() {
             "--years",
             "2022",
         ],
-    );
+    )
+}
+
+/// Tjörn's N20900 cell in 2022 with `value`, as the API writes a row.
+fn tjorn_cell(value: &str) -> String {
+    format!(
+        r#"{{"kpi":"N20900","municipality":"1419","period":2022,"values":[{{"gender":"T","status":"","value":{value}}}]}}"#
+    )
+}
+
+#[test]
+fn an_absurd_figure_from_a_mirror_is_refused_not_charted() {
+    let out = values_from_mirror(tjorn_cell("1.797e308"));
     assert_eq!(code(&out), 5, "{}", stderr(&out));
     assert!(
         stderr(&out).contains("beyond any Kolada figure"),
@@ -332,31 +342,8 @@ fn an_absurd_figure_from_a_mirror_is_refused_not_charted() {
 
 #[test]
 fn a_cell_answered_twice_is_refused_not_counted() {
-    let twice = fake_server(|path| {
-        let cell = r#"{"kpi":"N20900","municipality":"1419","period":2022,"values":[{"gender":"T","status":"","value":1.5}]}"#;
-        if path.contains("/data/") {
-            Reply::Json(page(&format!("{cell},{cell}"), None))
-        } else if path.contains("/municipality") {
-            Reply::Json(page(r#"{"id":"1419","title":"Tjörn","type":"K"}"#, None))
-        } else {
-            Reply::Json(page(
-                r#"{"id":"N20900","title":"Test","municipality_type":"K","is_divided_by_gender":false}"#,
-                None,
-            ))
-        }
-    });
-    let out = against(
-        &twice,
-        &[
-            "values",
-            "--kpi",
-            "N20900",
-            "--municipality",
-            "1419",
-            "--years",
-            "2022",
-        ],
-    );
+    let cell = tjorn_cell("1.5");
+    let out = values_from_mirror(format!("{cell},{cell}"));
     assert_eq!(code(&out), 5, "{}", stderr(&out));
     assert!(stderr(&out).contains("twice"), "{}", stderr(&out));
 }
