@@ -138,6 +138,7 @@ fn altered_snapshot(dir: &std::path::Path) -> std::path::PathBuf {
     let changed = text.replacen("-4.5628", "-4.1", 1);
     assert_ne!(text, changed);
     std::fs::write(&file, changed).unwrap();
+    edited_by_hand(&path);
     path
 }
 

@@ -21,6 +21,14 @@ enum Reply {
     Endless,
     /// Headers that announce this many bytes, and a short body.
     Announced(u64),
+    /// A page begun, then one byte a second for ever.
+    Drip,
+    /// The request read, then nothing for a minute.
+    Silent,
+    /// 429 Too Many Requests with `Retry-After: 1000`.
+    RateLimited,
+    /// 400 Bad Request with this body.
+    Rejected(String),
 }
 
 /// A server on 127.0.0.1 that answers as `reply` says and logs every path.
@@ -66,6 +74,29 @@ fn fake_server(reply: impl Fn(&str) -> Reply + Send + Sync + 'static) -> FakeSer
                     Reply::Announced(bytes) => write!(
                         stream,
                         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {bytes}\r\nConnection: close\r\n\r\n{{\"values\":["
+                    ),
+                    Reply::Drip => {
+                        let _ = write!(
+                            stream,
+                            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{{\"values\":["
+                        );
+                        while stream.write_all(b" ").and_then(|_| stream.flush()).is_ok() {
+                            std::thread::sleep(std::time::Duration::from_secs(1));
+                        }
+                        Ok(())
+                    }
+                    Reply::Silent => {
+                        std::thread::sleep(std::time::Duration::from_secs(60));
+                        Ok(())
+                    }
+                    Reply::Rejected(body) => write!(
+                        stream,
+                        "HTTP/1.1 400 Bad Request\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    ),
+                    Reply::RateLimited => write!(
+                        stream,
+                        "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1000\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
                     ),
                     Reply::Endless => {
                         let _ = write!(
@@ -153,6 +184,21 @@ fn tiny_values(root: &Path, municipality: &str, years: &str) -> std::process::Co
 }
 
 const GOOD: &str = "geo,year,n00001\n1419,2021,-4.5\n1419,2022,3.25\n1407,2022,7\n";
+
+/// Tjörn's N20900 in 2022 from the shared dump: a small, quick run.
+fn tjorn_n20900_2022() -> std::process::Command {
+    let mut command = nyckeltal_offline_snapshot();
+    command.args([
+        "values",
+        "--kpi",
+        "N20900",
+        "--municipality",
+        "Tjörn",
+        "--years",
+        "2022",
+    ]);
+    command
+}
 
 // 1. Output targets.
 
@@ -296,9 +342,14 @@ fn an_endless_or_oversized_answer_stops_at_the_bound() {
 /// A mirror that knows one KPI (N20900) and Tjörn, and answers its data
 /// requests with `rows`; what `values` for Tjörn 2022 makes of it.
 fn values_from_mirror(rows: String) -> std::process::Output {
+    mirror_answers_values(page(&rows, None))
+}
+
+/// The same, with the data requests answered by `body` as it is.
+fn mirror_answers_values(body: String) -> std::process::Output {
     let mirror = fake_server(move |path| {
         if path.contains("/data/") {
-            Reply::Json(page(&rows, None))
+            Reply::Json(body.clone())
         } else if path.contains("/municipality") {
             Reply::Json(page(r#"{"id":"1419","title":"Tjörn","type":"K"}"#, None))
         } else {
@@ -505,6 +556,12 @@ fn a_damaged_snapshot_file_is_an_error_naming_file_and_line() {
         ),
         ("-1e16", format!("{header}1419,2021,-1e16\n"), 2),
         ("a bad code", format!("{header}14x9,2021,1\n"), 2),
+        // The dump's own line ends: lines counted as an editor shows them.
+        (
+            "CRLF",
+            "geo,year,n00001\r\n1419,2021,-4.5\r\n1407,2021,abc\r\n".to_string(),
+            3,
+        ),
     ];
     for (what, text, line) in cases {
         let dir = tempfile::tempdir().unwrap();
@@ -738,18 +795,7 @@ fn temp_files_of_a_killed_run_are_cleared_on_the_next_write() {
     std::fs::write(&stale, "half a workbook").unwrap();
     let out = dir.path().join("out.csv");
     std::fs::write(&out, "the old file").unwrap();
-    ok(nyckeltal_offline_snapshot()
-        .args([
-            "values",
-            "--kpi",
-            "N20900",
-            "--municipality",
-            "Tjörn",
-            "--years",
-            "2022",
-            "-o",
-        ])
-        .arg(&out));
+    ok(tjorn_n20900_2022().arg("-o").arg(&out));
     if Path::new("/proc/self").exists() {
         assert!(!stale.exists(), "the killed run's temp file is gone");
     }
@@ -896,4 +942,862 @@ fn a_file_replaced_keeps_its_mode() {
     assert!(std::fs::read_to_string(&private)
         .unwrap()
         .contains("N20900"));
+}
+
+// 1, 2, 11. A folder is replaced only when it holds what nyckeltal wrote.
+
+fn save_snapshot(path: &Path, force: bool) -> std::process::Output {
+    let mut command = nyckeltal_offline_snapshot();
+    command
+        .args(["snapshot", "save"])
+        .arg(path)
+        .args(["--kpi", "N20900", "--years", "2021-2022"]);
+    if force {
+        command.arg("--force");
+    }
+    run(&mut command)
+}
+
+#[test]
+fn snapshot_save_force_never_deletes_a_users_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap");
+    ok(nyckeltal_offline_snapshot()
+        .args(["snapshot", "save"])
+        .arg(&snap)
+        .args(["--kpi", "N20900", "--years", "2021-2022"]));
+    std::fs::write(snap.join("notes.docx"), "mine").unwrap();
+    std::fs::create_dir(snap.join("photos")).unwrap();
+    std::fs::write(snap.join("photos/a.jpg"), "mine").unwrap();
+    let out = save_snapshot(&snap, true);
+    assert_eq!(code(&out), 7, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("notes.docx") && stderr(&out).contains("photos/"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(snap.join("notes.docx")).unwrap(),
+        "mine"
+    );
+    assert!(snap.join("photos/a.jpg").exists() && snap.join("snapshot.json").exists());
+    std::fs::remove_file(snap.join("notes.docx")).unwrap();
+    std::fs::remove_dir_all(snap.join("photos")).unwrap();
+    let out = save_snapshot(&snap, true);
+    assert_eq!(
+        code(&out),
+        0,
+        "its own snapshot is replaced: {}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn report_replaces_only_a_pack_it_wrote_and_keeps_the_folders_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.toml");
+    std::fs::write(
+        &spec,
+        "municipality = \"Tjörn\"\nsets = [\"aldreomsorg-kostnad\"]\npeers = [\"G176709\"]\nyears = \"2021-2022\"\n",
+    )
+    .unwrap();
+    let report = |out: &Path| {
+        run(nyckeltal_offline_snapshot()
+            .arg("report")
+            .arg(&spec)
+            .arg("-o")
+            .arg(out))
+    };
+
+    // A user's own data.csv, alone in the folder.
+    let theirs = dir.path().join("theirs");
+    std::fs::create_dir(&theirs).unwrap();
+    std::fs::write(theirs.join("data.csv"), "mine").unwrap();
+    let out = report(&theirs);
+    assert_eq!(code(&out), 7, "{}", stderr(&out));
+    assert!(stderr(&out).contains("data.csv"), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(theirs.join("data.csv")).unwrap(),
+        "mine"
+    );
+
+    // A folder named like a pack's file, with files inside.
+    let odd = dir.path().join("odd");
+    std::fs::create_dir_all(odd.join("report.html")).unwrap();
+    std::fs::write(odd.join("report.html/index.txt"), "mine").unwrap();
+    assert_eq!(code(&report(&odd)), 7);
+    assert!(odd.join("report.html/index.txt").exists());
+
+    // Its own pack is replaced, keeping a shared folder's mode and group;
+    // a pack file edited since is the user's work and is kept.
+    let pack = dir.path().join("pack");
+    assert_eq!(code(&report(&pack)), 0);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        std::fs::set_permissions(&pack, std::fs::Permissions::from_mode(0o2770)).unwrap();
+        let as_root = std::fs::metadata(&spec).unwrap().uid() == 0;
+        if as_root {
+            std::os::unix::fs::chown(&pack, None, Some(4242)).unwrap();
+        }
+        let out = report(&pack);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let meta = std::fs::metadata(&pack).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o7777, 0o2770);
+        if as_root {
+            assert_eq!(meta.gid(), 4242);
+            assert_eq!(
+                std::fs::metadata(pack.join("report.html")).unwrap().gid(),
+                4242
+            );
+        }
+    }
+    std::fs::write(pack.join("report.xlsx"), "edited in Excel").unwrap();
+    let out = report(&pack);
+    assert_eq!(code(&out), 7);
+    assert!(
+        stderr(&out).contains("report.xlsx (changed"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(pack.join("report.xlsx")).unwrap(),
+        "edited in Excel"
+    );
+}
+
+// 9. A saved snapshot is checked against the files it listed.
+
+#[test]
+#[cfg(unix)]
+fn a_saved_snapshot_missing_a_file_or_cut_short_is_damaged() {
+    let totals = "ddf/datapoints--by--geo--year/ddf--datapoints--n20900--by--geo--year.csv";
+    type Damage = fn(&Path);
+    let damages: [(&str, Damage); 4] = [
+        ("deleted", |file| std::fs::remove_file(file).unwrap()),
+        ("a dangling link", |file| {
+            std::fs::remove_file(file).unwrap();
+            std::os::unix::fs::symlink("nowhere.csv", file).unwrap();
+        }),
+        ("a loop of links", |file| {
+            std::fs::remove_file(file).unwrap();
+            std::os::unix::fs::symlink(file.file_name().unwrap(), file).unwrap();
+        }),
+        ("cut at a line end", |file| {
+            let text = std::fs::read_to_string(file).unwrap();
+            let kept: Vec<&str> = text.lines().collect();
+            std::fs::write(file, kept[..kept.len() - 1].join("\n") + "\n").unwrap();
+        }),
+    ];
+    for (what, damage) in damages {
+        let dir = tempfile::tempdir().unwrap();
+        let snap = dir.path().join("snap");
+        assert_eq!(code(&save_snapshot(&snap, false)), 0);
+        damage(&snap.join(totals));
+        let out = run(on_snapshot(&snap).args([
+            "values",
+            "--kpi",
+            "N20900",
+            "--municipality",
+            "Tjörn",
+            "--years",
+            "2022",
+        ]));
+        assert_eq!(code(&out), 6, "{what}: {}", stderr(&out));
+        assert!(stderr(&out).contains("n20900"), "{what}: {}", stderr(&out));
+        let out = run(nyckeltal_offline_snapshot()
+            .args(["changes", "--since"])
+            .arg(&snap)
+            .args(["--kpi", "N20900"]));
+        assert_eq!(code(&out), 6, "changes --since, {what}: {}", stderr(&out));
+    }
+    // A folder without a manifest (the dump's layout): a dangling link is
+    // still damage, never "no values".
+    let dir = tempfile::tempdir().unwrap();
+    let root = tiny_snapshot(dir.path(), "Test", ["Tjörn", "Öckerö"], GOOD);
+    let file =
+        root.join("ddf/datapoints--by--geo--year/ddf--datapoints--n00001--by--geo--year.csv");
+    std::fs::remove_file(&file).unwrap();
+    std::os::unix::fs::symlink("gone.csv", &file).unwrap();
+    assert_eq!(code(&run(&mut tiny_values(&root, "all", "2022"))), 6);
+}
+
+// 14. A municipality listed twice in a snapshot.
+
+#[test]
+fn a_snapshot_listing_a_municipality_twice_is_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = tiny_snapshot(dir.path(), "Test", ["Tjörn", "Öckerö"], GOOD);
+    let places = serde_json::json!([
+        { "id": "1419", "title": "Tjörn", "type": "K" },
+        { "id": "1419", "title": "Orust", "type": "K" },
+    ]);
+    std::fs::write(root.join("meta/municipality.json"), places.to_string()).unwrap();
+    let out = run(&mut tiny_values(&root, "1419", "2022"));
+    assert_eq!(code(&out), 6, "{}", stderr(&out));
+    assert!(stderr(&out).contains("'1419' twice"), "{}", stderr(&out));
+}
+
+// 14. A temp file whose writer holds its lock (another PID namespace) stays.
+
+#[test]
+fn a_locked_temp_file_of_an_unseen_process_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let busy = dir.path().join(".nyckeltal-4294967-busy.tmp");
+    std::fs::write(&busy, "being written").unwrap();
+    let held = std::fs::File::open(&busy).unwrap();
+    held.try_lock().unwrap();
+    ok(tjorn_n20900_2022()
+        .arg("-o")
+        .arg(dir.path().join("out.csv")));
+    assert!(busy.exists(), "a writer holding its lock keeps its file");
+    drop(held);
+}
+
+// 3. `-o /dev/stdout` is the stream the shell opened.
+
+#[test]
+#[cfg(target_os = "linux")]
+fn output_to_dev_stdout_appends_to_a_log_and_flows_into_a_pipe() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("log.txt");
+    std::fs::write(&log, "earlier line\n").unwrap();
+    std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let inode = std::fs::metadata(&log).unwrap().ino();
+    let appending = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    let args = [
+        "values",
+        "--kpi",
+        "N20900",
+        "--municipality",
+        "Tjörn",
+        "--years",
+        "2022",
+        "--format",
+        "csv",
+        "-o",
+        "/dev/stdout",
+    ];
+    let out = run(nyckeltal_offline_snapshot().args(args).stdout(appending));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.starts_with("earlier line\n") && text.contains("N20900"),
+        "{text}"
+    );
+    let meta = std::fs::metadata(&log).unwrap();
+    assert_eq!(
+        (meta.ino(), meta.permissions().mode() & 0o777),
+        (inode, 0o600)
+    );
+
+    // `| cat`: a pipe.
+    let out = run(nyckeltal_offline_snapshot().args(args));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("N20900"));
+}
+
+// 4. Two runs fetching the same KPI at once keep each other's cells.
+
+#[test]
+fn two_fetches_of_one_kpi_at_once_keep_both_runs_cells() {
+    let emulator = emulator_with(|c| c.latency = std::time::Duration::from_millis(300));
+    let cache = tempfile::tempdir().unwrap();
+    let fetch = |place: &str| {
+        nyckeltal(&emulator.url(), cache.path())
+            .args([
+                "values",
+                "--kpi",
+                "N20900",
+                "--years",
+                "2018-2022",
+                "--municipality",
+                place,
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    for round in 0..3 {
+        let _ = std::fs::remove_dir_all(cache.path());
+        let runs = [fetch("Tjörn"), fetch("Orust")];
+        for child in runs {
+            let out = child.wait_with_output().unwrap();
+            assert_eq!(code(&out), 0, "round {round}: {}", stderr(&out));
+        }
+        for place in ["Tjörn", "Orust"] {
+            let out = run(nyckeltal(&emulator.url(), cache.path()).args([
+                "--offline",
+                "values",
+                "--kpi",
+                "N20900",
+                "--years",
+                "2018-2022",
+                "--municipality",
+                place,
+            ]));
+            assert_eq!(code(&out), 0, "round {round}, {place}: {}", stderr(&out));
+        }
+    }
+}
+
+// 5. A query's pages are bounded.
+
+#[test]
+fn a_next_url_that_always_leads_to_a_new_page_stops_at_the_bound() {
+    let endless = fake_server(|path| {
+        let n: usize = path
+            .split("page=")
+            .nth(1)
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1);
+        Reply::Json(page(KPI, Some(&format!("/v3/kpi?page={}", n + 1))))
+    });
+    let out = against(&endless, &["kpi", "search", "test"]);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("goes past 400 pages"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(endless.paths.lock().unwrap().len(), 400);
+}
+
+// 6. Every wait is bounded by --timeout × --tries, and shown.
+
+#[test]
+fn slow_silent_and_rate_limiting_servers_end_within_timeout_times_tries() {
+    for (what, tries) in [("a byte a second", 1), ("silent", 2), ("429 for ever", 3)] {
+        let server = fake_server(move |_| match what {
+            "a byte a second" => Reply::Drip,
+            "silent" => Reply::Silent,
+            _ => Reply::RateLimited,
+        });
+        let cache = tempfile::tempdir().unwrap();
+        let started = std::time::Instant::now();
+        let out = run(nyckeltal(&server.url, cache.path())
+            .args(["--timeout", "2", "--tries", &tries.to_string()])
+            .args(["kpi", "search", "kostnad"]));
+        let took = started.elapsed().as_secs_f64();
+        assert_eq!(code(&out), 5, "{what}: {}", stderr(&out));
+        // Each try at most --timeout (+1 s for the last byte), plus backoff.
+        assert!(took < 2.0 * tries as f64 + 4.0, "{what}: {took:.1} s");
+        if tries > 1 {
+            assert!(
+                stderr(&out).contains("waiting for Kolada") && stderr(&out).contains("try 1 of"),
+                "{what}: {}",
+                stderr(&out)
+            );
+        }
+    }
+}
+
+// 12. Text from a mirror never reaches the terminal as escape sequences.
+
+#[test]
+fn terminal_escapes_from_a_mirror_are_stripped() {
+    let hostile = "Kostnad \u{1b}]0;pwned\u{7}\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J\u{202e}hemtjänst";
+    let title = serde_json::to_string(hostile).unwrap();
+    let kpi = format!(
+        r#"{{"id":"N1","title":{title},"description":{title},"municipality_type":"K","is_divided_by_gender":false}}"#
+    );
+    let mirror = fake_server(move |path| {
+        if path.contains("/kpi") {
+            Reply::Json(page(&kpi, None))
+        } else {
+            Reply::Json(page("", None))
+        }
+    });
+    let out = against(&mirror, &["kpi", "search", "kostnad"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let shown = stdout(&out);
+    assert!(
+        shown.contains("Kostnad") && shown.contains("hemtjänst"),
+        "{shown}"
+    );
+    assert!(!shown.contains('\u{1b}') && !shown.contains('\u{7}') && !shown.contains('\u{202e}'));
+
+    // An error page with escapes in its body.
+    let rejecting =
+        fake_server(|_| Reply::Rejected("\u{1b}]0;pwned\u{7}\u{1b}[2Jbad request".into()));
+    let out = against(&rejecting, &["kpi", "search", "kostnad"]);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(stderr(&out).contains("bad request"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains('\u{1b}') && !stderr(&out).contains('\u{7}'));
+}
+
+// The fuzz: seeded (a failure runs again the same way), built from pieces
+// that matter (ids, names, years, flags, odd bytes). Every run ends with a
+// documented exit code (0–7), never a panic.
+
+const FUZZ_SEED: u64 = 19;
+
+fn documented(what: &str, out: &std::process::Output) {
+    let c = code(out);
+    // 1 is "a bug": documented, but never what bad input should give.
+    assert!(
+        (0..=7).contains(&c) && c != 1,
+        "{what}: exit {c}: {}",
+        stderr(out)
+    );
+    assert!(!stderr(out).contains("panicked"), "{what}: {}", stderr(out));
+}
+
+fn pick<'a>(rng: &mut fastrand::Rng, from: &[&'a str]) -> &'a str {
+    from[rng.usize(..from.len())]
+}
+
+/// A snapshot of two KPIs for four municipalities and a group, with a data
+/// folder holding a set of both KPIs, a peer list and a network list.
+fn fuzz_world(dir: &Path) -> (PathBuf, PathBuf) {
+    let root = dir.join("world");
+    let totals = root.join("ddf/datapoints--by--geo--year");
+    std::fs::create_dir_all(root.join("meta")).unwrap();
+    std::fs::create_dir_all(&totals).unwrap();
+    let kpis = serde_json::json!([
+        { "id": "N00001", "title": "Kostnad", "municipality_type": "K", "is_divided_by_gender": false, "operating_area": "Test" },
+        { "id": "N00002", "title": "Andel", "municipality_type": "K", "is_divided_by_gender": false, "operating_area": "Test" },
+    ]);
+    std::fs::write(root.join("meta/kpi.json"), kpis.to_string()).unwrap();
+    let places = [
+        ("1419", "Tjörn"),
+        ("1407", "Öckerö"),
+        ("1415", "Stenungsund"),
+        ("1421", "Orust"),
+    ];
+    let list: Vec<_> = places
+        .iter()
+        .map(|(id, title)| serde_json::json!({ "id": id, "title": title, "type": "K" }))
+        .collect();
+    std::fs::write(
+        root.join("meta/municipality.json"),
+        serde_json::Value::from(list).to_string(),
+    )
+    .unwrap();
+    let members: Vec<_> = places[1..]
+        .iter()
+        .map(|(id, title)| serde_json::json!({ "member_id": id, "member_title": title }))
+        .collect();
+    let groups = serde_json::json!([{ "id": "G1", "title": "Grannar", "members": members }]);
+    std::fs::write(
+        root.join("meta/municipality_groups.json"),
+        groups.to_string(),
+    )
+    .unwrap();
+    for (n, kpi) in ["n00001", "n00002"].iter().enumerate() {
+        let mut text = format!("geo,year,{kpi}\n");
+        for (i, (id, _)) in places.iter().enumerate() {
+            for year in 2018..=2022 {
+                text.push_str(&format!(
+                    "{id},{year},{}\n",
+                    10 * (n + 1) + i + year as usize % 7
+                ));
+            }
+        }
+        std::fs::write(
+            totals.join(format!("ddf--datapoints--{kpi}--by--geo--year.csv")),
+            text,
+        )
+        .unwrap();
+    }
+    let data = dir.join("data");
+    std::fs::create_dir_all(data.join("sets")).unwrap();
+    std::fs::create_dir_all(data.join("peers")).unwrap();
+    std::fs::write(
+        data.join("sets/tiny.toml"),
+        "title = \"Tiny\"\narea = \"test\"\n\n[[kpi]]\nid = \"N00001\"\nlabel = \"Kostnad\"\nunit = \"kr\"\ndirection = \"neutral\"\nscale = \"amount\"\n\n[[kpi]]\nid = \"N00002\"\nlabel = \"Andel\"\nunit = \"%\"\ndirection = \"higher_is_better\"\nscale = \"percent\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        data.join("peers/grannar.toml"),
+        "title = \"Grannar\"\nmembers = [\"Öckerö\", \"Stenungsund\", \"Orust\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        data.join("peers/natverk.toml"),
+        "title = \"Nätverket\"\nmembers = [\"Tjörn\", \"Öckerö\", \"Stenungsund\", \"Orust\", \"Tjörn\"]\n",
+    )
+    .unwrap();
+    (root, data)
+}
+
+fn in_world(root: &Path, data: &Path, cwd: &Path) -> std::process::Command {
+    let mut command = on_snapshot(root);
+    command.arg("--data-dir").arg(data).current_dir(cwd);
+    command
+}
+
+#[test]
+fn fuzzed_argument_vectors_end_with_a_documented_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, data) = fuzz_world(dir.path());
+    let commands: &[&[&str]] = &[
+        &["values"],
+        &["compare"],
+        &["trend"],
+        &["kpi", "search"],
+        &["kpi", "show"],
+        &["municipality", "search"],
+        &["group", "show"],
+        &["set", "list"],
+        &["set", "show"],
+        &["peers"],
+        &["explain"],
+        &["calendar"],
+        &["similar"],
+        &["changes"],
+        &["snapshot", "save"],
+        &["report"],
+        &["paths"],
+    ];
+    let pieces = [
+        "--kpi",
+        "N00001",
+        "N00002,N00001",
+        "N9",
+        "x;rm -rf",
+        "--municipality",
+        "Tjörn",
+        "1419",
+        "all",
+        "G1",
+        "Ha\u{30a}bo",
+        "\u{200b}Tjörn",
+        "--years",
+        "2022",
+        "2018-2022",
+        "2022-2018",
+        "99999999999",
+        "-1",
+        "--year",
+        "--format",
+        "csv",
+        "json",
+        "xlsx",
+        "parquet",
+        "table",
+        "-o",
+        "/dev/null",
+        "/dev/full",
+        "out.csv",
+        "out.xlsx",
+        "pack",
+        ".",
+        "--gender",
+        "all",
+        "--peers",
+        "auto",
+        "grannar",
+        "--against",
+        "riket",
+        "--area",
+        "äldreomsorg",
+        "tiny",
+        "--since",
+        "2020-01-01",
+        "world",
+        "--force",
+        "--lang",
+        "en",
+        "",
+        "-",
+        "--",
+        "💥",
+        "=HYPERLINK(\"x\")",
+        "--csv-dialect",
+        "excel-sv",
+        "--quiet",
+        "--jobs",
+        "0",
+    ];
+    let mut rng = fastrand::Rng::with_seed(FUZZ_SEED);
+    for _ in 0..160 {
+        let mut args: Vec<String> = commands[rng.usize(..commands.len())]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for _ in 0..rng.usize(0..7) {
+            args.push(pick(&mut rng, &pieces).to_string());
+        }
+        let out = run(in_world(&root, &data, dir.path()).args(&args));
+        documented(&format!("{args:?}"), &out);
+    }
+}
+
+#[test]
+fn fuzzed_specs_end_with_a_documented_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, data) = fuzz_world(dir.path());
+    let long_title = format!("title = \"{}\"", "x".repeat(40_000));
+    let parts: [&[&str]; 5] = [
+        &[
+            "municipality = \"Tjörn\"",
+            "municipality = \"1419\"",
+            "network = \"natverk\"",
+            "municipality = \"Nowhere\"",
+            "network = \"grannar\"",
+            "network = \"G1\"",
+            "",
+            "municipality = \"Tjörn\"\nnetwork = \"natverk\"",
+        ],
+        &[
+            "sets = [\"tiny\"]",
+            "sets = []",
+            "sets = [\"tiny\", \"tiny\"]",
+            "sets = \"tiny\"",
+            "sets = [\"nope\"]",
+            "sets = [\"../../etc/passwd\"]",
+        ],
+        &[
+            "peers = [\"grannar\"]",
+            "peers = [\"auto\"]",
+            "peers = [\"G1\"]",
+            "peers = []",
+            "peers = [\"grannar\", \"G1\"]",
+            "",
+        ],
+        &[
+            "years = \"2018-2022\"",
+            "years = \"2022\"",
+            "years = \"2022-2018\"",
+            "years = 5",
+            "years = \"1900-2100\"",
+            "years = \"0-99999999999\"",
+            "",
+        ],
+        &[
+            "lang = \"en\"",
+            "lang = \"xx\"",
+            "title = \"<script>alert(1)</script>\"",
+            &long_title,
+            "cost_quality = [\"N00001\", \"N00002\"]",
+            "explain = [\"äldreomsorg\"]",
+            "[[[",
+            "\u{feff}",
+            "unknown = 1",
+            "[peers]\ntiny = [\"grannar\"]",
+            "",
+        ],
+    ];
+    let mut rng = fastrand::Rng::with_seed(FUZZ_SEED);
+    for i in 0..60 {
+        let mut lines: Vec<String> = parts
+            .iter()
+            .map(|p| pick(&mut rng, p).to_string())
+            .collect();
+        // Tables last (TOML keys after a table header belong to it), or shuffled.
+        if rng.bool() {
+            rng.shuffle(&mut lines);
+        }
+        let mut text = lines.join("\n") + "\n";
+        if rng.u8(..4) == 0 {
+            text = text.replace('\n', "\r\n");
+        }
+        if rng.u8(..4) == 0 && !text.is_empty() {
+            let at = text
+                .char_indices()
+                .nth(rng.usize(..text.chars().count()))
+                .unwrap()
+                .0;
+            text.remove(at);
+        }
+        let spec = dir.path().join(format!("spec{i}.toml"));
+        std::fs::write(&spec, &text).unwrap();
+        let out = run(in_world(&root, &data, dir.path())
+            .arg("report")
+            .arg(&spec)
+            .arg("-o")
+            .arg(dir.path().join(format!("pack{i}"))));
+        documented(&format!("{text:?}"), &out);
+    }
+}
+
+#[test]
+fn fuzzed_mirror_answers_end_with_a_documented_code() {
+    let values = [
+        "12.5",
+        "null",
+        "1e400",
+        "-0",
+        "\"12\"",
+        "true",
+        "[]",
+        "{}",
+        "1.797e308",
+        "\"NaN\"",
+        "-4.5",
+    ];
+    let periods = [
+        "2022",
+        "\"2022\"",
+        "4294969316",
+        "-1",
+        "null",
+        "2022.5",
+        "\"20x2\"",
+    ];
+    let ids = [
+        "\"1419\"",
+        "\"../etc\"",
+        "\"0000\"",
+        "\"G1\"",
+        "\"\"",
+        "1419",
+        "null",
+    ];
+    let nexts = [
+        "",
+        r#","next_url":"/v3/data/kpi/N20900?page=2""#,
+        r#","next_url":"http://evil.example/""#,
+        r#","next_url":null"#,
+        r#","next_url":5"#,
+    ];
+    let noise = [
+        '"', '{', '}', '[', ']', ',', ':', '\\', '0', '-', 'e', '\u{1b}', 'é',
+    ];
+    let mut rng = fastrand::Rng::with_seed(FUZZ_SEED);
+    for _ in 0..50 {
+        let row = format!(
+            r#"{{"kpi":"N20900","municipality":{},"period":{},"values":[{{"gender":"T","status":"","value":{}}}]}}"#,
+            pick(&mut rng, &ids),
+            pick(&mut rng, &periods),
+            pick(&mut rng, &values)
+        );
+        let mut body = format!(r#"{{"values":[{row}]{}}}"#, pick(&mut rng, &nexts));
+        match rng.u8(..4) {
+            0 => body.truncate(rng.usize(..body.len())),
+            1 => {
+                let at = rng.usize(..body.len());
+                if body.is_char_boundary(at) {
+                    body.insert(at, noise[rng.usize(..noise.len())]);
+                }
+            }
+            _ => {}
+        }
+        let out = mirror_answers_values(body.clone());
+        documented(&body, &out);
+    }
+}
+
+// 13. Excel's limits and the workbook's own sheet names.
+
+#[test]
+fn a_set_named_like_a_sheet_and_text_past_excels_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, data) = fuzz_world(dir.path());
+    let set = std::fs::read_to_string(data.join("sets/tiny.toml")).unwrap();
+    std::fs::write(
+        data.join("sets/tiny.toml"),
+        set.replace("title = \"Tiny\"", "title = \"Källa\""),
+    )
+    .unwrap();
+    let spec = dir.path().join("spec.toml");
+    std::fs::write(&spec, "municipality = \"Tjörn\"\nsets = [\"tiny\"]\npeers = [\"grannar\"]\nyears = \"2020-2022\"\n").unwrap();
+    let pack = dir.path().join("pack");
+    let out = run(in_world(&root, &data, dir.path())
+        .arg("report")
+        .arg(&spec)
+        .arg("-o")
+        .arg(&pack));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let book = zip_text(&pack.join("report.xlsx"), "xl/workbook.xml");
+    assert!(
+        book.contains("name=\"Källa 2\"") && book.contains("name=\"Källa\""),
+        "{book}"
+    );
+
+    // A label past what an Excel cell holds.
+    let set = std::fs::read_to_string(data.join("sets/tiny.toml")).unwrap();
+    let long = set.replacen(
+        "label = \"Kostnad\"",
+        &format!("label = \"{}\"", "x".repeat(40_000)),
+        1,
+    );
+    assert_ne!(set, long);
+    std::fs::write(data.join("sets/tiny.toml"), long).unwrap();
+    let out = run(in_world(&root, &data, dir.path())
+        .arg("report")
+        .arg(&spec)
+        .arg("-o")
+        .arg(dir.path().join("long")));
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("use CSV or Parquet"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+#[cfg(unix)]
+fn a_file_size_limit_is_an_output_error_and_the_old_file_stays() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("out.csv");
+    std::fs::write(&out_file, "the old file\n").unwrap();
+    let binary = env!("CARGO_BIN_EXE_nyckeltal");
+    let out = run(std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -f 4; exec \"{binary}\" --source \"$1\" values --kpi N20900 --municipality all --years 2010-2022 -o \"$2\""
+        ))
+        .arg("sh")
+        .arg(shared_data())
+        .arg(&out_file));
+    assert_eq!(code(&out), 7, "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&out_file).unwrap(),
+        "the old file\n"
+    );
+}
+
+// 14. A member named twice is one member; a password in --api-url is never shown.
+
+#[test]
+fn a_network_names_each_member_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, data) = fuzz_world(dir.path());
+    let spec = dir.path().join("spec.toml");
+    // natverk lists Tjörn twice, and "1419" is Tjörn again.
+    let list = std::fs::read_to_string(data.join("peers/natverk.toml")).unwrap();
+    std::fs::write(
+        data.join("peers/natverk.toml"),
+        list.replace("\"Orust\", ", "\"Orust\", \"1419\", "),
+    )
+    .unwrap();
+    std::fs::write(
+        &spec,
+        "network = \"natverk\"\nsets = [\"tiny\"]\nyears = \"2022\"\n",
+    )
+    .unwrap();
+    let pack = dir.path().join("pack");
+    let out = run(in_world(&root, &data, dir.path())
+        .arg("report")
+        .arg(&spec)
+        .arg("-o")
+        .arg(&pack));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows = csv_rows(&std::fs::read_to_string(pack.join("data.csv")).unwrap());
+    let tjorn = rows
+        .iter()
+        .filter(|r| {
+            r.get("municipality_id").map(String::as_str) == Some("1419") && r["kpi"] == "N00001"
+        })
+        .count();
+    assert_eq!(tjorn, 1, "{rows:?}");
+}
+
+#[test]
+fn credentials_in_the_api_url_are_never_printed() {
+    let cache = tempfile::tempdir().unwrap();
+    let out = run(nyckeltal("http://ann:s3cret@127.0.0.1:9/v3", cache.path())
+        .args(["--tries", "1", "kpi", "search", "kostnad"]));
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("s3cret") && !stderr(&out).contains("ann:"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("***@127.0.0.1"), "{}", stderr(&out));
 }

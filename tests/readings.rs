@@ -381,6 +381,7 @@ fn dated_snapshot(dir: &std::path::Path, fetched: Option<&str>) -> std::path::Pa
         stamp["fetched_at"] = format!("{date}T06:00:00Z").into();
         std::fs::write(&stamp_path, stamp.to_string()).unwrap();
     }
+    edited_by_hand(&path);
     path
 }
 

@@ -283,6 +283,7 @@ fn changes_finds_exactly_the_altered_added_and_removed_cells() {
         "geo,year,n25022\n1419,2021,12345\n",
     )
     .unwrap();
+    edited_by_hand(&old);
 
     let out = ok(nyckeltal_offline_snapshot()
         .args(["changes", "--since"])

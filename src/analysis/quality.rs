@@ -45,7 +45,7 @@ pub(crate) fn volatile(cells: &Cells, row: usize) -> Option<(f64, f64)> {
     }
     others.sort_by(f64::total_cmp);
     let middle = others.len() / 2;
-    let typical = if others.len() % 2 == 0 {
+    let typical = if others.len().is_multiple_of(2) {
         (others[middle - 1] + others[middle]) / 2.0
     } else {
         others[middle]

@@ -3,6 +3,7 @@
 //! trait through which lower layers report progress.
 
 pub(crate) mod error;
+pub(crate) mod manifest;
 pub(crate) mod progress;
 pub(crate) mod read;
 pub(crate) mod text;

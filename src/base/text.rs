@@ -1,8 +1,6 @@
 //! Text: matching what a person typed against Swedish names and titles,
 //! suggestions for typos, and numbers written without binary noise.
 
-/// Lower-case, strip diacritics (å→a, ä→a, ö→o, é→e) and collapse everything
-/// that is not a letter or digit to single spaces: "Tjörns  kommun" → "tjorns kommun".
 /// A name as typed, made comparable: composed (NFC: "Ha\u{30a}bo" is
 /// "Håbo") and without invisible format characters (zero-width spaces and
 /// joiners, word joiners, byte-order marks, soft hyphens) a copy from a
@@ -21,6 +19,54 @@ pub(crate) fn typed_name(text: &str) -> String {
         .to_string()
 }
 
+/// Text from outside (a mirror's titles, an error body) that is safe on a
+/// terminal: control characters (escape sequences that set a window title,
+/// write the clipboard or clear the screen) and bidirectional overrides
+/// removed; line breaks and tabs stay.
+pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if text.chars().any(unsafe_char) {
+        text.chars()
+            .filter(|&c| !unsafe_char(c))
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
+}
+
+/// A message with the user name and password of every URL in it hidden
+/// (`https://***@mirror.example/v3`): `--api-url` may carry credentials,
+/// and errors quote it.
+pub(crate) fn without_credentials(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("://") || !text.contains('@') {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("://") {
+        let (before, after) = rest.split_at(i + 3);
+        out.push_str(before);
+        let authority_end = after
+            .find(|c: char| c == '/' || c == '?' || c == '#' || c.is_whitespace() || c == '\'')
+            .unwrap_or(after.len());
+        match after[..authority_end].rfind('@') {
+            Some(at) => {
+                out.push_str("***");
+                rest = &after[at..];
+            }
+            None => rest = after,
+        }
+    }
+    out.push_str(rest);
+    out.into()
+}
+
+/// Lower-case, strip diacritics (å→a, ä→a, ö→o, é→e) and collapse everything
+/// that is not a letter or digit to single spaces: "Tjörns  kommun" → "tjorns kommun".
 pub(crate) fn fold(text: &str) -> String {
     let plain = deunicode::deunicode(text).to_lowercase();
     let mut out = String::with_capacity(plain.len());
@@ -108,6 +154,18 @@ pub(crate) fn or_list(items: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_from_outside_is_safe_to_print() {
+        assert_eq!(
+            printable("a\u{1b}]0;x\u{7}b\u{202e}c\td\ne\u{9b}"),
+            "a]0;xbc\td\ne"
+        );
+        assert_eq!(
+            without_credentials("cannot reach https://ann:s3cret@mirror.se:8/v3/kpi (x); also http://h/v3 and 'http://u@h'"),
+            "cannot reach https://***@mirror.se:8/v3/kpi (x); also http://h/v3 and 'http://***@h'"
+        );
+    }
 
     #[test]
     fn typed_names_are_composed_and_visible() {

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::base::error;
+use crate::base::{error, manifest};
 
 /// The name prefix of every temporary file and folder nyckeltal makes.
 const TEMP_PREFIX: &str = ".nyckeltal-";
@@ -50,6 +50,36 @@ pub(crate) fn follow_links(path: &Path) -> Result<PathBuf> {
     )))
 }
 
+/// Whether `path`, or a link on the way from it, names a descriptor this
+/// process already has open (`/dev/stdout`, `/dev/fd/N`, `/proc/self/fd/N`).
+fn names_an_open_descriptor(path: &Path) -> Result<bool> {
+    let is_descriptor = |p: &Path| {
+        let parent = p.parent().unwrap_or(Path::new(""));
+        ["/dev/stdout", "/dev/stderr"]
+            .iter()
+            .any(|d| p == Path::new(d))
+            || [Path::new("/dev/fd"), Path::new("/proc/self/fd")].contains(&parent)
+            || (parent.file_name() == Some("fd".as_ref())
+                && parent.parent().and_then(Path::parent) == Some(Path::new("/proc")))
+    };
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        if is_descriptor(&current) {
+            return Ok(true);
+        }
+        match std::fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let Ok(target) = std::fs::read_link(&current) else {
+                    return Ok(false);
+                };
+                current = current.parent().unwrap_or(Path::new(".")).join(target);
+            }
+            _ => return Ok(false),
+        }
+    }
+    Ok(false)
+}
+
 /// Where the bytes for `-o PATH` go.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Destination {
@@ -62,6 +92,11 @@ pub(crate) enum Destination {
 /// What to do with `-o PATH`: see [`Destination`]. A folder, socket or
 /// block device is refused (exit 7).
 pub(crate) fn destination(path: &Path) -> Result<Destination> {
+    if names_an_open_descriptor(path)? {
+        // `-o /dev/stdout >> log.txt`, `-o /dev/fd/63`: the stream the shell
+        // opened, never the file behind it replaced.
+        return Ok(Destination::Stream(path.to_path_buf()));
+    }
     let resolved = follow_links(path)?;
     let meta = match std::fs::metadata(&resolved) {
         Ok(meta) => meta,
@@ -157,10 +192,11 @@ pub(crate) fn clean_stale_temps(dir: &Path) {
 }
 
 /// Whether the process that made a temporary file can no longer be writing
-/// it: it is not running (Linux: no /proc entry), or, where that cannot be
-/// told, the file has not changed for a day.
+/// it: nobody holds its lock (a writer in another PID namespace has its
+/// own process ids), and it is not running (Linux: no /proc entry), or,
+/// where that cannot be told, the file has not changed for a day.
 fn writer_is_gone(pid: u32, path: &Path) -> bool {
-    if pid == std::process::id() {
+    if pid == std::process::id() || is_locked(path) {
         return false;
     }
     if Path::new("/proc/self").exists() {
@@ -203,15 +239,19 @@ pub(crate) fn write_to(
             };
             let path = match destination(asked)? {
                 Destination::Stream(path) => {
-                    // A pipe or device takes the bytes as they come; there is
-                    // no file to replace.
+                    // A pipe, device or open descriptor takes the bytes as
+                    // they come, appended (`>> log.txt` keeps its lines);
+                    // there is no file to replace.
                     let file = std::fs::OpenOptions::new()
-                        .write(true)
+                        .append(true)
                         .open(&path)
                         .map_err(|e| fail(&e))?;
                     let mut out = std::io::BufWriter::new(file);
-                    write(&mut out).map_err(keep_user_errors)?;
-                    return out.flush().map_err(|e| fail(&e));
+                    return match write(&mut out).and_then(|_| Ok(out.flush()?)) {
+                        Err(e) if is_broken_pipe(&e) => Ok(()),
+                        Err(e) => Err(keep_user_errors(e)),
+                        Ok(()) => Ok(()),
+                    };
                 }
                 Destination::Replace(path) => path,
             };
@@ -234,6 +274,8 @@ pub(crate) fn write_to(
                 builder.permissions(std::fs::Permissions::from_mode(mode));
             }
             let mut file = builder.tempfile_in(parent).map_err(|e| fail(&e))?;
+            // Held while the file is written (see `writer_is_gone`).
+            let _ = file.as_file().try_lock();
             {
                 let mut out = std::io::BufWriter::new(file.as_file_mut());
                 write(&mut out).map_err(keep_user_errors)?;
@@ -255,83 +297,129 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 /// Build a folder with `fill` in a temporary folder beside `path`, then put
-/// it in place: a failure leaves no half-written folder. An existing folder
-/// is replaced only when `replaceable` says its contents may go (so a
-/// mistyped `-o .` never deletes someone's files).
-pub(crate) fn write_dir(
-    asked: &Path,
-    replaceable: impl Fn(&Path) -> bool,
-    fill: impl FnOnce(&Path) -> Result<()>,
-) -> Result<()> {
+/// it in place with its manifest: a failure leaves no half-written folder.
+/// An existing folder is replaced only when it holds nothing but what
+/// nyckeltal wrote there, unchanged (so a mistyped `-o .` or a user's notes
+/// beside a pack are never deleted); the new folder keeps the old one's
+/// mode and group (a shared 2770 folder stays shared).
+pub(crate) fn write_dir(asked: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     // A link to a folder: the folder it names is replaced, the link stays.
     let resolved = follow_links(asked)?;
     let path = resolved.as_path();
-    if std::fs::symlink_metadata(path).is_ok() && !path.is_dir() {
-        return Err(error::output(format!(
-            "{} is a file, not a folder; choose another name",
-            asked.display()
-        )));
-    }
-    if path.exists() && !replaceable(path) {
-        return Err(error::output(format!(
-            "{} exists and holds other files; choose a new or empty folder",
-            asked.display()
-        )));
-    }
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
     let fail = |e: &dyn std::fmt::Display| {
         error::output(format!(
             "cannot write {} ({e}); check that the folder above it is writable",
             asked.display()
         ))
     };
+    let existing = match std::fs::symlink_metadata(path) {
+        Ok(meta) if !meta.is_dir() => {
+            return Err(error::output(format!(
+                "{} is a file, not a folder; choose another name",
+                asked.display()
+            )))
+        }
+        Ok(meta) => Some(meta),
+        Err(_) => None,
+    };
+    if existing.is_some() {
+        let foreign = manifest::foreign_entries(path).map_err(|e| fail(&e))?;
+        if !foreign.is_empty() {
+            return Err(error::output(format!(
+                "{} holds files nyckeltal did not write: {}; nothing was replaced: move them away or choose a new or empty folder",
+                asked.display(),
+                manifest::name_some(&foreign)
+            )));
+        }
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
     std::fs::create_dir_all(parent).map_err(|e| fail(&e))?;
     clean_stale_temps(parent);
-    let staging = tempfile::Builder::new()
-        .prefix(&temp_prefix())
-        .tempdir_in(parent)
-        .map_err(|e| fail(&e))?;
+    let prefix = temp_prefix();
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    #[cfg(unix)]
+    {
+        // A new folder is for sharing (umask applies), not a temp folder's rwx------.
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o777));
+    }
+    let staging = builder.tempdir_in(parent).map_err(|e| fail(&e))?;
+    // Held while the folder is built, so no other run takes it for a killed one's.
+    let _in_use = hold_lock(staging.path());
+    if let Some(meta) = &existing {
+        keep_mode_and_group(staging.path(), meta);
+    }
     fill(staging.path())?;
+    manifest::write(staging.path()).map_err(|e| fail(&e))?;
     let staged = staging.keep();
-    if !path.exists() {
-        return std::fs::rename(&staged, path).map_err(|e| {
-            let _ = std::fs::remove_dir_all(&staged);
-            fail(&e)
+    put_in_place(&staged, path, existing.is_some()).map_err(|e| fail(&e))
+}
+
+/// Rename the built folder over `path`; an old folder is set aside first
+/// and put back if the rename fails, so what was there is never lost.
+fn put_in_place(staged: &Path, path: &Path, replacing: bool) -> std::io::Result<()> {
+    if !replacing {
+        return std::fs::rename(staged, path).inspect_err(|_| {
+            let _ = std::fs::remove_dir_all(staged);
         });
     }
+    let parent = path.parent().unwrap_or_else(|| Path::new("."));
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let old = parent.join(old_copy_name(&name));
-    std::fs::rename(path, &old).map_err(|e| {
-        let _ = std::fs::remove_dir_all(&staged);
-        fail(&e)
+    let _old_in_use = hold_lock(path);
+    std::fs::rename(path, &old).inspect_err(|_| {
+        let _ = std::fs::remove_dir_all(staged);
     })?;
-    match std::fs::rename(&staged, path) {
+    match std::fs::rename(staged, path) {
         Ok(()) => {
             let _ = std::fs::remove_dir_all(&old);
             Ok(())
         }
         Err(e) => {
-            // Put the old folder back: never lose what was there.
             let _ = std::fs::rename(&old, path);
-            let _ = std::fs::remove_dir_all(&staged);
-            Err(fail(&e))
+            let _ = std::fs::remove_dir_all(staged);
+            Err(e)
         }
     }
 }
 
-/// Whether a folder holds nothing but these file names (or nothing at all).
-pub(crate) fn holds_only(dir: &Path, names: &[&str]) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|entries| {
-        entries
-            .flatten()
-            .all(|e| e.file_name().to_str().is_some_and(|n| names.contains(&n)))
-    })
+/// Give a new folder the mode (setgid included) and group of the folder it
+/// replaces, before anything is written in it, so its files get the group.
+/// Best effort: a group the user is not in stays the user's own.
+fn keep_mode_and_group(dir: &Path, old: &std::fs::Metadata) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let _ = std::os::unix::fs::chown(dir, None, Some(old.gid()));
+        let _ = std::fs::set_permissions(
+            dir,
+            std::fs::Permissions::from_mode(old.permissions().mode() & 0o7777),
+        );
+    }
+    #[cfg(not(unix))]
+    let _ = (dir, old);
+}
+
+/// An advisory lock on a file or folder, held while the returned handle
+/// lives; `None` where the system has none. Locks are seen across PID
+/// namespaces (containers sharing a folder), where process ids are not.
+fn hold_lock(path: &Path) -> Option<std::fs::File> {
+    let file = std::fs::File::open(path).ok()?;
+    file.try_lock().ok()?;
+    Some(file)
+}
+
+/// Whether someone holds the lock of [`hold_lock`] on `path`.
+fn is_locked(path: &Path) -> bool {
+    std::fs::File::open(path)
+        .is_ok_and(|file| matches!(file.try_lock(), Err(std::fs::TryLockError::WouldBlock)))
 }
 
 /// Write `bytes` to `relative` inside `dir`, making folders as needed.

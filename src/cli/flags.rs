@@ -68,12 +68,12 @@ pub(crate) struct GlobalArgs {
     #[arg(long, global = true, default_value_t = 5.0, value_name = "N")]
     pub max_rate: f64,
 
-    /// Tries per request before giving up on errors (5xx, broken connections, malformed answers).
+    /// Tries per request before giving up (5xx, 429, timeouts, broken connections, malformed answers).
     #[arg(long, global = true, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
     pub tries: u32,
 
-    /// Seconds to wait for one answer from Kolada.
-    #[arg(long, global = true, default_value_t = 120, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    /// Seconds one answer from Kolada may take, its whole body included.
+    #[arg(long, global = true, default_value_t = 30, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
 
     /// Your own indicator sets and peer lists: a folder with sets/ and peers/ inside

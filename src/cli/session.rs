@@ -8,9 +8,9 @@ use anyhow::Result;
 
 use super::flags::GlobalArgs;
 use super::progress::Bar;
-use crate::base::error;
+use crate::base::{error, text};
 use crate::catalogue::Catalogue;
-use crate::kolada::{ClientConfig, KoladaClient};
+use crate::kolada::{ClientConfig, KoladaClient, WaitNotice};
 use crate::ops::{Context, Notes};
 use crate::refdata::RefData;
 use crate::source::cache::{Cache, CachedSource, DEFAULT_META_TTL};
@@ -52,9 +52,12 @@ pub(crate) fn warn(warnings: &[String]) {
 
 /// A line on standard error; one that cannot be written (`2>/dev/full`,
 /// a closed terminal) is dropped rather than ending the run.
+/// Messages quote text from outside (a mirror's error body, a title) and
+/// the API's URL: no terminal escape and no password gets through.
 pub(crate) fn to_stderr(line: &str) {
     use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "{line}");
+    let shown = text::without_credentials(line);
+    let _ = writeln!(std::io::stderr(), "{}", text::printable(&shown));
 }
 
 /// The reference data: built in, and the user's own in the data directory.
@@ -100,12 +103,17 @@ pub(crate) fn cache_root(global: &GlobalArgs) -> Result<std::path::PathBuf> {
 
 /// A client for the live API from the global flags (for what only the API can answer).
 pub(crate) fn open_client(global: &GlobalArgs) -> Result<KoladaClient> {
-    KoladaClient::new(&ClientConfig {
+    let config = ClientConfig {
         base_url: global.api_url.clone(),
         jobs: usize::from(global.jobs),
         tries: global.tries,
         timeout: Duration::from_secs(global.timeout.max(1)),
         max_rate: global.max_rate,
         ..ClientConfig::default()
-    })
+    };
+    // A wait for Kolada is never silent: a line per failed try.
+    let notice: Option<WaitNotice> = (!global.quiet).then(|| {
+        std::sync::Arc::new(|line: &str| to_stderr(&format!("note: {line}"))) as WaitNotice
+    });
+    KoladaClient::new(&config, notice)
 }

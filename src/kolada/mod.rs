@@ -26,6 +26,7 @@ use crate::model::{Group, Kpi, Municipality, Observation};
 use planner::{even_chunks, MAX_IDS_PER_SLOT};
 pub(crate) use planner::{Entities, ValueRequest};
 use transport::Transport;
+pub(crate) use transport::WaitNotice;
 
 pub(crate) const DEFAULT_API_URL: &str = "https://api.kolada.se/v3";
 
@@ -49,7 +50,7 @@ impl Default for ClientConfig {
             jobs: 4,
             tries: 8,
             connect_timeout: Duration::from_secs(10),
-            timeout: Duration::from_secs(120),
+            timeout: Duration::from_secs(30),
             max_rate: 5.0,
         }
     }
@@ -61,9 +62,10 @@ pub(crate) struct KoladaClient {
 }
 
 impl KoladaClient {
-    pub(crate) fn new(config: &ClientConfig) -> Result<Self> {
+    /// A client that tells `notice` each time it waits for Kolada to answer again.
+    pub(crate) fn new(config: &ClientConfig, notice: Option<WaitNotice>) -> Result<Self> {
         Ok(KoladaClient {
-            transport: Transport::new(config)?,
+            transport: Transport::new(config, notice)?,
             jobs: config.jobs.max(1),
         })
     }

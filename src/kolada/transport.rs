@@ -21,20 +21,35 @@ use crate::base::error;
 /// about 0.3 MB; anything near this bound is not Kolada answering.
 pub(crate) const MAX_ANSWER_BYTES: u64 = 64 * 1024 * 1024;
 
-/// How many times a `429 Too Many Requests` is waited out: waiting as asked
-/// is no failure, so it has its own, larger bound than `--tries`.
-const RATE_LIMITED_WAITS: u32 = 50;
+/// What one query (a first URL and the pages its `next_url` leads to) may
+/// bring at most. Kolada's largest real query (25 KPIs × 25 years for
+/// every municipality) is about 200,000 rows in 40 pages of 0.3 MB; a
+/// server past these bounds is not answering as Kolada does.
+pub(crate) const MAX_PAGES_PER_QUERY: usize = 400;
+pub(crate) const MAX_ROWS_PER_QUERY: usize = 2_000_000;
+pub(crate) const MAX_BYTES_PER_QUERY: u64 = 512 * 1024 * 1024;
+
+/// The longest wait a `Retry-After` is honoured for (also never longer than `--timeout`).
+const LONGEST_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// Told, as it happens, that Kolada is being waited for (a try failed and
+/// another is coming): the command line shows a line on stderr.
+pub(crate) type WaitNotice = std::sync::Arc<dyn Fn(&str) + Send + Sync>;
 
 pub(crate) struct Transport {
     base: Url,
     http: Client,
     tries: u32,
+    /// The most one try may take, the body included (a server sending a
+    /// byte a second is cut off here, not after the last byte).
+    timeout: Duration,
+    notice: Option<WaitNotice>,
     pacer: Option<Pacer>,
     requests: AtomicUsize,
 }
 
 impl Transport {
-    pub(crate) fn new(config: &ClientConfig) -> Result<Transport> {
+    pub(crate) fn new(config: &ClientConfig, notice: Option<WaitNotice>) -> Result<Transport> {
         let mut base = Url::parse(&config.base_url).map_err(|e| {
             error::usage(format!(
                 "--api-url '{}' is not a valid URL ({e}); use e.g. {DEFAULT_API_URL}",
@@ -57,6 +72,8 @@ impl Transport {
             base,
             http,
             tries: config.tries.max(1),
+            timeout: config.timeout,
+            notice,
             pacer: (config.max_rate > 0.0).then(|| Pacer::new(config.max_rate)),
             requests: AtomicUsize::new(0),
         })
@@ -80,18 +97,32 @@ impl Transport {
     }
 
     /// Every item of a paged list, following `next_url` (absolute or relative).
-    /// A next_url that leads back to a page already read, or a page that
-    /// adds nothing but points on, ends the walk with an error (exit 5)
-    /// rather than going round for ever.
+    /// A next_url that leads back to a page already read, a page that adds
+    /// nothing but points on, or a query past [`MAX_PAGES_PER_QUERY`],
+    /// [`MAX_ROWS_PER_QUERY`] or [`MAX_BYTES_PER_QUERY`] ends the walk with
+    /// an error (exit 5) rather than going on for ever.
     pub(crate) fn get_all<T: DeserializeOwned>(&self, first: Url) -> Result<Vec<T>> {
         let mut items = Vec::new();
-        let mut url = first;
+        let mut url = first.clone();
         let mut visited: HashSet<String> = HashSet::new();
+        let mut bytes = 0u64;
         loop {
             visited.insert(url.as_str().to_string());
-            let page: Envelope<T> = self.get_json(&url)?;
+            let (page, size): (Envelope<T>, u64) = self.get_json(&url)?;
+            bytes += size;
             let added = page.values.len();
             items.extend(page.values);
+            if visited.len() >= MAX_PAGES_PER_QUERY
+                || items.len() > MAX_ROWS_PER_QUERY
+                || bytes > MAX_BYTES_PER_QUERY
+            {
+                return Err(error::network(format!(
+                    "the answer to {first} goes past {} pages, {} rows or {} MiB (Kolada's largest is about 40 pages); this server does not answer as Kolada does: check --api-url",
+                    MAX_PAGES_PER_QUERY,
+                    MAX_ROWS_PER_QUERY,
+                    MAX_BYTES_PER_QUERY >> 20
+                )));
+            }
             let Some(next) = page.next_url.filter(|next| !next.is_empty()) else {
                 return Ok(items);
             };
@@ -129,41 +160,48 @@ impl Transport {
         Ok(url)
     }
 
-    fn get_json<T: DeserializeOwned>(&self, url: &Url) -> Result<T> {
+    /// One answer and its size in bytes, tried up to `--tries` times: a
+    /// 429 counts as a try too, its `Retry-After` honoured up to
+    /// `--timeout` (and a minute), so the whole wait stays bounded.
+    fn get_json<T: DeserializeOwned>(&self, url: &Url) -> Result<(T, u64)> {
         let mut tries = 0;
-        let mut rate_limited = 0;
         loop {
             if let Some(pacer) = &self.pacer {
                 pacer.wait();
             }
             self.requests.fetch_add(1, Ordering::Relaxed);
             let failure = match self.try_once(url) {
-                Ok(value) => return Ok(value),
+                Ok(answer) => return Ok(answer),
+                Err(Failure::Fatal(message)) => return Err(error::network(message)),
                 Err(failure) => failure,
             };
-            match failure {
-                Failure::Fatal(message) => return Err(error::network(message)),
-                Failure::RateLimited(wait) if rate_limited < RATE_LIMITED_WAITS => {
-                    rate_limited += 1;
-                    std::thread::sleep(
-                        wait.unwrap_or_else(|| backoff(rate_limited))
-                            .min(Duration::from_secs(60)),
-                    );
-                }
-                failure => {
-                    tries += 1;
-                    if tries >= self.tries {
-                        return Err(error::network(
-                            failure.give_up_message(url, &self.base, tries),
-                        ));
-                    }
-                    std::thread::sleep(backoff(tries));
-                }
+            tries += 1;
+            if tries >= self.tries {
+                return Err(error::network(
+                    failure.give_up_message(url, &self.base, tries),
+                ));
             }
+            let wait = match failure {
+                Failure::RateLimited(asked) => asked
+                    .unwrap_or_else(|| backoff(tries))
+                    .min(LONGEST_RETRY_AFTER)
+                    .min(self.timeout),
+                _ => backoff(tries),
+            };
+            if let Some(notice) = &self.notice {
+                notice(&format!(
+                    "waiting for Kolada: {} (try {tries} of {}); trying again in {:.1} s",
+                    failure.what_happened(self.timeout),
+                    self.tries,
+                    wait.as_secs_f64()
+                ));
+            }
+            std::thread::sleep(wait);
         }
     }
 
-    fn try_once<T: DeserializeOwned>(&self, url: &Url) -> Result<T, Failure> {
+    fn try_once<T: DeserializeOwned>(&self, url: &Url) -> Result<(T, u64), Failure> {
+        let deadline = std::time::Instant::now() + self.timeout;
         let response = self.http.get(url.clone()).send().map_err(|e| {
             if e.is_connect() || e.is_timeout() || e.is_request() || e.is_body() || e.is_decode() {
                 Failure::Unreachable(describe(&e))
@@ -192,8 +230,10 @@ impl Transport {
                 body.trim()
             )));
         }
-        let bytes = bounded_body(response, url)?;
-        serde_json::from_slice(&bytes).map_err(|e| Failure::Malformed(format!("invalid JSON: {e}")))
+        let bytes = bounded_body(response, url, deadline, self.timeout)?;
+        let value = serde_json::from_slice(&bytes)
+            .map_err(|e| Failure::Malformed(format!("invalid JSON: {e}")))?;
+        Ok((value, bytes.len() as u64))
     }
 }
 
@@ -217,8 +257,33 @@ fn same_host_redirects(base: &Url) -> reqwest::redirect::Policy {
     })
 }
 
-/// The answer's body, read up to the bound (after gzip): memory stays bounded.
-fn bounded_body(response: reqwest::blocking::Response, url: &Url) -> Result<Vec<u8>, Failure> {
+/// A body read that gives up at a deadline: each read returns when a byte
+/// comes (or at the client's read timeout), so a drip feed ends here.
+struct Deadline<R> {
+    inner: R,
+    deadline: std::time::Instant,
+}
+
+impl<R: std::io::Read> std::io::Read for Deadline<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if std::time::Instant::now() > self.deadline {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the answer took longer than --timeout",
+            ));
+        }
+        self.inner.read(buf)
+    }
+}
+
+/// The answer's body, read up to the bound (after gzip) and the deadline:
+/// memory and time stay bounded.
+fn bounded_body(
+    response: reqwest::blocking::Response,
+    url: &Url,
+    deadline: std::time::Instant,
+    timeout: Duration,
+) -> Result<Vec<u8>, Failure> {
     let too_large = || {
         Failure::Fatal(format!(
             "the answer for {url} is larger than {} MiB (Kolada's largest pages are about 0.3 MB); this server does not answer as Kolada does: check --api-url",
@@ -233,11 +298,21 @@ fn bounded_body(response: reqwest::blocking::Response, url: &Url) -> Result<Vec<
     }
     // Read at most one byte past the bound.
     let mut bytes = Vec::new();
+    let mut body = Deadline {
+        inner: response,
+        deadline,
+    };
     std::io::Read::read_to_end(
-        &mut std::io::Read::take(response, MAX_ANSWER_BYTES + 1),
+        &mut std::io::Read::take(&mut body, MAX_ANSWER_BYTES + 1),
         &mut bytes,
     )
-    .map_err(|e| Failure::Malformed(format!("body cut off: {e}")))?;
+    .map_err(|e| match e.kind() {
+        std::io::ErrorKind::TimedOut => Failure::Unreachable(format!(
+            "no whole answer within --timeout {} s",
+            timeout.as_secs()
+        )),
+        _ => Failure::Malformed(format!("body cut off: {e}")),
+    })?;
     if bytes.len() as u64 > MAX_ANSWER_BYTES {
         return Err(too_large());
     }
@@ -265,8 +340,24 @@ impl Failure {
                 "Kolada sent a malformed answer for {url} {tries} times ({reason}); try again later, or use --offline (cached data) or --source PATH (a snapshot)"
             ),
             Failure::RateLimited(_) => format!(
-                "Kolada kept answering 'too many requests' (HTTP 429) for {url}; try again later with a lower --jobs"
+                "Kolada kept answering 'too many requests' (HTTP 429) for {url} ({tries} tries); try again later with a lower --jobs or --max-rate"
             ),
+            Failure::Fatal(message) => message.clone(),
+        }
+    }
+
+    /// What this try met, for the line shown while waiting.
+    fn what_happened(&self, timeout: Duration) -> String {
+        match self {
+            Failure::Unreachable(reason)
+                if reason.contains("timed out") || reason.contains("--timeout") =>
+            {
+                format!("no answer within {} s", timeout.as_secs())
+            }
+            Failure::Unreachable(_) => "no connection".to_string(),
+            Failure::Status(code) => format!("HTTP {code}"),
+            Failure::Malformed(_) => "a malformed answer".to_string(),
+            Failure::RateLimited(_) => "too many requests (HTTP 429)".to_string(),
             Failure::Fatal(message) => message.clone(),
         }
     }

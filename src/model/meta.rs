@@ -5,11 +5,14 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::base::text;
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Kpi {
     pub id: String,
+    #[serde(deserialize_with = "printable")]
     pub title: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "printable_opt")]
     pub description: Option<String>,
     #[serde(default)]
     pub is_divided_by_gender: Option<bool>,
@@ -18,9 +21,9 @@ pub(crate) struct Kpi {
     pub municipality_type: Option<String>,
     #[serde(default)]
     pub auspice: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "printable_opt")]
     pub operating_area: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "printable_opt")]
     pub perspective: Option<String>,
     #[serde(default)]
     pub prel_publication_date: Option<String>,
@@ -86,6 +89,7 @@ impl Kpi {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Municipality {
     pub id: String,
+    #[serde(deserialize_with = "printable")]
     pub title: String,
     /// `K` municipality, `L` region (and Riket, `0000`).
     #[serde(rename = "type", default)]
@@ -106,6 +110,7 @@ impl Municipality {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Group {
     pub id: String,
+    #[serde(deserialize_with = "printable")]
     pub title: String,
     #[serde(default)]
     pub members: Vec<GroupMember>,
@@ -114,7 +119,19 @@ pub(crate) struct Group {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct GroupMember {
     pub member_id: String,
+    #[serde(deserialize_with = "printable")]
     pub member_title: String,
+}
+
+/// Titles from outside, never a terminal escape (see [`text::printable`]).
+fn printable<'de, D: Deserializer<'de>>(de: D) -> Result<String, D::Error> {
+    let text = String::deserialize(de)?;
+    Ok(text::printable(&text).into_owned())
+}
+
+fn printable_opt<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
+    let text = Option::<String>::deserialize(de)?;
+    Ok(text.map(|t| text::printable(&t).into_owned()))
 }
 
 /// Accept a string, a number or null where Kolada documents a string.

@@ -24,7 +24,7 @@ use crate::analysis::kpi::{Bands, KpiPlan};
 use crate::analysis::national::medians;
 use crate::analysis::summary::{spreads, Spreads};
 use crate::base::error;
-use crate::base::write::{holds_only, write_dir, write_file};
+use crate::base::write::{write_dir, write_file};
 use crate::model::lang::Lang;
 use crate::model::peers::Peers;
 use crate::model::scale::Scale;
@@ -43,9 +43,6 @@ use crate::resolve::spec::{load, Spec, Subject};
 
 mod cost_quality;
 mod explain;
-
-/// The files of a pack, in the folder they are written to.
-const FILES: [&str; 3] = ["report.html", "report.xlsx", "data.csv"];
 
 /// The review and the tidy table of all its sections (with a `set` column).
 pub(crate) struct Pack {
@@ -116,21 +113,18 @@ pub(crate) fn build(spec_path: &Path, lang: Option<Lang>, cx: &Context) -> Resul
 }
 
 /// Write the pack's three files into `dir`, built aside and put in place
-/// whole; a folder is replaced only when it holds nothing but a pack.
+/// whole; a folder is replaced only when it holds nothing but a pack
+/// nyckeltal wrote, unchanged.
 pub(crate) fn write(pack: &Pack, dir: &Path) -> Result<()> {
     let mut csv = Vec::new();
     write_csv(&mut csv, &pack.tidy, false)?;
     let xlsx = review_workbook(&pack.review, &pack.tidy)?;
     let page = html(&pack.review);
-    write_dir(
-        dir,
-        |folder| holds_only(folder, &FILES),
-        |folder| {
-            write_file(folder, "report.html", page.as_bytes())?;
-            write_file(folder, "report.xlsx", &xlsx)?;
-            write_file(folder, "data.csv", &csv)
-        },
-    )
+    write_dir(dir, |folder| {
+        write_file(folder, "report.html", page.as_bytes())?;
+        write_file(folder, "report.xlsx", &xlsx)?;
+        write_file(folder, "data.csv", &csv)
+    })
 }
 
 /// A set planned, with its subjects: the municipality against each of its

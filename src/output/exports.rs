@@ -186,6 +186,32 @@ fn formula_safe(frame: &DataFrame) -> Result<DataFrame> {
 /// An Excel workbook: the frame on a `data` sheet (numbers as numbers,
 /// bold frozen header) and a `Källa` sheet with the provenance lines.
 pub(crate) fn workbook(frame: &DataFrame, provenance: &[String]) -> Result<Vec<u8>> {
+    within_excel_limits(|| frame_book(frame, provenance))
+}
+
+/// Excel's limits: rows per sheet (the header included) and characters per cell.
+const EXCEL_ROWS: usize = 1_048_576;
+const EXCEL_CELL_CHARS: usize = 32_767;
+
+/// Build a workbook; past Excel's limits it is a usage error (exit 2)
+/// that names the formats without them, not a failure to write.
+pub(crate) fn within_excel_limits(build: impl FnOnce() -> Result<Vec<u8>>) -> Result<Vec<u8>> {
+    build().map_err(|e| match e.downcast_ref::<rust_xlsxwriter::XlsxError>() {
+        Some(rust_xlsxwriter::XlsxError::MaxStringLengthExceeded) => too_long_for_excel(),
+        Some(rust_xlsxwriter::XlsxError::RowColumnLimitError) => error::usage(format!(
+            "the table does not fit an Excel sheet ({EXCEL_ROWS} rows, 16,384 columns); use CSV or Parquet (-o x.csv or x.parquet)"
+        )),
+        _ => e,
+    })
+}
+
+fn too_long_for_excel() -> anyhow::Error {
+    error::usage(format!(
+        "a text is longer than an Excel cell holds ({EXCEL_CELL_CHARS} characters); use CSV or Parquet (-o x.csv or x.parquet)"
+    ))
+}
+
+fn frame_book(frame: &DataFrame, provenance: &[String]) -> Result<Vec<u8>> {
     use rust_xlsxwriter::Workbook;
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
@@ -206,6 +232,13 @@ pub(crate) fn write_frame_sheet(
     sheet: &mut rust_xlsxwriter::Worksheet,
     frame: &DataFrame,
 ) -> Result<()> {
+    // Checked before the work: a million rows are not built to be refused.
+    if frame.height() >= EXCEL_ROWS {
+        return Err(error::usage(format!(
+            "{} rows do not fit an Excel sheet ({EXCEL_ROWS} rows at most); use CSV or Parquet (-o x.csv or x.parquet)",
+            frame.height()
+        )));
+    }
     let bold = rust_xlsxwriter::Format::new().set_bold();
     for (c, column) in frame.columns().iter().enumerate() {
         let c = c as u16;
@@ -224,7 +257,11 @@ pub(crate) fn write_frame_sheet(
                     }
                 }
                 value => {
-                    sheet.write_string(row, c, cell_text(&value))?;
+                    let text = cell_text(&value);
+                    if text.chars().count() > EXCEL_CELL_CHARS {
+                        return Err(too_long_for_excel());
+                    }
+                    sheet.write_string(row, c, text)?;
                 }
             }
         }

@@ -25,9 +25,18 @@ use crate::model::lang::Lang;
 const A4: u8 = 9;
 
 pub(crate) fn review_workbook(review: &Review, tidy: &DataFrame) -> Result<Vec<u8>> {
+    super::exports::within_excel_limits(|| build_review_workbook(review, tidy))
+}
+
+fn build_review_workbook(review: &Review, tidy: &DataFrame) -> Result<Vec<u8>> {
     let words = review.lang.words();
     let mut book = Workbook::new();
-    let mut names: HashSet<String> = HashSet::new();
+    // The book's own sheets keep their names: a set titled "Data" or
+    // "Källa" gets "Data 2" (Excel compares sheet names without case).
+    let mut names: HashSet<String> = [words.data_sheet, words.explain_sheet, words.source_sheet]
+        .iter()
+        .map(|n| n.to_lowercase())
+        .collect();
     for (name, title) in review.sets() {
         let sections: Vec<&Section> = review
             .sections

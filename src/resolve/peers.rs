@@ -181,16 +181,18 @@ pub(crate) fn network_members(
     catalogue: &Catalogue,
     refdata: &RefData,
 ) -> Result<(String, Vec<String>)> {
-    if let Some(list) = refdata.peer_list(spec)? {
+    let (label, mut ids) = if let Some(list) = refdata.peer_list(spec)? {
         let ids = list_members(&list, catalogue)?;
-        return Ok((list.title, ids));
-    }
-    if is_group_id(spec) {
+        (list.title, ids)
+    } else if is_group_id(spec) {
         let group = group(spec, catalogue)?;
-        return Ok((
-            group.title.clone(),
-            group.members.iter().map(|m| m.member_id.clone()).collect(),
-        ));
-    }
-    Ok((spec.to_string(), municipality_ids(spec, catalogue)?))
+        let ids = group.members.iter().map(|m| m.member_id.clone()).collect();
+        (group.title.clone(), ids)
+    } else {
+        (spec.to_string(), municipality_ids(spec, catalogue)?)
+    };
+    // A member named twice ("Tjörn" and "1419") is one member.
+    let mut seen = std::collections::HashSet::new();
+    ids.retain(|id| seen.insert(id.clone()));
+    Ok((label, ids))
 }

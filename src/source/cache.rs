@@ -26,6 +26,8 @@ use crate::model::years::format_years;
 use crate::model::{sort_observations, Gender, Group, Kpi, Municipality, Observation};
 
 const MAGIC: &str = "nyckeltal-cache 1";
+/// The file whose lock orders the writes of runs sharing a cache folder.
+const LOCK_FILE: &str = ".lock";
 /// How long KPI, municipality and group lists are trusted before a refetch.
 pub(crate) const DEFAULT_META_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
 
@@ -41,23 +43,8 @@ pub(crate) struct Cache {
 
 impl Cache {
     pub(crate) fn new(root: &Path, api_url: &url::Url) -> Cache {
-        let slug: String = format!(
-            "{}{}",
-            api_url.host_str().unwrap_or("local"),
-            api_url.port().map(|p| format!("_{p}")).unwrap_or_default()
-        )
-        .chars()
-        .chain(api_url.path().chars())
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
         Cache {
-            dir: root.join(slug.trim_end_matches('-')),
+            dir: root.join(folder_name(api_url)),
             api_url: api_url.clone(),
             notes: RefCell::new(Vec::new()),
         }
@@ -121,6 +108,36 @@ impl Cache {
         }
     }
 
+    /// Store what `merge` makes of the item as it is on disk now, under the
+    /// cache's lock: two runs fetching the same KPI at once each add their
+    /// cells, and neither loses the other's (the last rename no longer wins).
+    /// Returns the merged item, also when it could not be kept (with a note).
+    fn keep_merged<T: Serialize + DeserializeOwned>(
+        &self,
+        name: &str,
+        what: &str,
+        merge: impl FnOnce(Option<T>) -> T,
+    ) -> T {
+        let _held = self.lock();
+        let merged = merge(self.load(name));
+        self.keep(name, &merged, what);
+        merged
+    }
+
+    /// The cache folder's lock, held while the returned file lives; `None`
+    /// where it cannot be taken (a read-only cache: nothing is kept anyway).
+    fn lock(&self) -> Option<std::fs::File> {
+        std::fs::create_dir_all(&self.dir).ok()?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.dir.join(LOCK_FILE))
+            .ok()?;
+        file.lock().ok()?;
+        Some(file)
+    }
+
     pub(crate) fn store<T: Serialize>(&self, name: &str, value: &T) -> Result<()> {
         let path = self.dir.join(name);
         let parent = path.parent().unwrap_or(&self.dir);
@@ -139,6 +156,36 @@ impl Cache {
             .with_context(|| format!("cannot write cache file {}", path.display()))?;
         Ok(())
     }
+}
+
+/// The cache folder's name for an API URL, one per URL and never shared:
+/// letters, digits and dots as they are, `/` as `-`, the port after `_`,
+/// anything else as `%XX` (so `…/test/v3` and `…/test-v3` differ). The
+/// live API's folder is `api.kolada.se-v3`.
+fn folder_name(api_url: &url::Url) -> String {
+    fn escaped(text: &str) -> String {
+        let mut out = String::new();
+        for c in text.chars() {
+            match c {
+                c if c.is_ascii_alphanumeric() || c == '.' => out.push(c),
+                '/' => out.push('-'),
+                c => {
+                    let mut buf = [0u8; 4];
+                    for b in c.encode_utf8(&mut buf).bytes() {
+                        out.push_str(&format!("%{b:02x}"));
+                    }
+                }
+            }
+        }
+        out
+    }
+    let port = api_url.port().map(|p| format!("_{p}")).unwrap_or_default();
+    let name = format!(
+        "{}{port}{}",
+        escaped(api_url.host_str().unwrap_or("local")),
+        escaped(api_url.path())
+    );
+    name.trim_end_matches('-').to_string()
 }
 
 fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
@@ -411,10 +458,18 @@ impl CachedSource {
                     .filter(|o| &o.kpi == kpi && scope.entities.covers(&o.entity))
                     .cloned()
                     .collect();
-                let entry = entries.entry(kpi.clone()).or_default();
-                entry.merge(scope, &answered);
-                self.cache
-                    .keep(&values_file(kpi)?, entry, "the figures are");
+                let in_memory = entries.remove(kpi).unwrap_or_default();
+                let merged = self.cache.keep_merged(
+                    &values_file(kpi)?,
+                    "the figures are",
+                    |on_disk: Option<KpiEntry>| {
+                        // What another run stored meanwhile is kept.
+                        let mut entry = on_disk.unwrap_or(in_memory);
+                        entry.merge(scope, &answered);
+                        entry
+                    },
+                );
+                entries.insert(kpi.clone(), merged);
             }
             Ok(())
         })
@@ -451,12 +506,19 @@ impl DataSource for CachedSource {
             }
             let fresh = client.kpis_by_id(&lacking)?;
             let now = Utc::now();
-            known.retain(|s| s.items.first().is_some_and(|k| !lacking.contains(&k.id)));
-            known.extend(fresh.into_iter().map(|k| Stamped {
-                fetched_at: now,
-                items: vec![k],
-            }));
-            self.cache.keep(KPI_BY_ID, &known, "the KPI metadata is");
+            known = self.cache.keep_merged(
+                KPI_BY_ID,
+                "the KPI metadata is",
+                |on_disk: Option<Vec<Stamped<Kpi>>>| {
+                    let mut known = on_disk.unwrap_or(known);
+                    known.retain(|s| s.items.first().is_some_and(|k| !lacking.contains(&k.id)));
+                    known.extend(fresh.into_iter().map(|k| Stamped {
+                        fetched_at: now,
+                        items: vec![k],
+                    }));
+                    known
+                },
+            );
         }
         let found: Vec<Kpi> = known.into_iter().flat_map(|s| s.items).collect();
         Ok(pick(&found, ids))
@@ -573,6 +635,16 @@ fn describe_missing(missing: &BTreeMap<(Vec<String>, Vec<i32>), Vec<String>>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_api_url_has_its_own_folder() {
+        let name = |url: &str| folder_name(&url::Url::parse(url).unwrap());
+        assert_eq!(name("https://api.kolada.se/v3"), "api.kolada.se-v3");
+        assert_eq!(name("https://api.kolada.se/v3/"), "api.kolada.se-v3");
+        assert_eq!(name("http://127.0.0.1:8080/v3"), "127.0.0.1_8080-v3");
+        assert_ne!(name("http://m.se/test/v3"), name("http://m.se/test-v3"));
+        assert_ne!(name("http://m.se/a_1/v3"), name("http://m.se:1/a/v3"));
+    }
 
     #[test]
     fn corrupt_files_are_detected() {

@@ -18,6 +18,7 @@ use serde::de::DeserializeOwned;
 
 use super::{DataSource, Described, FetchStats, ValueQuery};
 use crate::base::error;
+use crate::base::manifest::{self, FileMark, Manifest};
 use crate::base::progress::Progress;
 use crate::base::read::read_limited;
 use crate::model::ids::{first_invalid_id, is_group_id, is_kolada_id};
@@ -34,6 +35,8 @@ pub(crate) const GENDER_DIR: &str = "ddf/datapoints--by--geo--gender--year";
 
 pub(crate) struct Snapshot {
     root: PathBuf,
+    /// What `snapshot save` wrote, when it did: the files are checked against it.
+    manifest: Option<Manifest>,
     groups: OnceLock<Vec<Group>>,
     /// The KPIs read so far in this run, the latest last: a run that asks
     /// for a KPI again (a report's sets, its cost-vs-quality pair) reads its
@@ -64,6 +67,7 @@ impl Snapshot {
         }
         Ok(Snapshot {
             root: root.to_path_buf(),
+            manifest: manifest::read(root, error::source)?,
             groups: OnceLock::new(),
             kept: RefCell::new(VecDeque::new()),
         })
@@ -71,7 +75,9 @@ impl Snapshot {
 
     fn read_meta<T: DeserializeOwned>(&self, part: &str) -> Result<Vec<T>> {
         let path = self.root.join(part);
-        let bytes = read_limited(&path, MAX_SNAPSHOT_FILE, "the snapshot file", error::source)?;
+        let bytes = self
+            .read_checked(part)?
+            .ok_or_else(|| damaged(&path, 0, "the file is missing"))?;
         serde_json::from_slice(&bytes).map_err(|e| {
             error::source(format!(
                 "{} is not a Kolada v3 list ({e}); re-create the snapshot",
@@ -105,20 +111,46 @@ impl Snapshot {
         }
         let lower = kpi.to_lowercase();
         let mut out = Vec::new();
-        let totals = self
-            .root
-            .join(TOTALS_DIR)
-            .join(format!("ddf--datapoints--{lower}--by--geo--year.csv"));
-        if totals.exists() {
-            read_ddf(&totals, kpi, false, &mut out)?;
-        }
-        let split = self.root.join(GENDER_DIR).join(format!(
-            "ddf--datapoints--{lower}--by--geo--gender--year.csv"
-        ));
-        if split.exists() {
-            read_ddf(&split, kpi, true, &mut out)?;
+        let totals = format!("{TOTALS_DIR}/ddf--datapoints--{lower}--by--geo--year.csv");
+        let split = format!("{GENDER_DIR}/ddf--datapoints--{lower}--by--geo--gender--year.csv");
+        for (relative, by_gender) in [(totals, false), (split, true)] {
+            if let Some(bytes) = self.read_checked(&relative)? {
+                read_ddf(&self.root.join(&relative), &bytes, kpi, by_gender, &mut out)?;
+            }
         }
         Ok(out)
+    }
+
+    /// A values file's bytes, `None` when the snapshot has no such file.
+    /// A link to nothing, a loop, or (in a folder `snapshot save` wrote) a
+    /// file its manifest lists but that is missing, cut or changed is
+    /// damage (exit 6), never "no values".
+    fn read_checked(&self, relative: &str) -> Result<Option<Vec<u8>>> {
+        let path = self.root.join(relative);
+        let listed = self.manifest.as_ref().map(|m| m.files.get(relative));
+        match std::fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return match listed {
+                    Some(Some(_)) => Err(damaged(&path, 0, "the file is missing")),
+                    _ => Ok(None),
+                };
+            }
+            Err(e) => return Err(damaged(&path, 0, &format!("unreadable ({e})"))),
+            Ok(meta) if meta.file_type().is_symlink() && std::fs::metadata(&path).is_err() => {
+                return Err(damaged(&path, 0, "a link to nothing (or a loop of links)"));
+            }
+            Ok(_) => {}
+        }
+        let bytes = read_limited(&path, MAX_SNAPSHOT_FILE, "the snapshot file", error::source)?;
+        match listed {
+            Some(None) => Err(damaged(&path, 0, "a file snapshot save did not write")),
+            Some(Some(mark)) if FileMark::of(&bytes) != *mark => Err(damaged(
+                &path,
+                0,
+                "the file was cut or changed after snapshot save wrote it",
+            )),
+            _ => Ok(Some(bytes)),
+        }
     }
 }
 
@@ -161,19 +193,40 @@ pub(crate) fn ddf_geo(id: &str) -> String {
 pub(crate) const MAX_SNAPSHOT_FILE: u64 = 256 * 1024 * 1024;
 
 /// An error naming a damaged snapshot file and line (exit 6).
+/// A damaged file, with the line where that is known (0: the whole file).
 fn damaged(path: &Path, line: u64, what: &str) -> anyhow::Error {
+    let place = match line {
+        0 => String::new(),
+        n => format!(" line {n}"),
+    };
     error::source(format!(
-        "{} line {line}: {what}; the snapshot is damaged: re-create it (nyckeltal snapshot save) or copy it again",
+        "{}{place}: {what}; the snapshot is damaged: re-create it (nyckeltal snapshot save) or copy it again",
         path.display()
     ))
+}
+
+/// The line (from 1) that a byte offset falls on, counting \n line ends
+/// as the file has them (\r\n counts once).
+fn line_at(bytes: &[u8], offset: u64) -> u64 {
+    let mut start = (offset as usize).min(bytes.len());
+    // The csv reader may place a row after a \r\n at its \n (or \r).
+    while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+        start += 1;
+    }
+    bytes[..start].iter().filter(|&&b| b == b'\n').count() as u64 + 1
 }
 
 /// One DDF datapoints file, read strictly: every row must be whole and
 /// valid, or the file is reported with its line (exit 6). A damaged file
 /// must never yield fewer figures silently.
-fn read_ddf(path: &Path, kpi: &str, by_gender: bool, out: &mut Vec<Observation>) -> Result<()> {
-    let bytes = read_limited(path, MAX_SNAPSHOT_FILE, "the snapshot file", error::source)?;
-    check_line_ends(path, &bytes)?;
+fn read_ddf(
+    path: &Path,
+    bytes: &[u8],
+    kpi: &str,
+    by_gender: bool,
+    out: &mut Vec<Observation>,
+) -> Result<()> {
+    check_line_ends(path, bytes)?;
     let lower = kpi.to_lowercase();
     let expected: Vec<&str> = if by_gender {
         vec!["geo", "gender", "year", &lower]
@@ -183,7 +236,7 @@ fn read_ddf(path: &Path, kpi: &str, by_gender: bool, out: &mut Vec<Observation>)
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
-        .from_reader(bytes.as_slice());
+        .from_reader(bytes);
     let header = reader
         .headers()
         .map_err(|e| damaged(path, 1, &format!("unreadable header ({e})")))?
@@ -202,7 +255,7 @@ fn read_ddf(path: &Path, kpi: &str, by_gender: bool, out: &mut Vec<Observation>)
     let mut seen: HashSet<(String, i32, Gender)> = HashSet::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
+            let line = e.position().map_or(0, |p| line_at(bytes, p.byte()));
             match e.kind() {
                 csv::ErrorKind::UnequalLengths { len, .. } => damaged(
                     path,
@@ -212,13 +265,14 @@ fn read_ddf(path: &Path, kpi: &str, by_gender: bool, out: &mut Vec<Observation>)
                 _ => damaged(path, line, &format!("not CSV ({e})")),
             }
         })?;
-        let line = record.position().map_or(0, |p| p.line());
+        // Counted only for a message: counting for every row is quadratic.
+        let line = || record.position().map_or(0, |p| line_at(bytes, p.byte()));
         let (entity, year, gender, value) =
-            parse_record(&record, by_gender).map_err(|what| damaged(path, line, &what))?;
+            parse_record(&record, by_gender).map_err(|what| damaged(path, line(), &what))?;
         if !seen.insert((entity.clone(), year, gender)) {
             return Err(damaged(
                 path,
-                line,
+                line(),
                 &format!("a second value for {} in {year}", &record[0]),
             ));
         }
@@ -340,10 +394,28 @@ fn check_ids<'a>(root: &Path, part: &str, ids: impl IntoIterator<Item = &'a str>
     }
 }
 
+/// A catalogue list names each id once: a second entry would give one
+/// code two names (1419 shown as another municipality).
+fn check_unique<'a>(root: &Path, part: &str, ids: impl IntoIterator<Item = &'a str>) -> Result<()> {
+    let mut seen = HashSet::new();
+    match ids.into_iter().find(|id| !seen.insert(*id)) {
+        None => Ok(()),
+        Some(id) => Err(error::source(format!(
+            "{} lists the id '{id}' twice; the snapshot is damaged: re-create it",
+            root.join(part).display()
+        ))),
+    }
+}
+
 impl DataSource for Snapshot {
     fn kpis(&self) -> Result<Vec<Kpi>> {
         let kpis: Vec<Kpi> = self.read_meta(META_FILES[0])?;
         check_ids(
+            &self.root,
+            META_FILES[0],
+            kpis.iter().map(|k| k.id.as_str()),
+        )?;
+        check_unique(
             &self.root,
             META_FILES[0],
             kpis.iter().map(|k| k.id.as_str()),
@@ -354,6 +426,11 @@ impl DataSource for Snapshot {
     fn municipalities(&self) -> Result<Vec<Municipality>> {
         let list: Vec<Municipality> = self.read_meta(META_FILES[1])?;
         check_ids(
+            &self.root,
+            META_FILES[1],
+            list.iter().map(|m| m.id.as_str()),
+        )?;
+        check_unique(
             &self.root,
             META_FILES[1],
             list.iter().map(|m| m.id.as_str()),

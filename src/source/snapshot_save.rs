@@ -9,7 +9,7 @@ use anyhow::Result;
 
 use super::snapshot::{ddf_geo, Stamp, GENDER_DIR, META_FILES, TOTALS_DIR};
 use crate::base::error;
-use crate::base::write::{holds_only, write_dir, write_file};
+use crate::base::write::{write_dir, write_file};
 use crate::model::ids::is_group_id;
 use crate::model::{Gender, Group, Kpi, Municipality, Observation};
 
@@ -29,11 +29,9 @@ pub(crate) fn write(
             path.display()
         )));
     }
-    // --force replaces a snapshot (or an empty folder), never other files.
-    let replaceable = |dir: &Path| dir.join("snapshot.json").exists() || holds_only(dir, &[]);
-    write_dir(path, replaceable, |root| {
-        write_contents(root, meta, observations, stamp)
-    })
+    // --force replaces a snapshot nyckeltal wrote (or an empty folder),
+    // never a user's files beside it.
+    write_dir(path, |root| write_contents(root, meta, observations, stamp))
 }
 
 fn write_contents(
