@@ -44,7 +44,8 @@ fn peer_means_equal_kolada_group_values_and_the_snapshot_agrees() {
             row["kpi"],
             row["year"]
         );
-        let body: serde_json::Value = reqwest::blocking::get(url).unwrap().json().unwrap();
+        let body: serde_json::Value =
+            serde_json::from_slice(&reqwest::blocking::get(url).unwrap().bytes().unwrap()).unwrap();
         let group = body["values"].as_array().unwrap().first().and_then(|r| {
             r["values"]
                 .as_array()

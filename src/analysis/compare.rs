@@ -1,5 +1,5 @@
 //! The comparison: a municipality against its peers and the whole country,
-//! computed on the national ranks with polars.
+//! computed on the national ranks.
 //!
 //! Definitions (also in the README):
 //! - peer statistics use the peers that have a value, never the municipality itself;
@@ -12,18 +12,19 @@
 //!   `--bands thirds`); grey when the municipality has no value; none for
 //!   neutral KPIs.
 //!
-//! What each scale allows is decided by [`Scale`]'s own rules, here turned
-//! into polars expressions.
+//! What each scale allows is decided by the scale's own rules
+//! (`Scale::ranked`, `relative`, `numeric`), applied row by row.
 
 use anyhow::Result;
 use polars::prelude::*;
 
+use std::collections::HashMap;
+
 use super::categories::label_categories;
 use super::cells::Cells;
-use super::kpi::Comparison;
-use super::national::NationalRanks;
-use crate::base::text::{difference, without_noise};
-use crate::model::scale::Scale;
+use super::kpi::{Comparison, KpiPlan};
+use super::national::{few_values, quantile, NationalRanks, Standing};
+use crate::base::text::{decimal_mean, difference, without_noise};
 
 /// The export columns, in order (new columns are added at the end, so
 /// scripts that read by position keep working).
@@ -70,293 +71,297 @@ pub(crate) const COLUMNS: [&str; 37] = [
 /// The tidy comparison table, one row per KPI and year (see [`COLUMNS`]),
 /// from the set's national ranks.
 pub(crate) fn compare(comparison: &Comparison, national: &NationalRanks) -> Result<DataFrame> {
-    let ranked = national.ranked.clone().lazy();
-    let on = [col("kpi"), col("year")];
-    let left = JoinArgs::new(JoinType::Left);
-    let (peer_stats, peer_rank) = among_peers(comparison, ranked.clone())?;
-    let (own_now, own_before) = own_figures(comparison, ranked.clone());
-    let national_n = ranked.group_by(on.clone()).agg([len().alias("national_n")]);
-    let group_values = match &comparison.group_values {
-        Some(values) => values.clone().lazy(),
-        None => df!("kpi" => Vec::<&str>::new(), "year" => Vec::<i32>::new(), "group_value" => Vec::<f64>::new())?.lazy(),
-    };
-    let counts = match &comparison.counts {
-        Some(counts) => counts.clone().lazy(),
-        None => df!(
-            "kpi" => Vec::<&str>::new(),
-            "year" => Vec::<i32>::new(),
-            "base_count" => Vec::<f64>::new(),
-            "small_below" => Vec::<f64>::new()
-        )?
-        .lazy(),
-    };
-    let total = comparison.total as u32;
-    let mut columns: Vec<Expr> = COLUMNS.iter().map(|c| col(*c)).collect();
-    columns.push(col("previous_value"));
-    let table = cells(comparison)?
-        .lazy()
-        .join(own_now, on.clone(), on.clone(), left.clone())
-        .join(own_before, on.clone(), on.clone(), left.clone())
-        .join(peer_stats, on.clone(), on.clone(), left.clone())
-        .join(peer_rank, on.clone(), on.clone(), left.clone())
-        .join(national_n, on.clone(), on.clone(), left.clone())
-        .join(group_values, on.clone(), on.clone(), left.clone())
-        .join(counts, on.clone(), on, left)
-        .with_columns([
-            // Null where the set names no count for the KPI, or Kolada has none.
-            col("base_count")
-                .lt(col("small_below"))
-                .and(col("value").is_not_null())
-                .alias("small_numbers"),
-            lit(comparison.municipality.id.as_str()).alias("municipality_id"),
-            lit(comparison.municipality.title.as_str()).alias("municipality"),
-            lit(national.gender.code()).alias("gender"),
-            col("peer_n").fill_null(lit(0)).cast(DataType::UInt32),
-            col("national_n").fill_null(lit(0)).cast(DataType::UInt32),
-            lit(total).alias("national_total"),
-        ])
-        .with_column(few_values_expr(total).alias("few_values"))
-        .with_columns(scale_rules())
-        .sort_by_exprs([col("order"), col("year")], SortMultipleOptions::default())
-        .select(columns)
-        .collect()?;
-    let table = exact_figures(table)?;
+    let group_values = by_kpi_year(comparison.group_values.as_ref(), &["group_value"])?;
+    let counts = by_kpi_year(comparison.counts.as_ref(), &["base_count", "small_below"])?;
+    let mut years = comparison.years.to_vec();
+    years.sort_unstable();
+    let mut rows = Vec::new();
+    for kpi in comparison.kpis {
+        for &year in &years {
+            let key = (kpi.id.clone(), year);
+            let extra = |map: &ByKpiYear, i: usize| {
+                map.get(&key).and_then(|v| v[i])
+            };
+            rows.push(row(
+                comparison,
+                national,
+                kpi,
+                year,
+                &Extras {
+                    group_value: extra(&group_values, 0),
+                    base_count: extra(&counts, 0),
+                    small_below: extra(&counts, 1),
+                },
+            ));
+        }
+    }
+    let table = table(comparison, national, &rows)?;
     label_categories(comparison, &national.values, table)
 }
 
-/// [`few_values`] as an expression on `national_n`.
-fn few_values_expr(total: u32) -> Expr {
-    let n = col("national_n").cast(DataType::Float64);
-    n.clone()
-        .lt(lit(10.0))
-        .or((n * lit(3.0)).lt(lit(f64::from(total) * 2.0)))
+/// What the comparison brings from outside the ranks: Kolada's value of
+/// the peer group and the count a figure rests on.
+struct Extras {
+    group_value: Option<f64>,
+    base_count: Option<f64>,
+    small_below: Option<f64>,
 }
 
-/// The figures nyckeltal computes, without binary noise: the change on
-/// last year and the deviation from the peers' mean as exact decimal
-/// differences (-2.5912, not -2.5911999999999997), where they are computed
-/// at all; means, medians, percentiles and percentages to 12 significant
-/// digits. Kolada's own figures are left as published; the working column
-/// `previous_value` dropped.
-fn exact_figures(mut table: DataFrame) -> Result<DataFrame> {
-    for name in [
-        "peer_mean",
-        "peer_median",
-        "national_percentile",
-        "deviation_from_peer_mean_pct",
-        "change_from_previous_year_pct",
-    ] {
-        let clean: Float64Chunked = table.column(name)?.f64()?.apply_values(without_noise);
-        table.with_column(Column::new(name.into(), clean))?;
-    }
-    exact_difference(&mut table, "deviation_from_peer_mean", "peer_mean")?;
-    exact_difference(&mut table, "change_from_previous_year", "previous_value")?;
-    table.drop_in_place("previous_value")?;
-    Ok(table)
-}
+/// Figures per KPI and year, in the order of the columns asked for.
+type ByKpiYear = HashMap<(String, i32), Vec<Option<f64>>>;
 
-/// `column` (value − `base`, where computed) as the exact decimal difference.
-fn exact_difference(table: &mut DataFrame, column: &str, base: &str) -> Result<()> {
-    let value = table.column("value")?.f64()?.clone();
-    let base = table.column(base)?.f64()?.clone();
-    let computed = table.column(column)?.f64()?.clone();
-    let exact: Vec<Option<f64>> = computed
+/// Per KPI and year, the named columns of a `kpi, year, …` frame (the first
+/// row of a key, as a join would find it).
+fn by_kpi_year(
+    frame: Option<&DataFrame>,
+    columns: &[&str],
+) -> Result<ByKpiYear> {
+    let mut out = HashMap::new();
+    let Some(frame) = frame else { return Ok(out) };
+    let kpi = frame.column("kpi")?.str()?;
+    let year = frame.column("year")?.i32()?;
+    let values: Vec<Vec<Option<f64>>> = columns
         .iter()
-        .zip(value.iter().zip(base.iter()))
-        .map(|(computed, (value, base))| {
-            computed.and(value.zip(base)).map(|(v, b)| difference(b, v))
-        })
-        .collect();
-    table.with_column(Column::new(column.into(), exact))?;
-    Ok(())
-}
-
-/// Per KPI and year, the peers' statistics (never the municipality
-/// itself), and the municipality's rank among itself and its peers.
-fn among_peers(comparison: &Comparison, ranked: LazyFrame) -> Result<(LazyFrame, LazyFrame)> {
-    let municipality = comparison.municipality;
-    let on = [col("kpi"), col("year")];
-    // Who is in each KPI's peer group (the municipality marked, for ranks among peers).
-    let mut member_kpi = Vec::new();
-    let mut member_id = Vec::new();
-    let mut member_is_self = Vec::new();
-    for kpi in comparison.kpis {
-        for id in kpi.peers.members.iter().chain([&municipality.id]) {
-            member_kpi.push(kpi.id.as_str());
-            member_id.push(id.as_str());
-            member_is_self.push(*id == municipality.id);
+        .map(|c| Ok(frame.column(c)?.cast(&DataType::Float64)?.f64()?.to_vec()))
+        .collect::<Result<_>>()?;
+    for r in 0..frame.height() {
+        if let (Some(k), Some(y)) = (kpi.get(r), year.get(r)) {
+            out.entry((k.to_string(), y))
+                .or_insert_with(|| values.iter().map(|v| v[r]).collect());
         }
     }
-    let membership =
-        df!("kpi" => member_kpi, "municipality_id" => member_id, "is_self" => member_is_self)?;
-    let group = ranked.join(
-        membership.lazy(),
-        [col("kpi"), col("municipality_id")],
-        [col("kpi"), col("municipality_id")],
-        JoinArgs::new(JoinType::Inner),
-    );
-    let peer_stats = group
-        .clone()
-        .filter(col("is_self").not())
-        .group_by(on.clone())
-        .agg([
-            len().alias("peer_n"),
-            col("value").mean().alias("peer_mean"),
-            col("value").median().alias("peer_median"),
-            col("value").min().alias("peer_min"),
-            col("value").max().alias("peer_max"),
-        ]);
-    let best_first = RankOptions {
-        method: RankMethod::Min,
-        descending: true,
-    };
-    let peer_rank = group
-        .with_column(
-            (col("value") * col("sign"))
-                .rank(best_first, None)
-                .over(on)?
-                .alias("rank_in_peers"),
-        )
-        .filter(col("is_self"))
-        .select([col("kpi"), col("year"), col("rank_in_peers")]);
-    Ok((peer_stats, peer_rank))
+    Ok(out)
 }
 
-/// The municipality's own value, ranks and band per KPI and year, and its
-/// value of the year before (for the change).
-fn own_figures(comparison: &Comparison, ranked: LazyFrame) -> (LazyFrame, LazyFrame) {
-    let own = ranked.filter(col("municipality_id").eq(lit(comparison.municipality.id.as_str())));
-    let own_now = own.clone().select([
-        col("kpi"),
-        col("year"),
-        col("value"),
-        col("rank_national"),
-        col("national_percentile"),
-        col("band"),
-        col("position"),
-    ]);
-    let own_before = own.select([
-        col("kpi"),
-        (col("year") + lit(1)).alias("year"),
-        col("value").alias("previous_value"),
-    ]);
-    (own_now, own_before)
+/// One row of the table, before it becomes columns.
+struct Row<'a> {
+    kpi: &'a KpiPlan,
+    year: i32,
+    value: Option<f64>,
+    peer_n: u32,
+    peer_mean: Option<f64>,
+    peer_median: Option<f64>,
+    peer_min: Option<f64>,
+    peer_max: Option<f64>,
+    rank_in_peers: Option<u32>,
+    rank_national: Option<u32>,
+    national_n: u32,
+    national_percentile: Option<f64>,
+    deviation: Option<f64>,
+    deviation_pct: Option<f64>,
+    change: Option<f64>,
+    change_pct: Option<f64>,
+    band: &'static str,
+    position: Option<&'static str>,
+    few_values: bool,
+    group_value: Option<f64>,
+    base_count: Option<f64>,
+    small_numbers: Option<bool>,
 }
 
-/// One cell per KPI and reported year, whether or not anybody has a value.
-fn cells(comparison: &Comparison) -> Result<DataFrame> {
-    let mut cell_kpi = Vec::new();
-    let mut cell_order = Vec::new();
-    let mut cell_title = Vec::new();
-    let mut cell_group = Vec::new();
-    let mut cell_year = Vec::new();
-    let mut cell_preliminary = Vec::new();
-    let mut cell_scale = Vec::new();
-    let mut cell_unit = Vec::new();
-    let mut cell_break = Vec::new();
-    let mut cell_direction = Vec::new();
-    let mut cell_rolling = Vec::new();
-    for (order, kpi) in comparison.kpis.iter().enumerate() {
-        for &year in comparison.years {
-            cell_direction.push(kpi.direction.name());
-            cell_rolling.push(kpi.rolling.is_some());
-            cell_kpi.push(kpi.id.as_str());
-            cell_order.push(order as u32);
-            cell_title.push(kpi.title.as_str());
-            cell_group.push(kpi.peers.label.as_str());
-            cell_year.push(year);
-            cell_preliminary.push(kpi.preliminary_year == Some(year));
-            cell_scale.push(kpi.scale.name());
-            cell_unit.push(kpi.unit.as_str());
-            cell_break.push(kpi.breaks_at(year));
-        }
-    }
-    Ok(df!(
-        "kpi" => cell_kpi,
-        "order" => cell_order,
-        "kpi_title" => cell_title,
-        "peer_group" => cell_group,
-        "year" => cell_year,
-        "preliminary" => cell_preliminary,
-        "scale" => cell_scale,
-        "unit" => cell_unit,
-        "series_break" => cell_break,
-        "direction" => cell_direction,
-        "rolling_mean" => cell_rolling,
-    )?)
-}
-
-/// Whether the row's scale has `rule`, as an expression.
-fn scale_is(rule: fn(Scale) -> bool) -> Expr {
-    Scale::ALL
-        .into_iter()
-        .filter(|s| rule(*s))
-        .map(|s| col("scale").eq(lit(s.name())))
-        .fold(lit(false), |a, b| a.or(b))
-}
-
-/// What each scale allows (README, "Definitions"): ranks and bands for
-/// ranked scales, means and differences for numbers, relative differences
-/// for amounts, no change across a break.
-fn scale_rules() -> Vec<Expr> {
-    let ranked = scale_is(Scale::ranked);
-    let relative = scale_is(Scale::relative);
-    let numeric = scale_is(Scale::numeric);
-    let only = |allowed: Expr, figure: Expr| when(allowed).then(figure).otherwise(lit(NULL));
+/// A KPI and year compared: the municipality's own figures and standing,
+/// its peers' statistics (never the municipality itself) and its rank among
+/// them, with what the KPI's scale allows of each (README, "Definitions"):
+/// ranks and bands for ranked scales, means and differences for numbers,
+/// relative differences for amounts, no change across a break or on a
+/// moving mean.
+fn row<'a>(
+    comparison: &Comparison,
+    national: &NationalRanks,
+    kpi: &'a KpiPlan,
+    year: i32,
+    extras: &Extras,
+) -> Row<'a> {
+    let me = comparison.municipality.id.as_str();
+    let own = national.standing(&kpi.id, year, me);
+    let value = own.map(|s| s.value);
+    let previous = national.standing(&kpi.id, year - 1, me).map(|s| s.value);
+    let peers = peer_figures(national, kpi, year, own);
+    let national_n = national.count(&kpi.id, year);
+    let (ranked, relative) = (kpi.scale.ranked(), kpi.scale.relative());
+    let unbroken = !kpi.breaks_at(year) && kpi.rolling.is_none();
+    let few = few_values(national_n as usize, comparison.total);
+    let only = |allowed: bool, figure: Option<f64>| figure.filter(|_| allowed);
     // A share of a base that is above zero; empty otherwise.
-    let pct = |part: Expr, base: Expr| {
-        when(base.clone().gt(lit(0.0)))
-            .then(part * lit(100.0) / base)
-            .otherwise(lit(NULL))
+    let pct = |part: Option<f64>, base: Option<f64>| match (part, base) {
+        (Some(part), Some(base)) if base > 0.0 => Some(without_noise(part * 100.0 / base)),
+        _ => None,
     };
-    // No change across a break, nor on a moving mean (it overlaps the year before).
-    let unbroken = col("series_break").not().and(col("rolling_mean").not());
-    // A rank among the peers needs a peer with a figure.
-    let among_others = ranked.clone().and(col("peer_n").gt(lit(0)));
-    let banded = ranked.clone().and(col("few_values").not());
-    vec![
-        only(among_others, col("rank_in_peers"))
-            .cast(DataType::UInt32)
-            .alias("rank_in_peers"),
-        only(ranked.clone(), col("rank_national"))
-            .cast(DataType::UInt32)
-            .alias("rank_national"),
-        only(ranked.clone(), col("national_percentile")).alias("national_percentile"),
-        // Means of a total are of the municipalities' sizes: none.
-        only(ranked.clone(), col("peer_mean")).alias("peer_mean"),
-        only(ranked.clone(), col("peer_median")).alias("peer_median"),
-        only(ranked.clone(), col("peer_min")).alias("peer_min"),
-        only(ranked.clone(), col("peer_max")).alias("peer_max"),
-        only(ranked.clone(), col("value") - col("peer_mean")).alias("deviation_from_peer_mean"),
-        only(ranked.clone(), col("group_value")).alias("group_value"),
-        only(
-            relative.clone(),
-            pct(col("value") - col("peer_mean"), col("peer_mean")),
-        )
-        .alias("deviation_from_peer_mean_pct"),
-        only(
-            numeric.and(unbroken.clone()),
-            col("value") - col("previous_value"),
-        )
-        .alias("change_from_previous_year"),
-        only(
-            relative.and(unbroken),
-            pct(col("value") - col("previous_value"), col("previous_value")),
-        )
-        .alias("change_from_previous_year_pct"),
-        when(col("value").is_null())
-            .then(lit("grey"))
-            .when(ranked.clone().not())
-            .then(lit("none"))
-            .when(col("few_values"))
-            .then(lit("few"))
-            .otherwise(col("band"))
-            .alias("band"),
-        only(banded.and(col("value").is_not_null()), col("position")).alias("position"),
-        lit(NULL).cast(DataType::String).alias("value_label"),
-        lit(NULL).cast(DataType::String).alias("peer_levels"),
-        lit(NULL).cast(DataType::String).alias("national_levels"),
-    ]
+    let minus = |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| a - b);
+    let peer_mean = only(ranked, peers.mean);
+    let clean_mean = only(ranked, peers.shown_mean);
+    let exact = |base: Option<f64>| value.zip(base).map(|(v, b)| difference(b, v));
+    Row {
+        kpi,
+        year,
+        value,
+        peer_n: peers.n,
+        peer_mean: clean_mean,
+        peer_median: only(ranked, peers.median).map(without_noise),
+        peer_min: only(ranked, peers.min),
+        peer_max: only(ranked, peers.max),
+        rank_in_peers: peers.rank.filter(|_| ranked && peers.n > 0),
+        rank_national: own.map(|s| s.rank_national).filter(|_| ranked),
+        national_n,
+        national_percentile: only(ranked, own.and_then(|s| s.national_percentile))
+            .map(without_noise),
+        deviation: if ranked { exact(clean_mean) } else { None },
+        deviation_pct: only(relative, pct(minus(value, peer_mean), peer_mean)),
+        change: if kpi.scale.numeric() && unbroken {
+            exact(previous)
+        } else {
+            None
+        },
+        change_pct: only(relative && unbroken, pct(minus(value, previous), previous)),
+        band: match own {
+            None => "grey",
+            Some(_) if !ranked => "none",
+            Some(_) if few => "few",
+            Some(s) => s.band,
+        },
+        position: own.map(|s| s.position).filter(|_| ranked && !few),
+        few_values: few,
+        group_value: extras.group_value.filter(|_| ranked),
+        base_count: extras.base_count,
+        // Unknown where the set names no count for the KPI, or Kolada has none.
+        small_numbers: match (extras.base_count, extras.small_below) {
+            (Some(count), Some(below)) => Some(count < below && value.is_some()),
+            _ if value.is_none() => Some(false),
+            _ => None,
+        },
+    }
+}
+
+/// The peers' figures for a KPI and year.
+struct PeerFigures {
+    n: u32,
+    /// As exact as a double holds, for what is computed from it.
+    mean: Option<f64>,
+    /// To 12 digits, rounded in decimal: the figure shown.
+    shown_mean: Option<f64>,
+    median: Option<f64>,
+    min: Option<f64>,
+    max: Option<f64>,
+    /// The municipality's rank among itself and its peers (ties share the better rank).
+    rank: Option<u32>,
+}
+
+/// Statistics of the peers that have a value (never the municipality
+/// itself), and the municipality's rank among itself and them.
+fn peer_figures(
+    national: &NationalRanks,
+    kpi: &KpiPlan,
+    year: i32,
+    own: Option<&Standing>,
+) -> PeerFigures {
+    let peers: Vec<&Standing> = kpi
+        .peers
+        .members
+        .iter()
+        .filter_map(|id| national.standing(&kpi.id, year, id))
+        .collect();
+    let mut values: Vec<f64> = peers.iter().map(|s| s.value).collect();
+    let n = values.len() as u32;
+    // The mean as exact as a double holds (for the percentages computed
+    // from it), and as shown: 12 digits, rounded in decimal.
+    let plain = || (n > 0).then(|| values.iter().sum::<f64>() / f64::from(n));
+    let mean = decimal_mean(&values, 17).or_else(plain);
+    let shown_mean = decimal_mean(&values, 12).or_else(|| mean.map(without_noise));
+    let min = values.iter().copied().min_by(f64::total_cmp);
+    let max = values.iter().copied().max_by(f64::total_cmp);
+    let median = quantile(&mut values, 0.5);
+    let rank = own.map(|own| peers.iter().filter(|s| s.score > own.score).count() as u32 + 1);
+    PeerFigures {
+        n,
+        mean,
+        shown_mean,
+        median,
+        min,
+        max,
+        rank,
+    }
+}
+
+/// The rows as the table's columns (see [`COLUMNS`]).
+fn table(comparison: &Comparison, national: &NationalRanks, rows: &[Row]) -> Result<DataFrame> {
+    let n = rows.len();
+    let text = |f: &dyn Fn(&Row) -> String| rows.iter().map(f).collect::<Vec<String>>();
+    let f64s = |f: &dyn Fn(&Row) -> Option<f64>| rows.iter().map(f).collect::<Vec<Option<f64>>>();
+    let u32s = |f: &dyn Fn(&Row) -> Option<u32>| rows.iter().map(f).collect::<Vec<Option<u32>>>();
+    let bools =
+        |f: &dyn Fn(&Row) -> Option<bool>| rows.iter().map(f).collect::<Vec<Option<bool>>>();
+    let none = vec![None::<String>; n];
+    let m = comparison.municipality;
+    let columns = vec![
+        Column::new("kpi".into(), text(&|r| r.kpi.id.clone())),
+        Column::new("kpi_title".into(), text(&|r| r.kpi.title.clone())),
+        Column::new("municipality_id".into(), vec![m.id.as_str(); n]),
+        Column::new("municipality".into(), vec![m.title.as_str(); n]),
+        Column::new(
+            "year".into(),
+            rows.iter().map(|r| r.year).collect::<Vec<i32>>(),
+        ),
+        Column::new("gender".into(), vec![national.gender.code(); n]),
+        Column::new("peer_group".into(), text(&|r| r.kpi.peers.label.clone())),
+        Column::new("value".into(), f64s(&|r| r.value)),
+        Column::new("peer_n".into(), u32s(&|r| Some(r.peer_n))),
+        Column::new("peer_mean".into(), f64s(&|r| r.peer_mean)),
+        Column::new("peer_median".into(), f64s(&|r| r.peer_median)),
+        Column::new("peer_min".into(), f64s(&|r| r.peer_min)),
+        Column::new("peer_max".into(), f64s(&|r| r.peer_max)),
+        Column::new("rank_in_peers".into(), u32s(&|r| r.rank_in_peers)),
+        Column::new("rank_national".into(), u32s(&|r| r.rank_national)),
+        Column::new("national_n".into(), u32s(&|r| Some(r.national_n))),
+        Column::new(
+            "national_percentile".into(),
+            f64s(&|r| r.national_percentile),
+        ),
+        Column::new("deviation_from_peer_mean".into(), f64s(&|r| r.deviation)),
+        Column::new(
+            "deviation_from_peer_mean_pct".into(),
+            f64s(&|r| r.deviation_pct),
+        ),
+        Column::new("change_from_previous_year".into(), f64s(&|r| r.change)),
+        Column::new(
+            "change_from_previous_year_pct".into(),
+            f64s(&|r| r.change_pct),
+        ),
+        Column::new("band".into(), text(&|r| r.band.to_string())),
+        Column::new(
+            "preliminary".into(),
+            bools(&|r| Some(r.kpi.preliminary_year == Some(r.year))),
+        ),
+        Column::new("scale".into(), text(&|r| r.kpi.scale.name().to_string())),
+        Column::new("unit".into(), text(&|r| r.kpi.unit.clone())),
+        Column::new("value_label".into(), none.clone()),
+        Column::new("peer_levels".into(), none.clone()),
+        Column::new("national_levels".into(), none),
+        Column::new(
+            "series_break".into(),
+            bools(&|r| Some(r.kpi.breaks_at(r.year))),
+        ),
+        Column::new(
+            "direction".into(),
+            text(&|r| r.kpi.direction.name().to_string()),
+        ),
+        Column::new(
+            "position".into(),
+            rows.iter()
+                .map(|r| r.position)
+                .collect::<Vec<Option<&str>>>(),
+        ),
+        Column::new("national_total".into(), vec![comparison.total as u32; n]),
+        Column::new("few_values".into(), bools(&|r| Some(r.few_values))),
+        Column::new("group_value".into(), f64s(&|r| r.group_value)),
+        Column::new(
+            "rolling_mean".into(),
+            bools(&|r| Some(r.kpi.rolling.is_some())),
+        ),
+        Column::new("base_count".into(), f64s(&|r| r.base_count)),
+        Column::new("small_numbers".into(), bools(&|r| r.small_numbers)),
+    ];
+    debug_assert_eq!(columns.len(), COLUMNS.len());
+    Ok(DataFrame::new_infer_height(columns)?)
 }
 
 /// The KPIs of a comparison table (see [`COLUMNS`]) for which the source

@@ -16,7 +16,26 @@ use crate::model::{Gender, Observation};
 pub(crate) struct NationalRanks {
     pub gender: Gender,
     pub values: DataFrame,
-    pub ranked: DataFrame,
+    ranked: Ranked,
+}
+
+/// Per KPI and year, every ranked place's standing.
+pub(crate) type Ranked = HashMap<(String, i32), HashMap<String, Standing>>;
+
+/// One place's standing in the country for a KPI and year.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Standing {
+    pub value: f64,
+    /// The value signed by the KPI's direction: higher is better.
+    pub score: f64,
+    /// 1 + how many score better (competition rank, 1 = best).
+    pub rank_national: u32,
+    /// How many places have a value.
+    pub national_n: u32,
+    /// Share of the others that score strictly worse, in percent.
+    pub national_percentile: Option<f64>,
+    pub band: &'static str,
+    pub position: &'static str,
 }
 
 impl NationalRanks {
@@ -29,12 +48,24 @@ impl NationalRanks {
         bands: Bands,
     ) -> Result<NationalRanks> {
         let values = values_frame(observations, gender)?;
-        let ranked = national(values.clone().lazy(), directions, bands)?.collect()?;
+        let ranked = national(&values, directions, bands)?;
         Ok(NationalRanks {
             gender,
             values,
             ranked,
         })
+    }
+
+    /// A place's standing for a KPI and year, when it has a value.
+    pub(crate) fn standing(&self, kpi: &str, year: i32, place: &str) -> Option<&Standing> {
+        self.ranked.get(&(kpi.to_string(), year))?.get(place)
+    }
+
+    /// How many places have a value for a KPI and year.
+    pub(crate) fn count(&self, kpi: &str, year: i32) -> u32 {
+        self.ranked
+            .get(&(kpi.to_string(), year))
+            .map_or(0, |places| places.len() as u32)
     }
 }
 
@@ -52,56 +83,97 @@ pub(crate) fn values_frame(observations: &[Observation], gender: Gender) -> Resu
     )?)
 }
 
-/// Every municipality's national rank, percentile and band per KPI and year. `values` holds the municipalities to rank
-/// (normally all 290); `directions` maps kpi → direction.
+/// The rows of a values frame (`kpi, municipality_id, year, value`) with a value.
+pub(crate) fn value_rows(values: &DataFrame) -> Result<Vec<(&str, &str, i32, f64)>> {
+    let kpi = values.column("kpi")?.str()?;
+    let place = values.column("municipality_id")?.str()?;
+    let year = values.column("year")?.i32()?;
+    let value = values.column("value")?.f64()?;
+    Ok(kpi
+        .iter()
+        .zip(place.iter())
+        .zip(year.iter().zip(value.iter()))
+        .filter_map(|((k, p), (y, v))| Some((k?, p?, y?, v?)))
+        .collect())
+}
+
+/// Every municipality's national rank, percentile and band per KPI and
+/// year. `values` holds the municipalities to rank (normally all 290);
+/// `directions` maps kpi → direction (a KPI without one is not ranked).
+/// Ranks are counted from the sorted scores of each KPI and year.
 pub(crate) fn national(
-    values: LazyFrame,
+    values: &DataFrame,
     directions: &[(String, Direction)],
     bands: Bands,
-) -> Result<LazyFrame> {
-    let signs = df!(
-        "kpi" => directions.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
-        "sign" => directions.iter().map(|(_, d)| d.sign()).collect::<Vec<_>>(),
-        "neutral" => directions.iter().map(|(_, d)| *d == Direction::Neutral).collect::<Vec<_>>(),
-        // A number per KPI, so groups are keyed by integers, not text.
-        "kpi_no" => (0..directions.len() as u32).collect::<Vec<_>>(),
-    )?;
-    let n = col("national_n").cast(DataType::Float64);
-    let rank = col("rank_national").cast(DataType::Float64);
-    // The rank by value, highest first, whatever the direction: where the
-    // municipality stands (low, middle, high), which is no judgement.
-    let by_value = when(col("sign").gt(lit(0.0)))
-        .then(col("rank_national"))
-        .otherwise(col("worse_plus_one"))
-        .cast(DataType::Float64);
-    let mut joined = values
-        .inner_join(signs.lazy(), col("kpi"), col("kpi"))
-        .with_column((col("value") * col("sign")).alias("score"))
-        .collect()?;
-    add_national_ranks(&mut joined)?;
-    Ok(joined.lazy().with_columns([
-        when(col("national_n").gt(lit(1)))
-            .then(
-                (col("worse_plus_one").cast(DataType::Float64) - lit(1.0)) * lit(100.0)
-                    / (n.clone() - lit(1.0)),
-            )
-            .otherwise(lit(NULL))
-            .alias("national_percentile"),
-        when(col("neutral"))
-            .then(lit("none"))
-            .when(rank.clone().lt_eq(n.clone() * lit(bands.share())))
-            .then(lit("green"))
-            .when(rank.gt(n.clone() * lit(1.0 - bands.share())))
-            .then(lit("red"))
-            .otherwise(lit("yellow"))
-            .alias("band"),
-        when(by_value.clone().lt_eq(n.clone() * lit(bands.share())))
-            .then(lit("high"))
-            .when(by_value.gt(n * lit(1.0 - bands.share())))
-            .then(lit("low"))
-            .otherwise(lit("middle"))
-            .alias("position"),
-    ]))
+) -> Result<Ranked> {
+    let direction: HashMap<&str, Direction> =
+        directions.iter().map(|(k, d)| (k.as_str(), *d)).collect();
+    // Per KPI and year: each place with its value and score.
+    type Scored<'a> = Vec<(&'a str, f64, f64)>;
+    let mut groups: HashMap<(&str, i32), Scored> = HashMap::new();
+    for (kpi, place, year, value) in value_rows(values)? {
+        if let Some(d) = direction.get(kpi) {
+            let score = value * d.sign();
+            groups
+                .entry((kpi, year))
+                .or_default()
+                .push((place, value, score));
+        }
+    }
+    let share = bands.share();
+    let mut ranked = Ranked::new();
+    for ((kpi, year), places) in groups {
+        let neutral = direction[kpi] == Direction::Neutral;
+        let higher_is_better = direction[kpi].sign() > 0.0;
+        let mut sorted: Vec<f64> = places.iter().map(|p| p.2).collect();
+        sorted.sort_by(f64::total_cmp);
+        let n = sorted.len() as u32;
+        let nf = f64::from(n);
+        let standings = places
+            .into_iter()
+            .map(|(place, value, score)| {
+                let below = sorted.partition_point(|v| *v < score) as u32;
+                let at_or_below = sorted.partition_point(|v| *v <= score) as u32;
+                let rank = n - at_or_below + 1;
+                let worse_plus_one = below + 1;
+                // The rank by value, highest first, whatever the direction:
+                // where the place stands (low, middle, high), no judgement.
+                let by_value = f64::from(if higher_is_better {
+                    rank
+                } else {
+                    worse_plus_one
+                });
+                let rank_f = f64::from(rank);
+                let standing = Standing {
+                    value,
+                    score,
+                    rank_national: rank,
+                    national_n: n,
+                    national_percentile: (n > 1)
+                        .then(|| (f64::from(worse_plus_one) - 1.0) * 100.0 / (nf - 1.0)),
+                    band: if neutral {
+                        "none"
+                    } else if rank_f <= nf * share {
+                        "green"
+                    } else if rank_f > nf * (1.0 - share) {
+                        "red"
+                    } else {
+                        "yellow"
+                    },
+                    position: if by_value <= nf * share {
+                        "high"
+                    } else if by_value > nf * (1.0 - share) {
+                        "low"
+                    } else {
+                        "middle"
+                    },
+                };
+                (place.to_string(), standing)
+            })
+            .collect();
+        ranked.insert((kpi.to_string(), year), standings);
+    }
+    Ok(ranked)
 }
 
 /// Too few places have a figure for a band to mean anything: under ten, or
@@ -110,59 +182,37 @@ pub(crate) fn few_values(n: usize, total: usize) -> bool {
     n < 10 || n * 3 < total * 2
 }
 
-/// `rank_national` (1 + how many score better), `worse_plus_one` (1 + how
-/// many score worse) and `national_n` per KPI and year. Counted from sorted
-/// scores in each group: a window per column in polars costs several times
-/// as much on the whole catalogue.
-fn add_national_ranks(frame: &mut DataFrame) -> Result<()> {
-    let kpi_no = frame.column("kpi_no")?.u32()?.clone();
-    let year = frame.column("year")?.i32()?.clone();
-    let score = frame.column("score")?.f64()?.clone();
-    let mut groups: HashMap<(u32, i32), Vec<f64>> = HashMap::new();
-    for ((k, y), s) in kpi_no.iter().zip(year.iter()).zip(score.iter()) {
-        if let (Some(k), Some(y), Some(s)) = (k, y, s) {
-            groups.entry((k, y)).or_default().push(s);
-        }
+/// The national median per KPI and year (all municipalities with a value):
+/// `kpi, year, national_median`, ordered by KPI and year.
+pub(crate) fn medians(values: &DataFrame) -> Result<DataFrame> {
+    let mut groups: std::collections::BTreeMap<(&str, i32), Vec<f64>> = Default::default();
+    for (kpi, _, year, value) in value_rows(values)? {
+        groups.entry((kpi, year)).or_default().push(value);
     }
-    for scores in groups.values_mut() {
-        scores.sort_by(f64::total_cmp);
+    let (mut kpis, mut years, mut medians) = (Vec::new(), Vec::new(), Vec::new());
+    for ((kpi, year), mut group) in groups {
+        kpis.push(kpi);
+        years.push(year);
+        medians.push(quantile(&mut group, 0.5));
     }
-    let height = frame.height();
-    let (mut best, mut worse, mut count) = (
-        Vec::with_capacity(height),
-        Vec::with_capacity(height),
-        Vec::with_capacity(height),
-    );
-    for ((k, y), s) in kpi_no.iter().zip(year.iter()).zip(score.iter()) {
-        match (k, y, s) {
-            (Some(k), Some(y), Some(s)) => {
-                let sorted = &groups[&(k, y)];
-                let below = sorted.partition_point(|v| *v < s) as u32;
-                let at_or_below = sorted.partition_point(|v| *v <= s) as u32;
-                let n = sorted.len() as u32;
-                best.push(Some(n - at_or_below + 1));
-                worse.push(Some(below + 1));
-                count.push(Some(n));
-            }
-            _ => {
-                best.push(None);
-                worse.push(None);
-                count.push(None);
-            }
-        }
-    }
-    frame.with_column(Column::new("rank_national".into(), best))?;
-    frame.with_column(Column::new("worse_plus_one".into(), worse))?;
-    frame.with_column(Column::new("national_n".into(), count))?;
-    Ok(())
+    Ok(df!("kpi" => kpis, "year" => years, "national_median" => medians)?)
 }
 
-/// The national median per KPI and year (all municipalities with a value).
-pub(crate) fn medians(values: &DataFrame) -> Result<DataFrame> {
-    Ok(values
-        .clone()
-        .lazy()
-        .group_by([col("kpi"), col("year")])
-        .agg([col("value").median().alias("national_median")])
-        .collect()?)
+/// The `q` quantile with linear interpolation, computed as polars does
+/// (`lower + (idx − ⌊idx⌋)·(upper − lower)` at `idx = (n − 1)·q`), so the
+/// figures match the exports made with it to the last digit.
+pub(crate) fn quantile(values: &mut [f64], q: f64) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let float_idx = (values.len() as f64 - 1.0) * q;
+    let base = (float_idx as usize).min(values.len() - 1);
+    let top = (float_idx.ceil() as usize).min(values.len() - 1);
+    let (lower, upper) = (values[base], values[top]);
+    Some(if base == top || lower == upper {
+        lower
+    } else {
+        (float_idx - base as f64) * (upper - lower) + lower
+    })
 }

@@ -21,6 +21,7 @@ use anyhow::Result;
 use polars::prelude::*;
 
 use super::cells::Cells;
+use super::national::{quantile, value_rows};
 
 /// The national interquartile range per (kpi, year).
 pub(crate) type Spreads = HashMap<(String, i64), f64>;
@@ -54,19 +55,15 @@ pub(crate) struct Finding {
 
 /// The national spread of every KPI and year in `values` (kpi, year, value).
 pub(crate) fn spreads(values: &DataFrame) -> Result<Spreads> {
-    let frame = values
-        .clone()
-        .lazy()
-        .group_by([col("kpi"), col("year")])
-        .agg([(col("value").quantile(lit(0.75), QuantileMethod::Linear)
-            - col("value").quantile(lit(0.25), QuantileMethod::Linear))
-        .alias("iqr")])
-        .collect()?;
-    let cells = Cells(&frame);
-    Ok((0..frame.height())
-        .filter_map(|r| {
-            let iqr = cells.f64("iqr", r).filter(|s| *s > 0.0)?;
-            Some(((cells.text("kpi", r), cells.int("year", r)?), iqr))
+    let mut groups: HashMap<(&str, i32), Vec<f64>> = HashMap::new();
+    for (kpi, _, year, value) in value_rows(values)? {
+        groups.entry((kpi, year)).or_default().push(value);
+    }
+    Ok(groups
+        .into_iter()
+        .filter_map(|((kpi, year), mut group)| {
+            let iqr = quantile(&mut group, 0.75)? - quantile(&mut group, 0.25)?;
+            (iqr > 0.0).then(|| ((kpi.to_string(), i64::from(year)), iqr))
         })
         .collect())
 }

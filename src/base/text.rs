@@ -219,6 +219,49 @@ pub(crate) fn difference(old: f64, new: f64) -> f64 {
     format!("{raw:.places$}").parse().unwrap_or(raw)
 }
 
+/// The mean of published figures as a person with a calculator would get
+/// it: the sum in exact decimals, divided, rounded to `digits` significant
+/// digits (at most 17) with a half away from zero. The same peers give the
+/// same mean in any order. `None` for no figures, or figures whose decimals
+/// an exact sum cannot hold.
+pub(crate) fn decimal_mean(values: &[f64], digits: u32) -> Option<f64> {
+    let places = values.iter().map(|v| decimals_of(*v)).max()?;
+    if places > 18 {
+        return None;
+    }
+    let mut sum: i128 = 0;
+    for v in values {
+        let units: i128 = format!("{v:.places$}").replace('.', "").parse().ok()?;
+        sum = sum.checked_add(units)?;
+    }
+    // The mean is sum / divisor (the sum in units of the last decimal).
+    let divisor = (values.len() as u128).checked_mul(10u128.pow(places as u32))?;
+    let (negative, numerator) = (sum < 0, sum.unsigned_abs());
+    if numerator == 0 {
+        return Some(0.0);
+    }
+    // Scaled by 10^exponent to `digits` digits: 10^(digits−1) ≤ num / den < 10^digits.
+    let (low, high) = (
+        10u128.pow(digits.clamp(1, 17) - 1),
+        10u128.pow(digits.clamp(1, 17)),
+    );
+    let (mut num, mut den, mut exponent) = (numerator, divisor, 0i32);
+    while num / den >= high {
+        den = den.checked_mul(10)?;
+        exponent -= 1;
+    }
+    while num / den < low {
+        num = num.checked_mul(10)?;
+        exponent += 1;
+    }
+    let mut digits = num / den;
+    if (num % den).checked_mul(2)? >= den {
+        digits += 1;
+    }
+    let sign = if negative { "-" } else { "" };
+    format!("{sign}{digits}e{}", -exponent).parse().ok()
+}
+
 /// A figure nyckeltal computed (a mean, a share), rounded to 12
 /// significant digits, below the noise that sums of a dozen floats gather:
 /// 0.8648, not 0.8648000000000001; 996.225, not 996.224999999999.
@@ -247,6 +290,25 @@ pub(crate) fn terminal_float(value: f64) -> String {
 #[cfg(test)]
 mod number_tests {
     use super::*;
+
+    #[test]
+    fn means_are_exact_in_decimal_and_round_a_half_up() {
+        assert_eq!(decimal_mean(&[1.0, 2.0], 12), Some(1.5));
+        assert_eq!(decimal_mean(&[0.1, 0.2], 12), Some(0.15));
+        assert_eq!(decimal_mean(&[-4.5628, -4.5629], 12), Some(-4.56285));
+        assert_eq!(decimal_mean(&[1.0, 2.0, 2.0], 12), Some(1.66666666667));
+        assert_eq!(
+            decimal_mean(&[1119818.49680, 1119818.49681], 12),
+            Some(1119818.49681)
+        );
+        // 238561.5718005 exactly (as doubles, a hair below): a half, up.
+        assert_eq!(
+            decimal_mean(&[238561.5718, 238561.571801], 12),
+            Some(238561.571801)
+        );
+        assert_eq!(decimal_mean(&[], 12), None);
+        assert_eq!(decimal_mean(&[1.0, 2.0, 2.0], 17), Some(5.0 / 3.0));
+    }
 
     #[test]
     fn differences_have_the_decimals_of_their_figures() {

@@ -57,14 +57,6 @@ pub(crate) enum Scale {
 }
 
 impl Scale {
-    pub(crate) const ALL: [Scale; 5] = [
-        Scale::Amount,
-        Scale::Percent,
-        Scale::Signed,
-        Scale::Total,
-        Scale::Category,
-    ];
-
     pub(crate) fn name(self) -> &'static str {
         match self {
             Scale::Amount => "amount",

@@ -21,7 +21,7 @@ use super::plan::{
 use super::Context;
 use crate::analysis::cells::{series_of, Cells};
 use crate::analysis::kpi::{Bands, KpiPlan};
-use crate::analysis::national::medians;
+use crate::analysis::national::{medians, value_rows};
 use crate::analysis::summary::{spreads, Spreads};
 use crate::base::error;
 use crate::base::write::{write_dir, write_file};
@@ -429,24 +429,12 @@ fn peer_bars(
             );
         }
     }
-    let year_values = values
-        .clone()
-        .lazy()
-        .filter(
-            col("kpi")
-                .eq(lit(kpi.id.as_str()))
-                .and(col("year").cast(DataType::Int64).eq(lit(year))),
-        )
-        .collect()?;
-    let cells = Cells(&year_values);
-    let mut bars: Vec<(String, f64, bool)> = (0..year_values.height())
-        .filter_map(|r| {
-            let id = cells.text("municipality_id", r);
-            places.contains(&id).then(|| {
-                let value = cells.f64("value", r)?;
-                Some((cx.catalogue.name(&id), value, id == municipality.id))
-            })?
+    let mut bars: Vec<(String, f64, bool)> = value_rows(values)?
+        .into_iter()
+        .filter(|(k, id, y, _)| {
+            *k == kpi.id && i64::from(*y) == year && places.iter().any(|p| p == id)
         })
+        .map(|(_, id, _, value)| (cx.catalogue.name(id), value, id == municipality.id))
         .collect();
     if bars.len() < 2 {
         return Ok(None);
