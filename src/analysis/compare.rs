@@ -79,9 +79,7 @@ pub(crate) fn compare(comparison: &Comparison, national: &NationalRanks) -> Resu
     for kpi in comparison.kpis {
         for &year in &years {
             let key = (kpi.id.clone(), year);
-            let extra = |map: &ByKpiYear, i: usize| {
-                map.get(&key).and_then(|v| v[i])
-            };
+            let extra = |map: &ByKpiYear, i: usize| map.get(&key).and_then(|v| v[i]);
             rows.push(row(
                 comparison,
                 national,
@@ -112,10 +110,7 @@ type ByKpiYear = HashMap<(String, i32), Vec<Option<f64>>>;
 
 /// Per KPI and year, the named columns of a `kpi, year, …` frame (the first
 /// row of a key, as a join would find it).
-fn by_kpi_year(
-    frame: Option<&DataFrame>,
-    columns: &[&str],
-) -> Result<ByKpiYear> {
+fn by_kpi_year(frame: Option<&DataFrame>, columns: &[&str]) -> Result<ByKpiYear> {
     let mut out = HashMap::new();
     let Some(frame) = frame else { return Ok(out) };
     let kpi = frame.column("kpi")?.str()?;
