@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use polars::prelude::*;
+use polars_core::prelude::*;
 
 use crate::analysis::kpi::Bands;
 use crate::analysis::national::{national, values_frame};

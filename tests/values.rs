@@ -385,7 +385,7 @@ fn exports_pick_the_format_from_the_extension() {
         assert_eq!(row["value"].as_f64(), dump.get(&key).copied());
         assert_eq!(row["municipality"], "Tjörn");
     }
-    use polars::prelude::*;
+    use polars_io::prelude::{ParquetReader, SerReader};
     let frame = ParquetReader::new(std::fs::File::open(&parquet_path).unwrap())
         .finish()
         .unwrap();

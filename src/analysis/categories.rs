@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use anyhow::Result;
-use polars::prelude::*;
+use polars_core::prelude::*;
 
 use super::cells::Cells;
 use super::kpi::{Comparison, KpiPlan};

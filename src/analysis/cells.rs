@@ -1,7 +1,7 @@
 //! Typed access to the cells of a frame, and a cell as text: the one
 //! reading of a comparison table that the views and documents share.
 
-use polars::prelude::*;
+use polars_core::prelude::*;
 
 /// Typed access to one cell of a frame.
 pub(crate) struct Cells<'a>(pub &'a DataFrame);

@@ -16,7 +16,7 @@
 //! (`Scale::ranked`, `relative`, `numeric`), applied row by row.
 
 use anyhow::Result;
-use polars::prelude::*;
+use polars_core::prelude::*;
 
 use std::collections::HashMap;
 

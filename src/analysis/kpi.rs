@@ -120,8 +120,8 @@ pub(crate) struct Comparison<'a> {
     /// Kolada's own value of the peer group, per KPI and year (`kpi, year,
     /// group_value`), where the peers are a Kolada group the municipality
     /// was left out of.
-    pub group_values: Option<polars::prelude::DataFrame>,
+    pub group_values: Option<polars_core::prelude::DataFrame>,
     /// The count each figure rests on, where the set names one (`kpi, year,
     /// base_count, small_below`).
-    pub counts: Option<polars::prelude::DataFrame>,
+    pub counts: Option<polars_core::prelude::DataFrame>,
 }

@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 
 use anyhow::Result;
-use polars::prelude::*;
+use polars_core::df;
+use polars_core::prelude::*;
 
 use super::kpi::Bands;
 use crate::model::scale::Direction;

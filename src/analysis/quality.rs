@@ -8,6 +8,8 @@
 //! user (N21006) 411k → 623k → 266k kr in 2018–2020 is one: +51 % and
 //! −57 % where its other years move about 9 %.
 
+use std::collections::HashMap;
+
 use super::cells::Cells;
 
 pub(crate) const VOLATILE_TIMES: f64 = 3.0;
@@ -15,47 +17,71 @@ pub(crate) const VOLATILE_HISTORY: usize = 3;
 pub(crate) const VOLATILE_PERCENT: f64 = 20.0;
 pub(crate) const VOLATILE_POINTS: f64 = 5.0;
 
-/// A change far beyond the municipality's usual: (this change, the median
-/// size of its other changes), in percent for an amount, else in the
-/// KPI's units.
-pub(crate) fn volatile(cells: &Cells, row: usize) -> Option<(f64, f64)> {
-    let relative = match cells.text("scale", row).as_str() {
-        "amount" => true,
-        "percent" | "signed" => false,
-        _ => return None,
-    };
-    let column = if relative {
-        "change_from_previous_year_pct"
-    } else {
-        "change_from_previous_year"
-    };
-    let now = cells.f64(column, row)?;
-    let (kpi, place, year) = (
-        cells.text("kpi", row),
-        cells.text("municipality_id", row),
-        cells.int("year", row),
-    );
-    let mut others: Vec<f64> = (0..cells.0.height())
-        .filter(|&r| r != row && cells.int("year", r) != year)
-        .filter(|&r| cells.text("kpi", r) == kpi && cells.text("municipality_id", r) == place)
-        .filter_map(|r| cells.f64(column, r).map(f64::abs))
-        .collect();
-    if others.len() < VOLATILE_HISTORY {
-        return None;
+/// One municipality's changes in a KPI: (row, year, change in percent,
+/// change in the KPI's units).
+type Changes = Vec<(usize, Option<i64>, Option<f64>, Option<f64>)>;
+
+/// Each municipality's changes per KPI in a comparison table, gathered in
+/// one pass so that judging every row stays linear in the table.
+pub(crate) struct Histories(HashMap<(String, String), Changes>);
+
+impl Histories {
+    pub(crate) fn of(cells: &Cells) -> Histories {
+        let mut by_series: HashMap<(String, String), Changes> = HashMap::new();
+        for row in 0..cells.0.height() {
+            let series = (cells.text("kpi", row), cells.text("municipality_id", row));
+            by_series.entry(series).or_default().push((
+                row,
+                cells.int("year", row),
+                cells.f64("change_from_previous_year_pct", row),
+                cells.f64("change_from_previous_year", row),
+            ));
+        }
+        Histories(by_series)
     }
-    others.sort_by(f64::total_cmp);
-    let middle = others.len() / 2;
-    let typical = if others.len().is_multiple_of(2) {
-        (others[middle - 1] + others[middle]) / 2.0
-    } else {
-        others[middle]
-    };
-    let floor = if relative {
-        VOLATILE_PERCENT
-    } else {
-        VOLATILE_POINTS
-    };
-    (now.abs() > VOLATILE_TIMES * typical && now.abs() >= floor).then_some((now, typical))
+
+    /// A change far beyond the municipality's usual: (this change, the
+    /// median size of its other changes), in percent for an amount, else
+    /// in the KPI's units.
+    pub(crate) fn volatile(&self, cells: &Cells, row: usize) -> Option<(f64, f64)> {
+        let relative = match cells.text("scale", row).as_str() {
+            "amount" => true,
+            "percent" | "signed" => false,
+            _ => return None,
+        };
+        let change = |&(_, _, pct, points): &(usize, Option<i64>, Option<f64>, Option<f64>)| {
+            if relative {
+                pct
+            } else {
+                points
+            }
+        };
+        let series = (cells.text("kpi", row), cells.text("municipality_id", row));
+        let changes = self.0.get(&series)?;
+        let this = changes.iter().find(|c| c.0 == row)?;
+        let now = change(this)?;
+        let mut others: Vec<f64> = changes
+            .iter()
+            .filter(|c| c.0 != row && c.1 != this.1)
+            .filter_map(|c| change(c).map(f64::abs))
+            .collect();
+        if others.len() < VOLATILE_HISTORY {
+            return None;
+        }
+        others.sort_by(f64::total_cmp);
+        let middle = others.len() / 2;
+        let typical = if others.len().is_multiple_of(2) {
+            (others[middle - 1] + others[middle]) / 2.0
+        } else {
+            others[middle]
+        };
+        let floor = if relative {
+            VOLATILE_PERCENT
+        } else {
+            VOLATILE_POINTS
+        };
+        (now.abs() > VOLATILE_TIMES * typical && now.abs() >= floor).then_some((now, typical))
+    }
 }
 
 /// The counties whose adults answer Liv & Hälsa rather than the national

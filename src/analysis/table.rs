@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 
 use anyhow::Result;
-use polars::prelude::*;
+use polars_core::df;
+use polars_core::prelude::*;
 
 use crate::model::Observation;
 

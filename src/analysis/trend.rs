@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use anyhow::Result;
-use polars::prelude::*;
+use polars_core::prelude::*;
 
 use super::compare::compare;
 use super::kpi::Comparison;

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use anyhow::Result;
 use chrono::NaiveDate;
-use polars::prelude::DataFrame;
+use polars_core::prelude::DataFrame;
 
 use super::plan::fetch;
 use super::Context;

@@ -5,7 +5,7 @@
 //! region is ranked among the 21 regions.
 
 use anyhow::Result;
-use polars::prelude::DataFrame;
+use polars_core::prelude::DataFrame;
 
 use super::plan::{
     comparable, fetch_and_settle, plan_members, plan_set, subject_peers, Figures, Request,
@@ -209,6 +209,7 @@ pub(crate) fn section(
         kpis,
         table,
         kind: Kind::Single,
+        memo: Default::default(),
     }
 }
 
@@ -255,6 +256,7 @@ pub(crate) fn review(compared: &Compared, lang: Lang, cx: &Context) -> Result<Re
             kpis: compared.kpis.clone(),
             table: compared.table.clone(),
             kind: Kind::Several,
+            memo: Default::default(),
         },
     };
     let title = format!("{} – {}", compared.label, section.set.title_in(lang));

@@ -2,7 +2,7 @@
 //! lists, each as one typed table and the lines under it.
 
 use anyhow::Result;
-use polars::prelude::DataFrame;
+use polars_core::prelude::DataFrame;
 
 use super::Context;
 use crate::analysis::table::{table_frame, Cell, Kind};

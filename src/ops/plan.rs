@@ -18,7 +18,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use anyhow::Result;
-use polars::prelude::{df, DataFrame};
+use polars_core::df;
+use polars_core::prelude::DataFrame;
 
 use super::peers::{other_regions, resolve_peers};
 use super::Context;

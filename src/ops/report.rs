@@ -11,7 +11,7 @@
 use std::path::Path;
 
 use anyhow::Result;
-use polars::prelude::*;
+use polars_core::prelude::*;
 
 use super::compare::{computes_group_values, section};
 use super::plan::{
@@ -331,7 +331,9 @@ fn network_section(
         kpis = subject_kpis;
         cx.progress.advance(1);
     }
-    let table = table.ok_or_else(|| error::usage("a network review needs members"))?;
+    let mut table = table.ok_or_else(|| error::usage("a network review needs members"))?;
+    // One chunk: the views read the table cell by cell.
+    table.rechunk_mut();
     compared.highlighted = subjects
         .iter()
         .map(|(_, s)| (s.municipality.id.clone(), Role::Peers(0)))
@@ -360,6 +362,7 @@ fn network_section(
         kpis,
         table,
         kind: Kind::Network,
+        memo: Default::default(),
     });
     Ok(())
 }

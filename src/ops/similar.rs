@@ -5,7 +5,7 @@
 //! far each member of a given peer group is.
 
 use anyhow::Result;
-use polars::prelude::DataFrame;
+use polars_core::prelude::DataFrame;
 
 use super::peers::resolve_peers;
 use super::plan::fetch_as;

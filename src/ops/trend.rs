@@ -2,7 +2,7 @@
 //! national median, as numbers or as a chart.
 
 use anyhow::Result;
-use polars::prelude::DataFrame;
+use polars_core::prelude::DataFrame;
 
 use super::plan::{comparable, fetch_and_settle, plan_set, subject_peers, Request};
 use super::Context;

@@ -2,7 +2,7 @@
 //! (`fetch`).
 
 use anyhow::Result;
-use polars::prelude::DataFrame;
+use polars_core::prelude::DataFrame;
 
 use super::plan::fetch;
 use super::Context;

@@ -5,7 +5,7 @@
 
 use anyhow::Result;
 use comfy_table::{presets, Cell as TableCell, CellAlignment, Table};
-use polars::prelude::DataFrame;
+use polars_core::prelude::DataFrame;
 
 use super::reading::decimals;
 use super::terminal::fit_to_terminal;

@@ -7,7 +7,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use polars::prelude::*;
+use polars_core::prelude::*;
+use polars_io::prelude::{CsvWriter, JsonFormat, JsonWriter, ParquetWriter, SerWriter};
 
 use super::terminal::table;
 use crate::analysis::cells::cell_text;

@@ -6,7 +6,6 @@
 use super::words::{format_number, NumberStyle, Words};
 use crate::analysis::cells::Cells;
 use crate::analysis::kpi::KpiPlan;
-use crate::analysis::quality::volatile;
 use crate::model::scale::Scale;
 
 /// What a difference is measured in.
@@ -168,6 +167,7 @@ impl Reading {
         row: usize,
         kpi: &KpiPlan,
         decimals: usize,
+        volatile: Option<(f64, f64)>,
         words: &Words,
     ) -> Reading {
         let number = |column: &str| Figure {
@@ -204,7 +204,7 @@ impl Reading {
             year: cells.int("year", row),
             preliminary: cells.flag("preliminary", row),
             small_numbers: cells.flag("small_numbers", row),
-            volatile: volatile(cells, row),
+            volatile,
             value,
             peers,
             vs_peers: difference(cells, row, kpi, decimals, "deviation_from_peer_mean"),

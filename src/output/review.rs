@@ -7,7 +7,10 @@
 //! named in a note, never a row of blanks. Each table names the peer group
 //! its rows are compared with: KPIs of one set may have different groups.
 
-use polars::prelude::DataFrame;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use polars_core::prelude::DataFrame;
 
 use super::explain_page::Explanation;
 use super::provenance::Provenance;
@@ -17,7 +20,7 @@ use super::words::{format_number, NumberStyle, Words};
 use crate::analysis::cells::Cells;
 use crate::analysis::compare::kpis_without_figures;
 use crate::analysis::kpi::KpiPlan;
-use crate::analysis::quality::{answers_liv_och_halsa, two_survey_sources, volatile};
+use crate::analysis::quality::{answers_liv_och_halsa, two_survey_sources, Histories};
 use crate::analysis::summary::Spreads;
 use crate::model::lang::Lang;
 use crate::model::peers::Peers;
@@ -83,6 +86,17 @@ pub(crate) struct Section {
     /// `analysis::COLUMNS`; several municipalities for a network.
     pub table: DataFrame,
     pub kind: Kind,
+    /// What the views read of the table again and again, gathered on first
+    /// use (the table is not changed once the section is built).
+    pub memo: Memo,
+}
+
+/// A section's table gathered once: its rows by KPI, and each series'
+/// changes for the volatility marks.
+#[derive(Default)]
+pub(crate) struct Memo {
+    rows: OnceLock<HashMap<String, Vec<usize>>>,
+    histories: OnceLock<Histories>,
 }
 
 impl Section {
@@ -92,10 +106,25 @@ impl Section {
 
     /// The rows of one KPI, in table order.
     pub(crate) fn rows(&self, kpi: &str) -> Vec<usize> {
+        let by_kpi = self.memo.rows.get_or_init(|| {
+            let cells = Cells(&self.table);
+            let mut by_kpi: HashMap<String, Vec<usize>> = HashMap::new();
+            for r in 0..self.table.height() {
+                by_kpi.entry(cells.text("kpi", r)).or_default().push(r);
+            }
+            by_kpi
+        });
+        by_kpi.get(kpi).cloned().unwrap_or_default()
+    }
+
+    /// A change far beyond the municipality's usual in a row, if it is one
+    /// (see `analysis::quality`).
+    pub(crate) fn volatile(&self, row: usize) -> Option<(f64, f64)> {
         let cells = Cells(&self.table);
-        (0..self.table.height())
-            .filter(|&r| cells.text("kpi", r) == kpi)
-            .collect()
+        self.memo
+            .histories
+            .get_or_init(|| Histories::of(&cells))
+            .volatile(&cells, row)
     }
 
     /// Decimals for one KPI, the same in every row of it.
@@ -216,7 +245,14 @@ impl Section {
     /// A row read for people. In a network's table a category's counts
     /// stand once above the table, not in every member's row.
     pub(crate) fn reading(&self, row: usize, kpi: &KpiPlan, words: &Words) -> Reading {
-        let mut reading = Reading::of(&Cells(&self.table), row, kpi, self.decimals(&kpi.id), words);
+        let mut reading = Reading::of(
+            &Cells(&self.table),
+            row,
+            kpi,
+            self.decimals(&kpi.id),
+            self.volatile(row),
+            words,
+        );
         if self.is_network() && kpi.scale == Scale::Category {
             reading.peers = Shown::Missing;
         }
@@ -667,7 +703,7 @@ fn volatile_notes(
     let mut notes = Vec::new();
     for (section, row, kpi) in rows {
         let cells = Cells(&section.table);
-        let Some((now, typical)) = volatile(&cells, *row) else {
+        let Some((now, typical)) = section.volatile(*row) else {
             continue;
         };
         let unit = if kpi.scale == Scale::Amount {

@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 
 use comfy_table::{presets, Cell, CellAlignment, Color, ContentArrangement, Table};
-use polars::prelude::*;
+use polars_core::prelude::*;
 
 use super::reading::{decimals, rank_text, Band, Reading, Shown};
 use super::review::Section;

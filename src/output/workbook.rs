@@ -10,7 +10,7 @@ mod years;
 use std::collections::HashSet;
 
 use anyhow::Result;
-use polars::prelude::DataFrame;
+use polars_core::prelude::DataFrame;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
 use super::exports::write_frame_sheet;
