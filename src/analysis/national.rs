@@ -20,8 +20,12 @@ pub(crate) struct NationalRanks {
     ranked: Ranked,
 }
 
+/// A hash map with a fast, non-cryptographic hasher: ranking the country
+/// hashes every value's KPI, year and place (4.5 million in the dump).
+pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// Per KPI and year, every ranked place's standing.
-pub(crate) type Ranked = HashMap<(String, i32), HashMap<String, Standing>>;
+pub(crate) type Ranked = FastMap<(String, i32), FastMap<String, Standing>>;
 
 /// One place's standing in the country for a KPI and year.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,11 +111,11 @@ pub(crate) fn national(
     directions: &[(String, Direction)],
     bands: Bands,
 ) -> Result<Ranked> {
-    let direction: HashMap<&str, Direction> =
+    let direction: FastMap<&str, Direction> =
         directions.iter().map(|(k, d)| (k.as_str(), *d)).collect();
     // Per KPI and year: each place with its value and score.
     type Scored<'a> = Vec<(&'a str, f64, f64)>;
-    let mut groups: HashMap<(&str, i32), Scored> = HashMap::new();
+    let mut groups: FastMap<(&str, i32), Scored> = FastMap::default();
     for (kpi, place, year, value) in value_rows(values)? {
         if let Some(d) = direction.get(kpi) {
             let score = value * d.sign();
@@ -122,7 +126,7 @@ pub(crate) fn national(
         }
     }
     let share = bands.share();
-    let mut ranked = Ranked::new();
+    let mut ranked = Ranked::default();
     for ((kpi, year), places) in groups {
         let neutral = direction[kpi] == Direction::Neutral;
         let higher_is_better = direction[kpi].sign() > 0.0;
