@@ -17,25 +17,29 @@ pub(crate) const VOLATILE_HISTORY: usize = 3;
 pub(crate) const VOLATILE_PERCENT: f64 = 20.0;
 pub(crate) const VOLATILE_POINTS: f64 = 5.0;
 
-/// One municipality's changes in a KPI: (row, year, change in percent,
-/// change in the KPI's units).
-type Changes = Vec<(usize, Option<i64>, Option<f64>, Option<f64>)>;
+/// One row's change on the year before, both ways it can be measured.
+struct Change {
+    row: usize,
+    year: Option<i64>,
+    percent: Option<f64>,
+    points: Option<f64>,
+}
 
 /// Each municipality's changes per KPI in a comparison table, gathered in
 /// one pass so that judging every row stays linear in the table.
-pub(crate) struct Histories(HashMap<(String, String), Changes>);
+pub(crate) struct Histories(HashMap<(String, String), Vec<Change>>);
 
 impl Histories {
     pub(crate) fn of(cells: &Cells) -> Histories {
-        let mut by_series: HashMap<(String, String), Changes> = HashMap::new();
+        let mut by_series: HashMap<(String, String), Vec<Change>> = HashMap::new();
         for row in 0..cells.0.height() {
             let series = (cells.text("kpi", row), cells.text("municipality_id", row));
-            by_series.entry(series).or_default().push((
+            by_series.entry(series).or_default().push(Change {
                 row,
-                cells.int("year", row),
-                cells.f64("change_from_previous_year_pct", row),
-                cells.f64("change_from_previous_year", row),
-            ));
+                year: cells.int("year", row),
+                percent: cells.f64("change_from_previous_year_pct", row),
+                points: cells.f64("change_from_previous_year", row),
+            });
         }
         Histories(by_series)
     }
@@ -49,20 +53,14 @@ impl Histories {
             "percent" | "signed" => false,
             _ => return None,
         };
-        let change = |&(_, _, pct, points): &(usize, Option<i64>, Option<f64>, Option<f64>)| {
-            if relative {
-                pct
-            } else {
-                points
-            }
-        };
+        let change = |c: &Change| if relative { c.percent } else { c.points };
         let series = (cells.text("kpi", row), cells.text("municipality_id", row));
         let changes = self.0.get(&series)?;
-        let this = changes.iter().find(|c| c.0 == row)?;
+        let this = changes.iter().find(|c| c.row == row)?;
         let now = change(this)?;
         let mut others: Vec<f64> = changes
             .iter()
-            .filter(|c| c.0 != row && c.1 != this.1)
+            .filter(|c| c.row != row && c.year != this.year)
             .filter_map(|c| change(c).map(f64::abs))
             .collect();
         if others.len() < VOLATILE_HISTORY {
