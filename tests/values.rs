@@ -385,23 +385,38 @@ fn exports_pick_the_format_from_the_extension() {
         assert_eq!(row["value"].as_f64(), dump.get(&key).copied());
         assert_eq!(row["municipality"], "Tjörn");
     }
-    use polars_io::prelude::{ParquetReader, SerReader};
-    let frame = ParquetReader::new(std::fs::File::open(&parquet_path).unwrap())
-        .finish()
-        .unwrap();
-    assert_eq!(frame.height(), 5);
-    let values: Vec<Option<f64>> = frame
-        .column("value")
-        .unwrap()
-        .f64()
-        .unwrap()
-        .iter()
-        .collect();
+    let (height, values) = parquet_f64_column(&parquet_path, "value");
+    assert_eq!(height, 5);
     let from_csv: Vec<Option<f64>> = csv_rows(&csv)
         .iter()
         .map(|r| r["value"].parse().ok())
         .collect();
     assert_eq!(values, from_csv);
+}
+
+/// A Parquet file's row count and one f64 column, decoded with polars' own
+/// Parquet reader (the crate the export is written with).
+fn parquet_f64_column(path: &std::path::Path, name: &str) -> (usize, Vec<Option<f64>>) {
+    use polars_core::prelude::{DataType, Series};
+    use polars_parquet::read::{
+        column_iter_to_arrays, get_page_iterator, infer_schema, read_metadata, BasicDecompressor,
+    };
+    let bytes = std::fs::read(path).unwrap();
+    let metadata = read_metadata(&mut std::io::Cursor::new(&bytes)).unwrap();
+    let field = infer_schema(&metadata).unwrap().get(name).unwrap().clone();
+    let mut values = Vec::new();
+    for group in &metadata.row_groups {
+        let chunk = group.columns_under_root_iter(name).unwrap().next().unwrap();
+        let reader = std::io::Cursor::new(bytes.clone().into());
+        let pages = get_page_iterator(chunk, reader, Vec::new(), usize::MAX).unwrap();
+        let columns = vec![BasicDecompressor::new(pages, Vec::new())];
+        let types = vec![&chunk.descriptor().descriptor.primitive_type];
+        let (arrays, _) = column_iter_to_arrays(columns, types, field.clone(), None).unwrap();
+        let series = Series::try_from((&field, arrays)).unwrap();
+        assert_eq!(series.dtype(), &DataType::Float64);
+        values.extend(series.f64().unwrap().iter());
+    }
+    (metadata.num_rows, values)
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

@@ -8,8 +8,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use polars_core::prelude::*;
-use polars_io::prelude::{CsvWriter, JsonFormat, JsonWriter, ParquetWriter, SerWriter};
+use polars_io::prelude::{CsvWriter, SerWriter};
 
+use super::json::write_json;
+use super::parquet::write_parquet;
 use super::terminal::table;
 use crate::analysis::cells::cell_text;
 use crate::base::error;
@@ -116,14 +118,10 @@ pub(crate) fn emit(frame: &mut DataFrame, target: &Target, footer: &[String]) ->
             Format::Csv => write_csv(out, frame, target.excel_sv)?,
             Format::Xlsx => out.write_all(&workbook(frame, footer)?)?,
             Format::Json => {
-                JsonWriter::new(&mut *out)
-                    .with_json_format(JsonFormat::Json)
-                    .finish(frame)?;
+                write_json(out, frame)?;
                 writeln!(out)?;
             }
-            Format::Parquet => {
-                ParquetWriter::new(out).finish(frame)?;
-            }
+            Format::Parquet => write_parquet(out, frame)?,
         }
         Ok(())
     })
