@@ -26,16 +26,7 @@ const ROW_GROUP_ROWS: usize = 512 * 512;
 /// Write `frame` as one Parquet file.
 pub(crate) fn write_parquet(out: &mut dyn Write, frame: &mut DataFrame) -> Result<()> {
     let frame = chunk_df_for_writing(frame, ROW_GROUP_ROWS)?;
-    let schema: ArrowSchema = frame
-        .schema()
-        .iter_fields()
-        .map(|field| {
-            let arrow = field
-                .dtype()
-                .to_arrow_field(field.name().clone(), CompatLevel::newest());
-            (arrow.name.clone(), arrow)
-        })
-        .collect();
+    let schema = frame.schema().to_arrow(CompatLevel::newest());
     let options = WriteOptions {
         statistics: StatisticsOptions::default(),
         compression: CompressionOptions::Zstd(None),
