@@ -993,6 +993,27 @@ fn snapshot_save_force_never_deletes_a_users_files() {
 }
 
 #[test]
+fn a_report_by_a_slip_into_a_snapshot_folder_keeps_the_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let net = dir.path().join("net");
+    assert_eq!(code(&save_snapshot(&net, false)), 0);
+    let frozen = std::fs::read(net.join("snapshot.json")).unwrap();
+    let out = run(nyckeltal_offline_snapshot()
+        .args(["report", "../examples/tjorn-hosten.toml", "-o"])
+        .arg(&net)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests")));
+    assert_eq!(code(&out), 7, "{}", stderr(&out));
+    assert!(stderr(&out).contains("is a snapshot"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(net.join("snapshot.json")).unwrap(), frozen);
+    assert!(!net.join("report.html").exists());
+    assert_eq!(
+        code(&save_snapshot(&net, true)),
+        0,
+        "a snapshot replaces a snapshot"
+    );
+}
+
+#[test]
 fn report_replaces_only_a_pack_it_wrote_and_keeps_the_folders_mode() {
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("spec.toml");

@@ -22,10 +22,34 @@ const MAX_MANIFEST: u64 = 16 << 20;
 /// How many entries a refusal names before "and N more".
 const NAMED: usize = 4;
 
+/// What a folder nyckeltal wrote is: `report -o` replaces only a review
+/// pack, `snapshot save --force` only a snapshot, so a slip of the folder
+/// name never turns a frozen snapshot into a pack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum FolderKind {
+    Report,
+    Snapshot,
+}
+
+impl FolderKind {
+    /// What a person calls it, in a message.
+    pub(crate) fn described(self) -> &'static str {
+        match self {
+            FolderKind::Report => "a review pack (report -o)",
+            FolderKind::Snapshot => "a snapshot (snapshot save)",
+        }
+    }
+}
+
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Manifest {
     /// Which tool wrote the folder (a person reading the file sees why it is there).
     pub(crate) written_by: String,
+    /// What the folder is; missing in manifests written before it was
+    /// recorded (see [`Manifest::folder_kind`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) kind: Option<FolderKind>,
     /// Path inside the folder (with `/`) → what the file held when written.
     pub(crate) files: BTreeMap<String, FileMark>,
 }
@@ -43,10 +67,30 @@ impl FileMark {
             crc32: format!("{:08x}", crc32fast::hash(content)),
         }
     }
+
+    /// Whether the file at `path` is still what this mark says: the size
+    /// first, then the CRC read in pieces (a listed file swapped for a
+    /// huge one is never read whole).
+    pub(crate) fn matches_file(&self, path: &Path) -> std::io::Result<bool> {
+        if std::fs::symlink_metadata(path)?.len() != self.bytes {
+            return Ok(false);
+        }
+        let mut file = std::fs::File::open(path)?;
+        let mut hasher = crc32fast::Hasher::new();
+        let mut buffer = vec![0u8; 64 << 10];
+        loop {
+            let read = std::io::Read::read(&mut file, &mut buffer)?;
+            if read == 0 {
+                break;
+            }
+            hasher.update(&buffer[..read]);
+        }
+        Ok(format!("{:08x}", hasher.finalize()) == self.crc32)
+    }
 }
 
-/// Record every file under `dir` in its manifest.
-pub(crate) fn write(dir: &Path) -> Result<()> {
+/// Record every file under `dir`, and what the folder is, in its manifest.
+pub(crate) fn write(dir: &Path, kind: FolderKind) -> Result<()> {
     let mut files = BTreeMap::new();
     for (relative, kind) in entries(dir)? {
         if kind == Kind::File {
@@ -56,6 +100,7 @@ pub(crate) fn write(dir: &Path) -> Result<()> {
     }
     let manifest = Manifest {
         written_by: format!("nyckeltal {}", env!("CARGO_PKG_VERSION")),
+        kind: Some(kind),
         files,
     };
     std::fs::write(dir.join(MANIFEST), serde_json::to_vec_pretty(&manifest)?)?;
@@ -89,8 +134,7 @@ pub(crate) fn foreign_entries(dir: &Path) -> Result<Vec<String>> {
             Kind::File => match manifest.files.get(&relative) {
                 None => relative,
                 Some(mark) => {
-                    let content = std::fs::read(dir.join(&relative))?;
-                    if FileMark::of(&content) == *mark {
+                    if mark.matches_file(&dir.join(&relative))? {
                         continue;
                     }
                     format!("{relative} (changed since nyckeltal wrote it)")
@@ -103,6 +147,34 @@ pub(crate) fn foreign_entries(dir: &Path) -> Result<Vec<String>> {
     Ok(foreign)
 }
 
+/// Delete what nyckeltal wrote in `dir`, unchanged, and `dir` itself when
+/// nothing else is left. An error means something else is there (kept).
+pub(crate) fn remove_written(dir: &Path) -> Result<()> {
+    let manifest = read(dir, error::output)?.unwrap_or_default();
+    let all = entries(dir)?;
+    for (relative, kind) in &all {
+        let listed = manifest.files.get(relative);
+        if *kind == Kind::File && listed.is_some() {
+            let path = dir.join(relative);
+            if listed.is_some_and(|mark| mark.matches_file(&path).unwrap_or(false)) {
+                std::fs::remove_file(path)?;
+            }
+        }
+    }
+    match std::fs::remove_file(dir.join(MANIFEST)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+        _ => {}
+    }
+    // Children come after their parents in `entries`: remove deepest first.
+    for (relative, kind) in all.iter().rev() {
+        if *kind == Kind::Folder {
+            let _ = std::fs::remove_dir(dir.join(relative));
+        }
+    }
+    std::fs::remove_dir(dir)?;
+    Ok(())
+}
+
 /// "a, b, c and 2 more": the first few of a list, for one line.
 pub(crate) fn name_some(names: &[String]) -> String {
     let shown = names[..names.len().min(NAMED)].join(", ");
@@ -113,6 +185,20 @@ pub(crate) fn name_some(names: &[String]) -> String {
 }
 
 impl Manifest {
+    /// What the folder is: as recorded, or, in a manifest from before the
+    /// kind was recorded, told by the file only that kind writes.
+    pub(crate) fn folder_kind(&self) -> Option<FolderKind> {
+        self.kind.or_else(|| {
+            if self.files.contains_key("snapshot.json") {
+                Some(FolderKind::Snapshot)
+            } else if self.files.contains_key("report.html") {
+                Some(FolderKind::Report)
+            } else {
+                None
+            }
+        })
+    }
+
     fn lists_under(&self, folder: &str) -> bool {
         let prefix = format!("{folder}/");
         self.files.keys().any(|f| f.starts_with(&prefix))
@@ -169,7 +255,7 @@ mod tests {
         std::fs::create_dir(root.join("ddf")).unwrap();
         std::fs::write(root.join("ddf/a.csv"), "x\n").unwrap();
         std::fs::write(root.join("report.html"), "<p>").unwrap();
-        write(root).unwrap();
+        write(root, FolderKind::Report).unwrap();
         assert!(foreign_entries(root).unwrap().is_empty());
         std::fs::write(root.join("notes.docx"), "mine").unwrap();
         std::fs::create_dir(root.join("photos")).unwrap();
@@ -182,6 +268,20 @@ mod tests {
                 "report.html (changed since nyckeltal wrote it)"
             ]
         );
+    }
+
+    #[test]
+    fn the_kind_is_recorded_and_told_from_old_manifests() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("snapshot.json"), "{}").unwrap();
+        write(dir.path(), FolderKind::Snapshot).unwrap();
+        let read_back = read(dir.path(), error::output).unwrap().unwrap();
+        assert_eq!(read_back.kind, Some(FolderKind::Snapshot));
+        let old: Manifest = serde_json::from_str(
+            r#"{"written_by":"nyckeltal 0.1.0","files":{"report.html":{"bytes":3,"crc32":"00000000"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(old.folder_kind(), Some(FolderKind::Report));
     }
 
     #[test]

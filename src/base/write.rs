@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 
+use crate::base::manifest::FolderKind;
 use crate::base::{error, manifest};
 
 /// The name prefix of every temporary file and folder nyckeltal makes.
@@ -298,11 +299,16 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 /// Build a folder with `fill` in a temporary folder beside `path`, then put
 /// it in place with its manifest: a failure leaves no half-written folder.
-/// An existing folder is replaced only when it holds nothing but what
-/// nyckeltal wrote there, unchanged (so a mistyped `-o .` or a user's notes
-/// beside a pack are never deleted); the new folder keeps the old one's
-/// mode and group (a shared 2770 folder stays shared).
-pub(crate) fn write_dir(asked: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+/// An existing folder is replaced only when it is the same `kind` and holds
+/// nothing but what nyckeltal wrote there, unchanged (so a mistyped `-o .`,
+/// a user's notes beside a pack or a snapshot named by a slip are never
+/// deleted); the new folder keeps the old one's mode and group (a shared
+/// 2770 folder stays shared).
+pub(crate) fn write_dir(
+    asked: &Path,
+    kind: FolderKind,
+    fill: impl FnOnce(&Path) -> Result<()>,
+) -> Result<()> {
     // A link to a folder: the folder it names is replaced, the link stays.
     let resolved = follow_links(asked)?;
     let path = resolved.as_path();
@@ -312,6 +318,14 @@ pub(crate) fn write_dir(asked: &Path, fill: impl FnOnce(&Path) -> Result<()>) ->
             asked.display()
         ))
     };
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(parent).map_err(|e| fail(&e))?;
+    // Before anything is decided: a folder a killed run set aside is put
+    // back here, so the decision below sees it.
+    clean_stale_temps(parent);
     let existing = match std::fs::symlink_metadata(path) {
         Ok(meta) if !meta.is_dir() => {
             return Err(error::output(format!(
@@ -323,21 +337,8 @@ pub(crate) fn write_dir(asked: &Path, fill: impl FnOnce(&Path) -> Result<()>) ->
         Err(_) => None,
     };
     if existing.is_some() {
-        let foreign = manifest::foreign_entries(path).map_err(|e| fail(&e))?;
-        if !foreign.is_empty() {
-            return Err(error::output(format!(
-                "{} holds files nyckeltal did not write: {}; nothing was replaced: move them away or choose a new or empty folder",
-                asked.display(),
-                manifest::name_some(&foreign)
-            )));
-        }
+        check_replaceable(asked, path, kind)?;
     }
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(parent).map_err(|e| fail(&e))?;
-    clean_stale_temps(parent);
     let prefix = temp_prefix();
     let mut builder = tempfile::Builder::new();
     builder.prefix(&prefix);
@@ -354,19 +355,53 @@ pub(crate) fn write_dir(asked: &Path, fill: impl FnOnce(&Path) -> Result<()>) ->
         keep_mode_and_group(staging.path(), meta);
     }
     fill(staging.path())?;
-    manifest::write(staging.path()).map_err(|e| fail(&e))?;
+    manifest::write(staging.path(), kind).map_err(|e| fail(&e))?;
     let staged = staging.keep();
-    put_in_place(&staged, path, existing.is_some()).map_err(|e| fail(&e))
+    if existing.is_some() {
+        replace_folder(asked, &staged, path)
+    } else {
+        std::fs::rename(&staged, path).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&staged);
+            fail(&e)
+        })
+    }
 }
 
-/// Rename the built folder over `path`; an old folder is set aside first
-/// and put back if the rename fails, so what was there is never lost.
-fn put_in_place(staged: &Path, path: &Path, replacing: bool) -> std::io::Result<()> {
-    if !replacing {
-        return std::fs::rename(staged, path).inspect_err(|_| {
-            let _ = std::fs::remove_dir_all(staged);
-        });
+/// Refuse to replace a folder of another kind, or one holding anything
+/// nyckeltal did not write (exit 7).
+fn check_replaceable(asked: &Path, path: &Path, kind: FolderKind) -> Result<()> {
+    let found = manifest::read(path, error::output)?.and_then(|m| m.folder_kind());
+    if let Some(found) = found.filter(|found| *found != kind) {
+        return Err(error::output(format!(
+            "{} is {}, not {}; nothing was replaced: choose another folder",
+            asked.display(),
+            found.described(),
+            kind.described()
+        )));
     }
+    let foreign = manifest::foreign_entries(path)
+        .map_err(|e| error::output(format!("cannot read {} ({e})", asked.display())))?;
+    if !foreign.is_empty() {
+        return Err(error::output(format!(
+            "{} holds files nyckeltal did not write: {}; nothing was replaced: move them away or choose a new or empty folder",
+            asked.display(),
+            manifest::name_some(&foreign)
+        )));
+    }
+    Ok(())
+}
+
+/// Rename the built folder over `path`. The old folder is set aside first
+/// and looked at again there: anything saved into it while the new one was
+/// built puts it back (exit 7). Only what nyckeltal wrote is then deleted;
+/// a file that arrives even later is kept in a folder beside it.
+fn replace_folder(asked: &Path, staged: &Path, path: &Path) -> Result<()> {
+    let fail = |e: &dyn std::fmt::Display| {
+        error::output(format!(
+            "cannot replace {} ({e}); nothing was replaced",
+            asked.display()
+        ))
+    };
     let parent = path.parent().unwrap_or_else(|| Path::new("."));
     let name = path
         .file_name()
@@ -374,20 +409,35 @@ fn put_in_place(staged: &Path, path: &Path, replacing: bool) -> std::io::Result<
         .unwrap_or_default();
     let old = parent.join(old_copy_name(&name));
     let _old_in_use = hold_lock(path);
-    std::fs::rename(path, &old).inspect_err(|_| {
+    std::fs::rename(path, &old).map_err(|e| {
         let _ = std::fs::remove_dir_all(staged);
+        fail(&e)
     })?;
-    match std::fs::rename(staged, path) {
-        Ok(()) => {
-            let _ = std::fs::remove_dir_all(&old);
-            Ok(())
-        }
-        Err(e) => {
-            let _ = std::fs::rename(&old, path);
-            let _ = std::fs::remove_dir_all(staged);
-            Err(e)
-        }
+    let arrived = manifest::foreign_entries(&old).unwrap_or_else(|e| vec![e.to_string()]);
+    if !arrived.is_empty() {
+        let _ = std::fs::rename(&old, path);
+        let _ = std::fs::remove_dir_all(staged);
+        return Err(error::output(format!(
+            "{} changed while it was being replaced ({}); nothing was replaced: run again when nobody is saving into it",
+            asked.display(),
+            manifest::name_some(&arrived)
+        )));
     }
+    if let Err(e) = std::fs::rename(staged, path) {
+        let _ = std::fs::rename(&old, path);
+        let _ = std::fs::remove_dir_all(staged);
+        return Err(fail(&e));
+    }
+    if manifest::remove_written(&old).is_ok() {
+        return Ok(());
+    }
+    let kept = parent.join(format!("{name}.kept-{}", std::process::id()));
+    let _ = std::fs::rename(&old, &kept);
+    Err(error::output(format!(
+        "{} was replaced, but files were saved into the old one meanwhile; they are kept in {}",
+        asked.display(),
+        kept.display()
+    )))
 }
 
 /// Give a new folder the mode (setgid included) and group of the folder it
@@ -454,6 +504,108 @@ mod tests {
             assert!(destination(&looped).is_err());
         }
         assert!(destination(dir.path()).is_err(), "a folder is refused");
+    }
+
+    fn exit_code(err: &anyhow::Error) -> Option<i32> {
+        err.downcast_ref::<error::UserError>()
+            .map(|e| e.exit_code())
+    }
+
+    fn a_pack(dir: &Path, page: &str) {
+        write_dir(dir, FolderKind::Report, |f| {
+            write_file(f, "report.html", page.as_bytes())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn a_file_saved_while_a_folder_is_rebuilt_puts_the_old_folder_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let pack = dir.path().join("rep");
+        a_pack(&pack, "old");
+        // The save happens while the new folder is built (between the
+        // check and the rename): the deterministic form of the race.
+        let err = write_dir(&pack, FolderKind::Report, |f| {
+            std::fs::write(pack.join("notes.txt"), "mine")?;
+            write_file(f, "report.html", b"new")
+        })
+        .unwrap_err();
+        assert_eq!(exit_code(&err), Some(error::exit::OUTPUT), "{err}");
+        assert!(err.to_string().contains("notes.txt"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(pack.join("notes.txt")).unwrap(),
+            "mine"
+        );
+        assert_eq!(
+            std::fs::read_to_string(pack.join("report.html")).unwrap(),
+            "old"
+        );
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
+        assert_eq!(left.len(), 1, "no staging or set-aside folder is left");
+    }
+
+    #[test]
+    fn only_what_nyckeltal_wrote_is_deleted_with_the_old_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let pack = dir.path().join("rep");
+        a_pack(&pack, "old");
+        let old = dir.path().join("aside");
+        std::fs::rename(&pack, &old).unwrap();
+        std::fs::write(old.join("late.txt"), "mine").unwrap();
+        assert!(manifest::remove_written(&old).is_err());
+        assert!(!old.join("report.html").exists());
+        assert_eq!(
+            std::fs::read_to_string(old.join("late.txt")).unwrap(),
+            "mine"
+        );
+    }
+
+    #[test]
+    fn a_folder_of_another_kind_is_never_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let snapshot = dir.path().join("net");
+        write_dir(&snapshot, FolderKind::Snapshot, |f| {
+            write_file(f, "snapshot.json", b"{}")
+        })
+        .unwrap();
+        let err = write_dir(&snapshot, FolderKind::Report, |f| {
+            write_file(f, "report.html", b"pack")
+        })
+        .unwrap_err();
+        assert_eq!(exit_code(&err), Some(error::exit::OUTPUT));
+        assert!(err.to_string().contains("is a snapshot"), "{err}");
+        assert!(snapshot.join("snapshot.json").exists());
+        assert!(!snapshot.join("report.html").exists());
+        // And the other way round.
+        let pack = dir.path().join("rep");
+        a_pack(&pack, "old");
+        let err = write_dir(&pack, FolderKind::Snapshot, |_| Ok(())).unwrap_err();
+        assert!(err.to_string().contains("is a review pack"), "{err}");
+        a_pack(&pack, "new");
+        assert_eq!(
+            std::fs::read_to_string(pack.join("report.html")).unwrap(),
+            "new"
+        );
+    }
+
+    #[test]
+    fn a_folder_set_aside_by_a_killed_run_is_back_before_the_next_write() {
+        let dir = tempfile::tempdir().unwrap();
+        // Killed between the two renames: the pack is only in its old copy.
+        let aside = dir.path().join(".nyckeltal-4294967-old-rep");
+        std::fs::create_dir(&aside).unwrap();
+        std::fs::write(aside.join("report.html"), "old").unwrap();
+        manifest::write(&aside, FolderKind::Report).unwrap();
+        if !Path::new("/proc/self").exists() {
+            return;
+        }
+        let pack = dir.path().join("rep");
+        a_pack(&pack, "new");
+        assert_eq!(
+            std::fs::read_to_string(pack.join("report.html")).unwrap(),
+            "new"
+        );
+        assert!(!aside.exists());
     }
 
     #[test]

@@ -24,6 +24,7 @@ use crate::analysis::kpi::{Bands, KpiPlan};
 use crate::analysis::national::{medians, value_rows};
 use crate::analysis::summary::{spreads, Spreads};
 use crate::base::error;
+use crate::base::manifest::FolderKind;
 use crate::base::write::{write_dir, write_file};
 use crate::model::lang::Lang;
 use crate::model::peers::Peers;
@@ -120,7 +121,7 @@ pub(crate) fn write(pack: &Pack, dir: &Path) -> Result<()> {
     write_csv(&mut csv, &pack.tidy, false)?;
     let xlsx = review_workbook(&pack.review, &pack.tidy)?;
     let page = html(&pack.review);
-    write_dir(dir, |folder| {
+    write_dir(dir, FolderKind::Report, |folder| {
         write_file(folder, "report.html", page.as_bytes())?;
         write_file(folder, "report.xlsx", &xlsx)?;
         write_file(folder, "data.csv", &csv)

@@ -9,6 +9,7 @@ use anyhow::Result;
 
 use super::snapshot::{ddf_geo, Stamp, GENDER_DIR, META_FILES, TOTALS_DIR};
 use crate::base::error;
+use crate::base::manifest::FolderKind;
 use crate::base::write::{write_dir, write_file};
 use crate::model::ids::is_group_id;
 use crate::model::{Gender, Group, Kpi, Municipality, Observation};
@@ -31,7 +32,9 @@ pub(crate) fn write(
     }
     // --force replaces a snapshot nyckeltal wrote (or an empty folder),
     // never a user's files beside it.
-    write_dir(path, |root| write_contents(root, meta, observations, stamp))
+    write_dir(path, FolderKind::Snapshot, |root| {
+        write_contents(root, meta, observations, stamp)
+    })
 }
 
 fn write_contents(
