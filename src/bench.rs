@@ -6,10 +6,9 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use polars_core::prelude::*;
 
 use crate::analysis::kpi::Bands;
-use crate::analysis::national::{national, values_frame};
+use crate::analysis::national::{national, value_rows};
 use crate::base::progress::Silent;
 use crate::catalogue::Catalogue;
 use crate::model::scale::Direction;
@@ -52,26 +51,19 @@ pub fn national_statistics(root: &Path) -> Result<National> {
         })
         .collect();
     kpis.sort();
-    // One small frame per KPI, stacked: the rows never exist twice in memory.
-    let mut values = DataFrame::empty();
+    let mut values = Vec::new();
     for kpi in &kpis {
         let mut all = snapshot.kpi_observations(kpi)?;
-        all.retain(|o| o.gender == Gender::T && kommuner.contains(&o.entity));
-        let frame = values_frame(&all, Gender::T)?;
-        values = if values.width() == 0 {
-            frame
-        } else {
-            values.vstack(&frame)?
-        };
+        all.retain(|o| o.gender == Gender::T && o.value.is_some() && kommuner.contains(&o.entity));
+        values.extend(all);
     }
-    values.rechunk_mut();
     let load = started.elapsed();
     let directions: Vec<(String, Direction)> = kpis
         .iter()
         .map(|k| (k.clone(), Direction::HigherIsBetter))
         .collect();
     let started = Instant::now();
-    let stats = national(&values, &directions, Bands::Quartiles)?;
+    let stats = national(value_rows(&values), &directions, Bands::Quartiles);
     Ok(National {
         kpis: kpis.len(),
         rows: stats.values().map(|places| places.len()).sum(),

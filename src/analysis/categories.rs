@@ -4,30 +4,29 @@
 
 use std::collections::HashMap;
 
-use anyhow::Result;
-use polars_core::prelude::*;
-
-use super::cells::Cells;
+use super::compare::ComparedRow;
 use super::kpi::{Comparison, KpiPlan};
+use super::national::value_rows;
 use crate::model::scale::Scale;
+use crate::model::Observation;
 
 /// For category KPIs: the label of the municipality's value, and how many
 /// peers and municipalities in the country are at each level ("Breddinfört
 /// 6; Testverksamhet 4; Nej 3", highest code first).
 pub(super) fn label_categories(
     comparison: &Comparison,
-    values: &DataFrame,
-    mut table: DataFrame,
-) -> Result<DataFrame> {
+    values: &[Observation],
+    rows: &mut [ComparedRow],
+) {
     let categories: Vec<&KpiPlan> = comparison
         .kpis
         .iter()
         .filter(|k| k.scale == Scale::Category)
         .collect();
     if categories.is_empty() {
-        return Ok(table);
+        return;
     }
-    let counts = count_levels(&categories, values)?;
+    let counts = count_levels(&categories, values);
     let text = |kpi: &KpiPlan, counts: &[u32]| -> Option<String> {
         let parts: Vec<String> = counts
             .iter()
@@ -38,53 +37,26 @@ pub(super) fn label_categories(
             .collect();
         (!parts.is_empty()).then(|| parts.join("; "))
     };
-    let cells = Cells(&table);
-    let (mut labels, mut peer_levels, mut national_levels) = (Vec::new(), Vec::new(), Vec::new());
-    for row in 0..table.height() {
-        let kpi_id = cells.text("kpi", row);
-        let year = cells.int("year", row).unwrap_or(0) as i32;
-        let kpi = categories.iter().find(|k| k.id == kpi_id);
-        let (label, peers, national) = match kpi {
-            Some(kpi) => {
-                let label = cells
-                    .f64("value", row)
-                    .and_then(|v| kpi.level_label(v))
-                    .map(str::to_string);
-                let (peers, national) = counts
-                    .get(&(kpi.id.as_str(), year))
-                    .map(|(p, n)| (text(kpi, p), text(kpi, n)))
-                    .unwrap_or((None, None));
-                (label, peers, national)
-            }
-            None => (None, None, None),
+    for row in rows {
+        let Some(kpi) = categories.iter().find(|k| k.id == row.kpi) else {
+            continue;
         };
-        labels.push(label);
-        peer_levels.push(peers);
-        national_levels.push(national);
+        row.value_label = row
+            .value
+            .and_then(|v| kpi.level_label(v))
+            .map(str::to_string);
+        if let Some((peers, national)) = counts.get(&(kpi.id.as_str(), row.year)) {
+            row.peer_levels = text(kpi, peers);
+            row.national_levels = text(kpi, national);
+        }
     }
-    table.with_column(Column::new("value_label".into(), labels))?;
-    table.with_column(Column::new("peer_levels".into(), peer_levels))?;
-    table.with_column(Column::new("national_levels".into(), national_levels))?;
-    Ok(table)
 }
 
 /// Per category KPI and year: how many peers and how many municipalities
 /// in the country have each code.
-fn count_levels<'k>(categories: &[&'k KpiPlan], values: &DataFrame) -> Result<LevelCounts<'k>> {
+fn count_levels<'k>(categories: &[&'k KpiPlan], values: &[Observation]) -> LevelCounts<'k> {
     let mut counts = LevelCounts::new();
-    let kpi_column = values.column("kpi")?.str()?;
-    let id_column = values.column("municipality_id")?.str()?;
-    let year_column = values.column("year")?.i32()?;
-    let value_column = values.column("value")?.f64()?;
-    for row in 0..values.height() {
-        let (Some(kpi_id), Some(id), Some(year), Some(value)) = (
-            kpi_column.get(row),
-            id_column.get(row),
-            year_column.get(row),
-            value_column.get(row),
-        ) else {
-            continue;
-        };
+    for (kpi_id, id, year, value) in value_rows(values) {
         let Some(kpi) = categories.iter().find(|k| k.id == kpi_id) else {
             continue;
         };
@@ -100,7 +72,7 @@ fn count_levels<'k>(categories: &[&'k KpiPlan], values: &DataFrame) -> Result<Le
             slot.0[code] += 1;
         }
     }
-    Ok(counts)
+    counts
 }
 
 /// (kpi, year) → counts per code, among the peers and in the country.

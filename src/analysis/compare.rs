@@ -15,19 +15,18 @@
 //! What each scale allows is decided by the scale's own rules
 //! (`Scale::ranked`, `relative`, `numeric`), applied row by row.
 
-use anyhow::Result;
-use polars_core::prelude::*;
-
-use std::collections::HashMap;
-
 use super::categories::label_categories;
-use super::cells::Cells;
 use super::kpi::{Comparison, KpiPlan};
-use super::national::{few_values, quantile, NationalRanks, Standing};
+use super::national::{few_values, quantile, NationalRanks, Position, RankBand, Standing};
+use super::quality::mark_volatile;
+use super::table::{Table, Values};
 use crate::base::text::{decimal_mean, difference, without_noise};
+use crate::model::scale::{Direction, Scale};
+use crate::model::Gender;
 
 /// The export columns, in order (new columns are added at the end, so
-/// scripts that read by position keep working).
+/// scripts that read by position keep working): the fields of
+/// [`ComparedRow`] of the same names.
 pub(crate) const COLUMNS: [&str; 37] = [
     "kpi",
     "kpi_title",
@@ -68,90 +67,76 @@ pub(crate) const COLUMNS: [&str; 37] = [
     "small_numbers",
 ];
 
-/// The tidy comparison table, one row per KPI and year (see [`COLUMNS`]),
-/// from the set's national ranks.
-pub(crate) fn compare(comparison: &Comparison, national: &NationalRanks) -> Result<DataFrame> {
-    let group_values = by_kpi_year(comparison.group_values.as_ref(), &["group_value"])?;
-    let counts = by_kpi_year(comparison.counts.as_ref(), &["base_count", "small_below"])?;
+/// One municipality's KPI in one year, against its peers and the country:
+/// a row of the comparison table (see [`COLUMNS`], and the README's
+/// "Definitions"). What a KPI's scale does not allow is `None`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ComparedRow {
+    pub kpi: String,
+    pub kpi_title: String,
+    pub municipality_id: String,
+    pub municipality: String,
+    pub year: i32,
+    pub gender: Gender,
+    /// The label of the peer group the row is compared with.
+    pub peer_group: String,
+    pub value: Option<f64>,
+    /// How many peers have a value.
+    pub peer_n: u32,
+    pub peer_mean: Option<f64>,
+    pub peer_median: Option<f64>,
+    pub peer_min: Option<f64>,
+    pub peer_max: Option<f64>,
+    pub rank_in_peers: Option<u32>,
+    pub rank_national: Option<u32>,
+    /// How many places in the country have a value.
+    pub national_n: u32,
+    pub national_percentile: Option<f64>,
+    pub deviation_from_peer_mean: Option<f64>,
+    pub deviation_from_peer_mean_pct: Option<f64>,
+    pub change_from_previous_year: Option<f64>,
+    pub change_from_previous_year_pct: Option<f64>,
+    pub band: RankBand,
+    pub preliminary: bool,
+    pub scale: Scale,
+    pub unit: String,
+    /// For a category: the label of the value, and how many peers and
+    /// places in the country are at each level.
+    pub value_label: Option<String>,
+    pub peer_levels: Option<String>,
+    pub national_levels: Option<String>,
+    pub series_break: bool,
+    pub direction: Direction,
+    pub position: Option<Position>,
+    /// How many places are ranked among: 290 municipalities or 21 regions.
+    pub national_total: u32,
+    pub few_values: bool,
+    /// Kolada's own value of the peer group.
+    pub group_value: Option<f64>,
+    pub rolling_mean: bool,
+    /// The count the figure rests on, where the set names one.
+    pub base_count: Option<f64>,
+    /// Unknown where the set names no count for the KPI, or Kolada has none.
+    pub small_numbers: Option<bool>,
+    /// A change far beyond the municipality's own history in the table:
+    /// (this change, its typical change); see `quality`. Not exported.
+    pub volatile: Option<(f64, f64)>,
+}
+
+/// The comparison, one row per KPI and year (see [`ComparedRow`]), from
+/// the set's national ranks.
+pub(crate) fn compare(comparison: &Comparison, national: &NationalRanks) -> Vec<ComparedRow> {
     let mut years = comparison.years.to_vec();
     years.sort_unstable();
     let mut rows = Vec::new();
     for kpi in comparison.kpis {
         for &year in &years {
-            let key = (kpi.id.clone(), year);
-            let extra = |map: &ByKpiYear, i: usize| map.get(&key).and_then(|v| v[i]);
-            rows.push(row(
-                comparison,
-                national,
-                kpi,
-                year,
-                &Extras {
-                    group_value: extra(&group_values, 0),
-                    base_count: extra(&counts, 0),
-                    small_below: extra(&counts, 1),
-                },
-            ));
+            rows.push(row(comparison, national, kpi, year));
         }
     }
-    let table = table(comparison, national, &rows)?;
-    label_categories(comparison, &national.values, table)
-}
-
-/// What the comparison brings from outside the ranks: Kolada's value of
-/// the peer group and the count a figure rests on.
-struct Extras {
-    group_value: Option<f64>,
-    base_count: Option<f64>,
-    small_below: Option<f64>,
-}
-
-/// Figures per KPI and year, in the order of the columns asked for.
-type ByKpiYear = HashMap<(String, i32), Vec<Option<f64>>>;
-
-/// Per KPI and year, the named columns of a `kpi, year, …` frame (the first
-/// row of a key, as a join would find it).
-fn by_kpi_year(frame: Option<&DataFrame>, columns: &[&str]) -> Result<ByKpiYear> {
-    let mut out = HashMap::new();
-    let Some(frame) = frame else { return Ok(out) };
-    let kpi = frame.column("kpi")?.str()?;
-    let year = frame.column("year")?.i32()?;
-    let values: Vec<Vec<Option<f64>>> = columns
-        .iter()
-        .map(|c| Ok(frame.column(c)?.cast(&DataType::Float64)?.f64()?.to_vec()))
-        .collect::<Result<_>>()?;
-    for r in 0..frame.height() {
-        if let (Some(k), Some(y)) = (kpi.get(r), year.get(r)) {
-            out.entry((k.to_string(), y))
-                .or_insert_with(|| values.iter().map(|v| v[r]).collect());
-        }
-    }
-    Ok(out)
-}
-
-/// One row of the table, before it becomes columns.
-struct Row<'a> {
-    kpi: &'a KpiPlan,
-    year: i32,
-    value: Option<f64>,
-    peer_n: u32,
-    peer_mean: Option<f64>,
-    peer_median: Option<f64>,
-    peer_min: Option<f64>,
-    peer_max: Option<f64>,
-    rank_in_peers: Option<u32>,
-    rank_national: Option<u32>,
-    national_n: u32,
-    national_percentile: Option<f64>,
-    deviation: Option<f64>,
-    deviation_pct: Option<f64>,
-    change: Option<f64>,
-    change_pct: Option<f64>,
-    band: &'static str,
-    position: Option<&'static str>,
-    few_values: bool,
-    group_value: Option<f64>,
-    base_count: Option<f64>,
-    small_numbers: Option<bool>,
+    label_categories(comparison, &national.values, &mut rows);
+    mark_volatile(&mut rows);
+    rows
 }
 
 /// A KPI and year compared: the municipality's own figures and standing,
@@ -160,17 +145,13 @@ struct Row<'a> {
 /// ranks and bands for ranked scales, means and differences for numbers,
 /// relative differences for amounts, no change across a break or on a
 /// moving mean.
-fn row<'a>(
-    comparison: &Comparison,
-    national: &NationalRanks,
-    kpi: &'a KpiPlan,
-    year: i32,
-    extras: &Extras,
-) -> Row<'a> {
-    let me = comparison.municipality.id.as_str();
-    let own = national.standing(&kpi.id, year, me);
+fn row(comparison: &Comparison, national: &NationalRanks, kpi: &KpiPlan, year: i32) -> ComparedRow {
+    let me = comparison.municipality;
+    let own = national.standing(&kpi.id, year, &me.id);
     let value = own.map(|s| s.value);
-    let previous = national.standing(&kpi.id, year - 1, me).map(|s| s.value);
+    let previous = national
+        .standing(&kpi.id, year - 1, &me.id)
+        .map(|s| s.value);
     let peers = peer_figures(national, kpi, year, own);
     let national_n = national.count(&kpi.id, year);
     let (ranked, relative) = (kpi.scale.ranked(), kpi.scale.relative());
@@ -186,9 +167,17 @@ fn row<'a>(
     let peer_mean = only(ranked, peers.mean);
     let clean_mean = only(ranked, peers.shown_mean);
     let exact = |base: Option<f64>| value.zip(base).map(|(v, b)| difference(b, v));
-    Row {
-        kpi,
+    let key = (kpi.id.clone(), year);
+    let counts = comparison.counts.get(&key);
+    let base_count = counts.map(|(count, _)| *count);
+    ComparedRow {
+        kpi: kpi.id.clone(),
+        kpi_title: kpi.title.clone(),
+        municipality_id: me.id.clone(),
+        municipality: me.title.clone(),
         year,
+        gender: national.gender,
+        peer_group: kpi.peers.label.clone(),
         value,
         peer_n: peers.n,
         peer_mean: clean_mean,
@@ -200,30 +189,58 @@ fn row<'a>(
         national_n,
         national_percentile: only(ranked, own.and_then(|s| s.national_percentile))
             .map(without_noise),
-        deviation: if ranked { exact(clean_mean) } else { None },
-        deviation_pct: only(relative, pct(minus(value, peer_mean), peer_mean)),
-        change: if kpi.scale.numeric() && unbroken {
+        deviation_from_peer_mean: if ranked { exact(clean_mean) } else { None },
+        deviation_from_peer_mean_pct: only(relative, pct(minus(value, peer_mean), peer_mean)),
+        change_from_previous_year: if kpi.scale.numeric() && unbroken {
             exact(previous)
         } else {
             None
         },
-        change_pct: only(relative && unbroken, pct(minus(value, previous), previous)),
-        band: match own {
-            None => "grey",
-            Some(_) if !ranked => "none",
-            Some(_) if few => "few",
-            Some(s) => s.band,
-        },
+        change_from_previous_year_pct: only(
+            relative && unbroken,
+            pct(minus(value, previous), previous),
+        ),
+        band: band(own, ranked, few),
+        preliminary: kpi.preliminary_year == Some(year),
+        scale: kpi.scale,
+        unit: kpi.unit.clone(),
+        value_label: None,
+        peer_levels: None,
+        national_levels: None,
+        series_break: kpi.breaks_at(year),
+        direction: kpi.direction,
         position: own.map(|s| s.position).filter(|_| ranked && !few),
+        national_total: comparison.total as u32,
         few_values: few,
-        group_value: extras.group_value.filter(|_| ranked),
-        base_count: extras.base_count,
-        // Unknown where the set names no count for the KPI, or Kolada has none.
-        small_numbers: match (extras.base_count, extras.small_below) {
-            (Some(count), Some(below)) => Some(count < below && value.is_some()),
-            _ if value.is_none() => Some(false),
-            _ => None,
-        },
+        group_value: comparison
+            .group_values
+            .get(&key)
+            .copied()
+            .filter(|_| ranked),
+        rolling_mean: kpi.rolling.is_some(),
+        base_count,
+        small_numbers: small_numbers(counts, value),
+        volatile: None,
+    }
+}
+
+/// The band of a place's standing, as the KPI's scale and coverage allow.
+fn band(own: Option<&Standing>, ranked: bool, few: bool) -> RankBand {
+    match own {
+        None => RankBand::NoValue,
+        Some(_) if !ranked => RankBand::Unbanded,
+        Some(_) if few => RankBand::Few,
+        Some(s) => s.band,
+    }
+}
+
+/// Whether a figure rests on fewer people than the set's count allows:
+/// unknown where the set names no count for the KPI, or Kolada has none.
+fn small_numbers(counts: Option<&(f64, f64)>, value: Option<f64>) -> Option<bool> {
+    match counts {
+        Some((count, below)) => Some(*count < *below && value.is_some()),
+        _ if value.is_none() => Some(false),
+        _ => None,
     }
 }
 
@@ -277,106 +294,98 @@ fn peer_figures(
     }
 }
 
-/// The rows as the table's columns (see [`COLUMNS`]).
-fn table(comparison: &Comparison, national: &NationalRanks, rows: &[Row]) -> Result<DataFrame> {
-    let n = rows.len();
-    let text = |f: &dyn Fn(&Row) -> String| rows.iter().map(f).collect::<Vec<String>>();
-    let f64s = |f: &dyn Fn(&Row) -> Option<f64>| rows.iter().map(f).collect::<Vec<Option<f64>>>();
-    let u32s = |f: &dyn Fn(&Row) -> Option<u32>| rows.iter().map(f).collect::<Vec<Option<u32>>>();
+/// The rows as the export table (see [`COLUMNS`]), each column in the
+/// type the exports have always had.
+pub(crate) fn compared_table(rows: &[ComparedRow]) -> Table {
+    let text = |f: &dyn Fn(&ComparedRow) -> String| {
+        Values::Text(rows.iter().map(|r| Some(f(r))).collect())
+    };
+    let maybe_text =
+        |f: &dyn Fn(&ComparedRow) -> Option<String>| Values::Text(rows.iter().map(f).collect());
+    let f64s =
+        |f: &dyn Fn(&ComparedRow) -> Option<f64>| Values::Float(rows.iter().map(f).collect());
+    let u32s = |f: &dyn Fn(&ComparedRow) -> Option<u32>| Values::U32(rows.iter().map(f).collect());
     let bools =
-        |f: &dyn Fn(&Row) -> Option<bool>| rows.iter().map(f).collect::<Vec<Option<bool>>>();
-    let none = vec![None::<String>; n];
-    let m = comparison.municipality;
+        |f: &dyn Fn(&ComparedRow) -> Option<bool>| Values::Bool(rows.iter().map(f).collect());
     let columns = vec![
-        Column::new("kpi".into(), text(&|r| r.kpi.id.clone())),
-        Column::new("kpi_title".into(), text(&|r| r.kpi.title.clone())),
-        Column::new("municipality_id".into(), vec![m.id.as_str(); n]),
-        Column::new("municipality".into(), vec![m.title.as_str(); n]),
-        Column::new(
-            "year".into(),
-            rows.iter().map(|r| r.year).collect::<Vec<i32>>(),
+        ("kpi", text(&|r| r.kpi.clone())),
+        ("kpi_title", text(&|r| r.kpi_title.clone())),
+        ("municipality_id", text(&|r| r.municipality_id.clone())),
+        ("municipality", text(&|r| r.municipality.clone())),
+        (
+            "year",
+            Values::I32(rows.iter().map(|r| Some(r.year)).collect()),
         ),
-        Column::new("gender".into(), vec![national.gender.code(); n]),
-        Column::new("peer_group".into(), text(&|r| r.kpi.peers.label.clone())),
-        Column::new("value".into(), f64s(&|r| r.value)),
-        Column::new("peer_n".into(), u32s(&|r| Some(r.peer_n))),
-        Column::new("peer_mean".into(), f64s(&|r| r.peer_mean)),
-        Column::new("peer_median".into(), f64s(&|r| r.peer_median)),
-        Column::new("peer_min".into(), f64s(&|r| r.peer_min)),
-        Column::new("peer_max".into(), f64s(&|r| r.peer_max)),
-        Column::new("rank_in_peers".into(), u32s(&|r| r.rank_in_peers)),
-        Column::new("rank_national".into(), u32s(&|r| r.rank_national)),
-        Column::new("national_n".into(), u32s(&|r| Some(r.national_n))),
-        Column::new(
-            "national_percentile".into(),
-            f64s(&|r| r.national_percentile),
+        ("gender", text(&|r| r.gender.code().to_string())),
+        ("peer_group", text(&|r| r.peer_group.clone())),
+        ("value", f64s(&|r| r.value)),
+        ("peer_n", u32s(&|r| Some(r.peer_n))),
+        ("peer_mean", f64s(&|r| r.peer_mean)),
+        ("peer_median", f64s(&|r| r.peer_median)),
+        ("peer_min", f64s(&|r| r.peer_min)),
+        ("peer_max", f64s(&|r| r.peer_max)),
+        ("rank_in_peers", u32s(&|r| r.rank_in_peers)),
+        ("rank_national", u32s(&|r| r.rank_national)),
+        ("national_n", u32s(&|r| Some(r.national_n))),
+        ("national_percentile", f64s(&|r| r.national_percentile)),
+        (
+            "deviation_from_peer_mean",
+            f64s(&|r| r.deviation_from_peer_mean),
         ),
-        Column::new("deviation_from_peer_mean".into(), f64s(&|r| r.deviation)),
-        Column::new(
-            "deviation_from_peer_mean_pct".into(),
-            f64s(&|r| r.deviation_pct),
+        (
+            "deviation_from_peer_mean_pct",
+            f64s(&|r| r.deviation_from_peer_mean_pct),
         ),
-        Column::new("change_from_previous_year".into(), f64s(&|r| r.change)),
-        Column::new(
-            "change_from_previous_year_pct".into(),
-            f64s(&|r| r.change_pct),
+        (
+            "change_from_previous_year",
+            f64s(&|r| r.change_from_previous_year),
         ),
-        Column::new("band".into(), text(&|r| r.band.to_string())),
-        Column::new(
-            "preliminary".into(),
-            bools(&|r| Some(r.kpi.preliminary_year == Some(r.year))),
+        (
+            "change_from_previous_year_pct",
+            f64s(&|r| r.change_from_previous_year_pct),
         ),
-        Column::new("scale".into(), text(&|r| r.kpi.scale.name().to_string())),
-        Column::new("unit".into(), text(&|r| r.kpi.unit.clone())),
-        Column::new("value_label".into(), none.clone()),
-        Column::new("peer_levels".into(), none.clone()),
-        Column::new("national_levels".into(), none),
-        Column::new(
-            "series_break".into(),
-            bools(&|r| Some(r.kpi.breaks_at(r.year))),
+        ("band", text(&|r| r.band.code().to_string())),
+        ("preliminary", bools(&|r| Some(r.preliminary))),
+        ("scale", text(&|r| r.scale.name().to_string())),
+        ("unit", text(&|r| r.unit.clone())),
+        ("value_label", maybe_text(&|r| r.value_label.clone())),
+        ("peer_levels", maybe_text(&|r| r.peer_levels.clone())),
+        (
+            "national_levels",
+            maybe_text(&|r| r.national_levels.clone()),
         ),
-        Column::new(
-            "direction".into(),
-            text(&|r| r.kpi.direction.name().to_string()),
+        ("series_break", bools(&|r| Some(r.series_break))),
+        ("direction", text(&|r| r.direction.name().to_string())),
+        (
+            "position",
+            maybe_text(&|r| r.position.map(|p| p.code().to_string())),
         ),
-        Column::new(
-            "position".into(),
-            rows.iter()
-                .map(|r| r.position)
-                .collect::<Vec<Option<&str>>>(),
-        ),
-        Column::new("national_total".into(), vec![comparison.total as u32; n]),
-        Column::new("few_values".into(), bools(&|r| Some(r.few_values))),
-        Column::new("group_value".into(), f64s(&|r| r.group_value)),
-        Column::new(
-            "rolling_mean".into(),
-            bools(&|r| Some(r.kpi.rolling.is_some())),
-        ),
-        Column::new("base_count".into(), f64s(&|r| r.base_count)),
-        Column::new("small_numbers".into(), bools(&|r| r.small_numbers)),
+        ("national_total", u32s(&|r| Some(r.national_total))),
+        ("few_values", bools(&|r| Some(r.few_values))),
+        ("group_value", f64s(&|r| r.group_value)),
+        ("rolling_mean", bools(&|r| Some(r.rolling_mean))),
+        ("base_count", f64s(&|r| r.base_count)),
+        ("small_numbers", bools(&|r| r.small_numbers)),
     ];
-    debug_assert_eq!(columns.len(), COLUMNS.len());
-    Ok(DataFrame::new_infer_height(columns)?)
+    debug_assert!(columns.iter().map(|(n, _)| *n).eq(COLUMNS));
+    Table::new(columns)
 }
 
-/// The KPIs of a comparison table (see [`COLUMNS`]) for which the source
-/// has no figure at all in the years shown: no municipality in the country
-/// has a value. Documents leave them out of their tables and say so, rather
-/// than show a row of blanks.
-pub(crate) fn kpis_without_figures(table: &DataFrame) -> Vec<String> {
-    let cells = Cells(table);
-    let mut seen: Vec<(String, bool)> = Vec::new();
-    for row in 0..table.height() {
-        let kpi = cells.text("kpi", row);
-        let has =
-            cells.f64("value", row).is_some() || cells.int("national_n", row).unwrap_or(0) > 0;
-        match seen.iter_mut().find(|(k, _)| *k == kpi) {
+/// The KPIs of a comparison for which the source has no figure at all in
+/// the years shown: no municipality in the country has a value. Documents
+/// leave them out of their tables and say so, rather than show a row of
+/// blanks.
+pub(crate) fn kpis_without_figures(rows: &[ComparedRow]) -> Vec<String> {
+    let mut seen: Vec<(&str, bool)> = Vec::new();
+    for row in rows {
+        let has = row.value.is_some() || row.national_n > 0;
+        match seen.iter_mut().find(|(k, _)| *k == row.kpi) {
             Some(entry) => entry.1 |= has,
-            None => seen.push((kpi, has)),
+            None => seen.push((&row.kpi, has)),
         }
     }
     seen.into_iter()
         .filter(|(_, has)| !has)
-        .map(|(k, _)| k)
+        .map(|(k, _)| k.to_string())
         .collect()
 }

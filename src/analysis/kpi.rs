@@ -117,11 +117,13 @@ pub(crate) struct Comparison<'a> {
     pub kpis: &'a [KpiPlan],
     /// How many places are ranked among: 290 municipalities or 21 regions.
     pub total: usize,
-    /// Kolada's own value of the peer group, per KPI and year (`kpi, year,
-    /// group_value`), where the peers are a Kolada group the municipality
-    /// was left out of.
-    pub group_values: Option<polars_core::prelude::DataFrame>,
-    /// The count each figure rests on, where the set names one (`kpi, year,
-    /// base_count, small_below`).
-    pub counts: Option<polars_core::prelude::DataFrame>,
+    /// Kolada's own value of the peer group, per KPI and year, where the
+    /// peers are a Kolada group the municipality was left out of.
+    pub group_values: ByKpiYear<f64>,
+    /// The count each figure rests on, where the set names one, per KPI
+    /// and year: (the count, the count under which it is flagged).
+    pub counts: ByKpiYear<(f64, f64)>,
 }
+
+/// Figures per (KPI, year).
+pub(crate) type ByKpiYear<T> = std::collections::HashMap<(String, i32), T>;

@@ -1,10 +1,8 @@
-//! Layer 6, the statistics, on polars frames and plain Rust: national
-//! ranks (computed once per set), comparisons against peers, categories,
-//! trends, similarity; and the typed cell and table types every view
-//! reads.
+//! Layer 6, the statistics, in plain Rust: national ranks (computed once
+//! per set), comparisons against peers as typed rows, categories, trends,
+//! similarity; and the typed table every listing and export is made of.
 
 pub(crate) mod categories;
-pub(crate) mod cells;
 pub(crate) mod compare;
 pub(crate) mod explain;
 pub(crate) mod kpi;

@@ -4,8 +4,6 @@
 use std::collections::HashMap;
 
 use anyhow::Result;
-use polars_core::df;
-use polars_core::prelude::*;
 
 use super::kpi::Bands;
 use crate::model::scale::Direction;
@@ -16,8 +14,58 @@ use crate::model::{Gender, Observation};
 /// per KPI, year and municipality its national rank, percentile and band.
 pub(crate) struct NationalRanks {
     pub gender: Gender,
-    pub values: DataFrame,
+    /// The figures ranked: of the one gender, each with a value.
+    pub values: Vec<Observation>,
     ranked: Ranked,
+}
+
+/// Where a place's rank puts it, by the set's direction: among the best
+/// quarter (or third), the middle, the worst; or none of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RankBand {
+    Green,
+    Yellow,
+    Red,
+    /// Too few places have a figure for a band to mean anything.
+    Few,
+    /// The place has no figure.
+    NoValue,
+    /// A KPI without a direction, a total or a category: not banded.
+    Unbanded,
+}
+
+impl RankBand {
+    /// The code in the exports' `band` column.
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            RankBand::Green => "green",
+            RankBand::Yellow => "yellow",
+            RankBand::Red => "red",
+            RankBand::Few => "few",
+            RankBand::NoValue => "grey",
+            RankBand::Unbanded => "none",
+        }
+    }
+}
+
+/// Where a place's value stands in the country, highest first, whatever
+/// the direction: no judgement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Position {
+    Low,
+    Middle,
+    High,
+}
+
+impl Position {
+    /// The code in the exports' `position` column.
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            Position::Low => "low",
+            Position::Middle => "middle",
+            Position::High => "high",
+        }
+    }
 }
 
 /// A hash map with a fast, non-cryptographic hasher: ranking the country
@@ -39,8 +87,8 @@ pub(crate) struct Standing {
     pub national_n: u32,
     /// Share of the others that score strictly worse, in percent.
     pub national_percentile: Option<f64>,
-    pub band: &'static str,
-    pub position: &'static str,
+    pub band: RankBand,
+    pub position: Position,
 }
 
 impl NationalRanks {
@@ -52,8 +100,12 @@ impl NationalRanks {
         directions: &[(String, Direction)],
         bands: Bands,
     ) -> Result<NationalRanks> {
-        let values = values_frame(observations, gender)?;
-        let ranked = national(&values, directions, bands)?;
+        let values: Vec<Observation> = observations
+            .iter()
+            .filter(|o| o.gender == gender && o.value.is_some())
+            .cloned()
+            .collect();
+        let ranked = national(value_rows(&values), directions, bands);
         Ok(NationalRanks {
             gender,
             values,
@@ -74,49 +126,28 @@ impl NationalRanks {
     }
 }
 
-/// `kpi, municipality_id, year, value` for the given gender, values only.
-pub(crate) fn values_frame(observations: &[Observation], gender: Gender) -> Result<DataFrame> {
-    let rows: Vec<&Observation> = observations
+/// The figures of `values` that have one: (kpi, place, year, value).
+pub(crate) fn value_rows(values: &[Observation]) -> impl Iterator<Item = (&str, &str, i32, f64)> {
+    values
         .iter()
-        .filter(|o| o.gender == gender && o.value.is_some())
-        .collect();
-    Ok(df!(
-        "kpi" => rows.iter().map(|o| o.kpi.as_str()).collect::<Vec<_>>(),
-        "municipality_id" => rows.iter().map(|o| o.entity.as_str()).collect::<Vec<_>>(),
-        "year" => rows.iter().map(|o| o.year).collect::<Vec<_>>(),
-        "value" => rows.iter().map(|o| o.value).collect::<Vec<_>>(),
-    )?)
-}
-
-/// The rows of a values frame (`kpi, municipality_id, year, value`) with a value.
-pub(crate) fn value_rows(values: &DataFrame) -> Result<Vec<(&str, &str, i32, f64)>> {
-    let kpi = values.column("kpi")?.str()?;
-    let place = values.column("municipality_id")?.str()?;
-    let year = values.column("year")?.i32()?;
-    let value = values.column("value")?.f64()?;
-    Ok(kpi
-        .iter()
-        .zip(place.iter())
-        .zip(year.iter().zip(value.iter()))
-        .filter_map(|((k, p), (y, v))| Some((k?, p?, y?, v?)))
-        .collect())
+        .filter_map(|o| Some((o.kpi.as_str(), o.entity.as_str(), o.year, o.value?)))
 }
 
 /// Every municipality's national rank, percentile and band per KPI and
 /// year. `values` holds the municipalities to rank (normally all 290);
 /// `directions` maps kpi → direction (a KPI without one is not ranked).
 /// Ranks are counted from the sorted scores of each KPI and year.
-pub(crate) fn national(
-    values: &DataFrame,
+pub(crate) fn national<'v>(
+    values: impl Iterator<Item = (&'v str, &'v str, i32, f64)>,
     directions: &[(String, Direction)],
     bands: Bands,
-) -> Result<Ranked> {
+) -> Ranked {
     let direction: FastMap<&str, Direction> =
         directions.iter().map(|(k, d)| (k.as_str(), *d)).collect();
     // Per KPI and year: each place with its value and score.
     type Scored<'a> = Vec<(&'a str, f64, f64)>;
     let mut groups: FastMap<(&str, i32), Scored> = FastMap::default();
-    for (kpi, place, year, value) in value_rows(values)? {
+    for (kpi, place, year, value) in values {
         if let Some(d) = direction.get(kpi) {
             let score = value * d.sign();
             groups
@@ -157,20 +188,20 @@ pub(crate) fn national(
                     national_percentile: (n > 1)
                         .then(|| (f64::from(worse_plus_one) - 1.0) * 100.0 / (nf - 1.0)),
                     band: if neutral {
-                        "none"
+                        RankBand::Unbanded
                     } else if rank_f <= nf * share {
-                        "green"
+                        RankBand::Green
                     } else if rank_f > nf * (1.0 - share) {
-                        "red"
+                        RankBand::Red
                     } else {
-                        "yellow"
+                        RankBand::Yellow
                     },
                     position: if by_value <= nf * share {
-                        "high"
+                        Position::High
                     } else if by_value > nf * (1.0 - share) {
-                        "low"
+                        Position::Low
                     } else {
-                        "middle"
+                        Position::Middle
                     },
                 };
                 (place.to_string(), standing)
@@ -178,7 +209,7 @@ pub(crate) fn national(
             .collect();
         ranked.insert((kpi.to_string(), year), standings);
     }
-    Ok(ranked)
+    ranked
 }
 
 /// Too few places have a figure for a band to mean anything: under ten, or
@@ -187,20 +218,41 @@ pub(crate) fn few_values(n: usize, total: usize) -> bool {
     n < 10 || n * 3 < total * 2
 }
 
-/// The national median per KPI and year (all municipalities with a value):
-/// `kpi, year, national_median`, ordered by KPI and year.
-pub(crate) fn medians(values: &DataFrame) -> Result<DataFrame> {
-    let mut groups: std::collections::BTreeMap<(&str, i32), Vec<f64>> = Default::default();
-    for (kpi, _, year, value) in value_rows(values)? {
-        groups.entry((kpi, year)).or_default().push(value);
+/// The national median per KPI and year (all municipalities with a value).
+#[derive(Debug, Default)]
+pub(crate) struct Medians(HashMap<(String, i32), f64>);
+
+impl Medians {
+    pub(crate) fn of(values: &[Observation]) -> Medians {
+        let mut groups: HashMap<(&str, i32), Vec<f64>> = HashMap::new();
+        for (kpi, _, year, value) in value_rows(values) {
+            groups.entry((kpi, year)).or_default().push(value);
+        }
+        Medians(
+            groups
+                .into_iter()
+                .filter_map(|((kpi, year), mut group)| {
+                    Some(((kpi.to_string(), year), quantile(&mut group, 0.5)?))
+                })
+                .collect(),
+        )
     }
-    let (mut kpis, mut years, mut medians) = (Vec::new(), Vec::new(), Vec::new());
-    for ((kpi, year), mut group) in groups {
-        kpis.push(kpi);
-        years.push(year);
-        medians.push(quantile(&mut group, 0.5));
+
+    pub(crate) fn get(&self, kpi: &str, year: i32) -> Option<f64> {
+        self.0.get(&(kpi.to_string(), year)).copied()
     }
-    Ok(df!("kpi" => kpis, "year" => years, "national_median" => medians)?)
+
+    /// A KPI's medians by year, in order.
+    pub(crate) fn series(&self, kpi: &str) -> Vec<(i32, f64)> {
+        let mut series: Vec<(i32, f64)> = self
+            .0
+            .iter()
+            .filter(|((k, _), _)| k == kpi)
+            .map(|((_, year), median)| (*year, *median))
+            .collect();
+        series.sort_by_key(|(year, _)| *year);
+        series
+    }
 }
 
 /// The `q` quantile with linear interpolation, computed as polars does

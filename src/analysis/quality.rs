@@ -10,76 +10,77 @@
 
 use std::collections::HashMap;
 
-use super::cells::Cells;
+use super::compare::ComparedRow;
+use crate::model::scale::Scale;
 
 pub(crate) const VOLATILE_TIMES: f64 = 3.0;
 pub(crate) const VOLATILE_HISTORY: usize = 3;
 pub(crate) const VOLATILE_PERCENT: f64 = 20.0;
 pub(crate) const VOLATILE_POINTS: f64 = 5.0;
 
-/// One row's change on the year before, both ways it can be measured.
-struct Change {
-    row: usize,
-    year: Option<i64>,
-    percent: Option<f64>,
-    points: Option<f64>,
+/// Mark each row whose change is far beyond its municipality's usual in
+/// the KPI (`ComparedRow::volatile`): each series gathered in one pass, so
+/// judging every row stays linear in the table.
+pub(crate) fn mark_volatile(rows: &mut [ComparedRow]) {
+    let mut by_series: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        by_series
+            .entry((&row.kpi, &row.municipality_id))
+            .or_default()
+            .push(i);
+    }
+    let marks: Vec<(usize, (f64, f64))> = by_series
+        .values()
+        .flat_map(|series| {
+            series
+                .iter()
+                .filter_map(|&i| volatile(rows, series, i).map(|mark| (i, mark)))
+        })
+        .collect();
+    for (i, mark) in marks {
+        rows[i].volatile = Some(mark);
+    }
 }
 
-/// Each municipality's changes per KPI in a comparison table, gathered in
-/// one pass so that judging every row stays linear in the table.
-pub(crate) struct Histories(HashMap<(String, String), Vec<Change>>);
-
-impl Histories {
-    pub(crate) fn of(cells: &Cells) -> Histories {
-        let mut by_series: HashMap<(String, String), Vec<Change>> = HashMap::new();
-        for row in 0..cells.0.height() {
-            let series = (cells.text("kpi", row), cells.text("municipality_id", row));
-            by_series.entry(series).or_default().push(Change {
-                row,
-                year: cells.int("year", row),
-                percent: cells.f64("change_from_previous_year_pct", row),
-                points: cells.f64("change_from_previous_year", row),
-            });
-        }
-        Histories(by_series)
-    }
-
-    /// A change far beyond the municipality's usual: (this change, the
-    /// median size of its other changes), in percent for an amount, else
-    /// in the KPI's units.
-    pub(crate) fn volatile(&self, cells: &Cells, row: usize) -> Option<(f64, f64)> {
-        let relative = match cells.text("scale", row).as_str() {
-            "amount" => true,
-            "percent" | "signed" => false,
-            _ => return None,
-        };
-        let change = |c: &Change| if relative { c.percent } else { c.points };
-        let series = (cells.text("kpi", row), cells.text("municipality_id", row));
-        let changes = self.0.get(&series)?;
-        let this = changes.iter().find(|c| c.row == row)?;
-        let now = change(this)?;
-        let mut others: Vec<f64> = changes
-            .iter()
-            .filter(|c| c.row != row && c.year != this.year)
-            .filter_map(|c| change(c).map(f64::abs))
-            .collect();
-        if others.len() < VOLATILE_HISTORY {
-            return None;
-        }
-        others.sort_by(f64::total_cmp);
-        let middle = others.len() / 2;
-        let typical = if others.len().is_multiple_of(2) {
-            (others[middle - 1] + others[middle]) / 2.0
+/// A change far beyond the municipality's usual: (this change, the median
+/// size of its other changes), in percent for an amount, else in the KPI's
+/// units.
+fn volatile(rows: &[ComparedRow], series: &[usize], at: usize) -> Option<(f64, f64)> {
+    let relative = match rows[at].scale {
+        Scale::Amount => true,
+        Scale::Percent | Scale::Signed => false,
+        _ => return None,
+    };
+    let change = |row: &ComparedRow| {
+        if relative {
+            row.change_from_previous_year_pct
         } else {
-            others[middle]
-        };
-        let floor = if relative {
-            VOLATILE_PERCENT
-        } else {
-            VOLATILE_POINTS
-        };
-        (now.abs() > VOLATILE_TIMES * typical && now.abs() >= floor).then_some((now, typical))
+            row.change_from_previous_year
+        }
+    };
+    let this = &rows[at];
+    let now = change(this)?;
+    let mut others: Vec<f64> = series
+        .iter()
+        .filter(|&&i| i != at && rows[i].year != this.year)
+        .filter_map(|&i| change(&rows[i]).map(f64::abs))
+        .collect();
+    if others.len() < VOLATILE_HISTORY {
+        return None;
     }
+    others.sort_by(f64::total_cmp);
+    let middle = others.len() / 2;
+    let typical = if others.len().is_multiple_of(2) {
+        (others[middle - 1] + others[middle]) / 2.0
+    } else {
+        others[middle]
+    };
+    let floor = if relative {
+        VOLATILE_PERCENT
+    } else {
+        VOLATILE_POINTS
+    };
+    (now.abs() > VOLATILE_TIMES * typical && now.abs() >= floor).then_some((now, typical))
 }
 
 /// The counties whose adults answer Liv & Hälsa rather than the national

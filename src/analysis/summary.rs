@@ -17,11 +17,10 @@
 
 use std::collections::HashMap;
 
-use anyhow::Result;
-use polars_core::prelude::*;
-
-use super::cells::Cells;
+use super::compare::ComparedRow;
 use super::national::{quantile, value_rows};
+use crate::model::scale::Scale;
+use crate::model::Observation;
 
 /// The national interquartile range per (kpi, year).
 pub(crate) type Spreads = HashMap<(String, i64), f64>;
@@ -54,47 +53,42 @@ pub(crate) struct Finding {
 }
 
 /// The national spread of every KPI and year in `values` (kpi, year, value).
-pub(crate) fn spreads(values: &DataFrame) -> Result<Spreads> {
+pub(crate) fn spreads(values: &[Observation]) -> Spreads {
     let mut groups: HashMap<(&str, i32), Vec<f64>> = HashMap::new();
-    for (kpi, _, year, value) in value_rows(values)? {
+    for (kpi, _, year, value) in value_rows(values) {
         groups.entry((kpi, year)).or_default().push(value);
     }
-    Ok(groups
+    groups
         .into_iter()
         .filter_map(|((kpi, year), mut group)| {
             let iqr = quantile(&mut group, 0.75)? - quantile(&mut group, 0.25)?;
             (iqr > 0.0).then(|| ((kpi.to_string(), i64::from(year)), iqr))
         })
-        .collect())
+        .collect()
 }
 
 /// Every row's findings: its deviation and its change, measured against
 /// the national spread of its KPI and year (`rows`: the rows a reader is
 /// shown; a row of a total or a category is never a finding).
-pub(crate) fn findings(table: &DataFrame, rows: &[usize], spreads: &Spreads) -> Vec<Finding> {
-    let cells = Cells(table);
+pub(crate) fn findings(table: &[ComparedRow], rows: &[usize], spreads: &Spreads) -> Vec<Finding> {
     let mut all = Vec::new();
     for &row in rows {
-        let scale = cells.text("scale", row);
-        if !["amount", "percent", "signed"].contains(&scale.as_str()) {
+        let compared = &table[row];
+        if !matches!(
+            compared.scale,
+            Scale::Amount | Scale::Percent | Scale::Signed
+        ) {
             continue;
         }
-        let kpi = cells.text("kpi", row);
-        let Some(spread) = cells
-            .int("year", row)
-            .and_then(|y| spreads.get(&(kpi.clone(), y)))
-        else {
+        let Some(spread) = spreads.get(&(compared.kpi.clone(), i64::from(compared.year))) else {
             continue;
         };
-        let deviation = cells
-            .f64("value", row)
-            .zip(cells.f64("peer_mean", row))
-            .map(|(v, m)| v - m);
-        let change = cells.f64("change_from_previous_year", row);
+        let deviation = compared.value.zip(compared.peer_mean).map(|(v, m)| v - m);
+        let change = compared.change_from_previous_year;
         for (kind, size) in [(Kind::Deviation, deviation), (Kind::Change, change)] {
             if let Some(size) = size {
                 all.push(Finding {
-                    kpi: kpi.clone(),
+                    kpi: compared.kpi.clone(),
                     row,
                     kind,
                     score: size.abs() / spread,

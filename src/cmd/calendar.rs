@@ -13,8 +13,8 @@ use crate::output::exports::emit;
 
 pub(crate) fn run(args: &CalendarArgs, global: &GlobalArgs) -> Result<()> {
     let target = args.output.target()?;
-    let (mut frame, footer) = with_context(global, |cx| {
+    let (table, footer) = with_context(global, |cx| {
         calendar(&args.kpis.sets, args.kpis.kpi.as_deref(), cx)
     })?;
-    emit(&mut frame, &target, &footer)
+    emit(&table, &target, &footer)
 }

@@ -32,7 +32,7 @@ pub(crate) fn run(args: &ChangesArgs, global: &GlobalArgs) -> Result<()> {
             "--since DATE asks Kolada what changed, so it needs the API; to compare with a snapshot give --since FOLDER",
         ));
     }
-    let (mut frame, summary) = with_context(global, |cx| {
+    let (table, summary) = with_context(global, |cx| {
         let (changes, against) = match date {
             Some(date) => {
                 let client = open_client(global)?;
@@ -54,5 +54,5 @@ pub(crate) fn run(args: &ChangesArgs, global: &GlobalArgs) -> Result<()> {
         listing(&changes, &against, cx)
     })?;
     notes(global, std::slice::from_ref(&summary));
-    emit(&mut frame, &target, &[summary])
+    emit(&table, &target, &[summary])
 }

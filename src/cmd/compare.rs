@@ -12,6 +12,8 @@
 
 use anyhow::Result;
 
+use crate::analysis::compare::compared_table;
+
 use crate::base::write::write_to;
 use crate::cli::flags::{CompareArgs, GlobalArgs};
 use crate::cli::session::with_context;
@@ -46,7 +48,7 @@ pub(crate) fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<()> {
     };
     with_context(global, |cx| {
         let many = names_several(&args.municipality, cx)?;
-        let mut compared = if many {
+        let compared = if many {
             several(&asked, cx)?
         } else {
             one(&asked, cx)?
@@ -58,13 +60,13 @@ pub(crate) fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<()> {
             }
             Format::Xlsx if !many => {
                 let review = review(&compared, global.lang().unwrap_or_default(), cx)?;
-                let bytes = review_workbook(&review, &compared.table)?;
+                let bytes = review_workbook(&review, &compared_table(&compared.table))?;
                 write_to(target.path.as_deref(), |out| Ok(out.write_all(&bytes)?))
             }
             _ => {
                 let mut footer = compared.peer_lines.clone();
                 footer.extend(processed_lines(cx.catalogue.source()));
-                emit(&mut compared.table, &target, &footer)
+                emit(&compared_table(&compared.table), &target, &footer)
             }
         }
     })

@@ -53,7 +53,7 @@ pub(crate) fn run(args: &ExplainArgs, global: &GlobalArgs) -> Result<()> {
                 Ok(())
             });
         }
-        emit(&mut tidy(&explained)?, &target, &footer)
+        emit(&tidy(&explained)?, &target, &footer)
     })
 }
 

@@ -12,7 +12,7 @@ use crate::output::exports::emit;
 
 pub(crate) fn run(command: &GroupCommand, global: &GlobalArgs) -> Result<()> {
     with_context(global, |cx| {
-        let ((mut frame, footer), output) = match command {
+        let ((table, footer), output) = match command {
             GroupCommand::List { search, output } => {
                 let target = output.target()?;
                 (list_groups(search.as_deref(), cx)?, target)
@@ -27,6 +27,6 @@ pub(crate) fn run(command: &GroupCommand, global: &GlobalArgs) -> Result<()> {
                 (similar_peers(municipality, area, cx)?, target)
             }
         };
-        emit(&mut frame, &output, &footer)
+        emit(&table, &output, &footer)
     })
 }

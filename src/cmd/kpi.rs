@@ -17,13 +17,13 @@ pub(crate) fn run(command: &KpiCommand, global: &GlobalArgs) -> Result<()> {
             output,
         } => {
             let target = output.target()?;
-            let (mut frame, footer) = search_kpis(&words.join(" "), area.as_deref(), *limit, cx)?;
-            emit(&mut frame, &target, &footer)
+            let (table, footer) = search_kpis(&words.join(" "), area.as_deref(), *limit, cx)?;
+            emit(&table, &target, &footer)
         }
         KpiCommand::Show { id, output } => {
             let target = output.target()?;
-            let (mut frame, footer) = show_kpi(id, cx)?;
-            emit(&mut frame, &target, &footer)
+            let (table, footer) = show_kpi(id, cx)?;
+            emit(&table, &target, &footer)
         }
     })
 }

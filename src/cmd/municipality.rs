@@ -23,7 +23,7 @@ pub(crate) fn run(command: &MunicipalityCommand, global: &GlobalArgs) -> Result<
                 (list_municipalities(code, cx)?, output)
             }
         };
-        let (mut frame, footer) = listing;
-        emit(&mut frame, &output.target()?, &footer)
+        let (table, footer) = listing;
+        emit(&table, &output.target()?, &footer)
     })
 }

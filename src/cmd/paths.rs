@@ -7,7 +7,7 @@
 
 use anyhow::Result;
 
-use crate::analysis::table::{table_frame, Cell, Kind};
+use crate::analysis::table::{table_of, Cell, Kind};
 use crate::cli::flags::GlobalArgs;
 use crate::cli::session::refdata;
 use crate::output::exports::{emit, Target};
@@ -39,7 +39,7 @@ pub(crate) fn run(global: &GlobalArgs) -> Result<()> {
             Cell::from("--data-dir, NYCKELTAL_DATA_DIR"),
         ],
     ];
-    let mut frame = table_frame(
+    let table = table_of(
         &[
             ("what", Kind::Text),
             ("path", Kind::Text),
@@ -47,5 +47,5 @@ pub(crate) fn run(global: &GlobalArgs) -> Result<()> {
         ],
         rows,
     )?;
-    emit(&mut frame, &Target::terminal(), &[])
+    emit(&table, &Target::terminal(), &[])
 }

@@ -12,8 +12,8 @@ pub(crate) fn run(command: &PeersCommand, global: &GlobalArgs) -> Result<()> {
     match command {
         PeersCommand::List { output } => {
             let target = output.target()?;
-            let (mut frame, footer) = list_peer_lists(&refdata(global))?;
-            emit(&mut frame, &target, &footer)
+            let (table, footer) = list_peer_lists(&refdata(global))?;
+            emit(&table, &target, &footer)
         }
         PeersCommand::Show { name, output } => {
             let target = output.target()?;
@@ -22,8 +22,8 @@ pub(crate) fn run(command: &PeersCommand, global: &GlobalArgs) -> Result<()> {
             if data.peer_list(name)?.is_none() {
                 return Err(data.unknown_peer_list(name));
             }
-            let (mut frame, footer) = with_context(global, |cx| show_peer_list(name, cx))?;
-            emit(&mut frame, &target, &footer)
+            let (table, footer) = with_context(global, |cx| show_peer_list(name, cx))?;
+            emit(&table, &target, &footer)
         }
     }
 }

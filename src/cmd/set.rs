@@ -12,15 +12,15 @@ pub(crate) fn run(command: &SetCommand, global: &GlobalArgs) -> Result<()> {
     match command {
         SetCommand::List { output } => {
             let target = output.target()?;
-            let (mut frame, footer) = list_sets(&refdata(global))?;
-            emit(&mut frame, &target, &footer)
+            let (table, footer) = list_sets(&refdata(global))?;
+            emit(&table, &target, &footer)
         }
         SetCommand::Show { name, output } => {
             let target = output.target()?;
             // The set is read before the source is opened: a typo in its name is said first.
             refdata(global).set(name)?;
-            let (mut frame, footer) = with_context(global, |cx| show_set(name, cx))?;
-            emit(&mut frame, &target, &footer)
+            let (table, footer) = with_context(global, |cx| show_set(name, cx))?;
+            emit(&table, &target, &footer)
         }
     }
 }

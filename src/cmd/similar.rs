@@ -23,6 +23,6 @@ pub(crate) fn run(args: &SimilarArgs, global: &GlobalArgs) -> Result<()> {
         k: args.k,
         check_peers: args.check_peers.as_deref(),
     };
-    let (mut frame, footer) = with_context(global, |cx| similar(&asked, cx))?;
-    emit(&mut frame, &target, &footer)
+    let (table, footer) = with_context(global, |cx| similar(&asked, cx))?;
+    emit(&table, &target, &footer)
 }

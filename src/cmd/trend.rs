@@ -6,6 +6,8 @@
 
 use anyhow::Result;
 
+use crate::analysis::trend::trend_table;
+
 use crate::base::write::write_to;
 use crate::cli::flags::{GlobalArgs, TrendArgs};
 use crate::cli::session::with_context;
@@ -46,7 +48,7 @@ pub(crate) fn run(args: &TrendArgs, global: &GlobalArgs) -> Result<()> {
         gender: args.gender.gender(),
     };
     with_context(global, |cx| {
-        let mut trend = follow(asked, cx)?;
+        let trend = follow(asked, cx)?;
         let kpi = &trend.kpi;
         let mut footer = vec![format!(
             "Peers ({}): {} municipalities",
@@ -59,7 +61,7 @@ pub(crate) fn run(args: &TrendArgs, global: &GlobalArgs) -> Result<()> {
                 let bytes = chart(&trend, global.lang().unwrap_or_default(), format)?;
                 write_to(args.output.as_deref(), |out| Ok(out.write_all(&bytes)?))
             }
-            Output::Numbers(target) => emit(&mut trend.table, &target, &footer),
+            Output::Numbers(target) => emit(&trend_table(&trend.table), &target, &footer),
         }
     })
 }

@@ -28,6 +28,6 @@ pub(crate) fn run(args: &ValuesArgs, global: &GlobalArgs) -> Result<()> {
         municipality: &args.selection.municipality,
         years: &args.selection.years,
     };
-    let (mut frame, footer) = with_context(global, |cx| values(&selection, wanted, single, cx))?;
-    emit(&mut frame, &target, &footer)
+    let (table, footer) = with_context(global, |cx| values(&selection, wanted, single, cx))?;
+    emit(&table, &target, &footer)
 }

@@ -8,7 +8,7 @@ use chrono::{Months, NaiveDate};
 
 use super::lookup::{publication_state, Listing};
 use super::Context;
-use crate::analysis::table::{table_frame, Cell, Kind};
+use crate::analysis::table::{table_of, Cell, Kind};
 use crate::base::error;
 use crate::model::Kpi;
 use crate::resolve::kpis::chosen_kpis;
@@ -28,7 +28,7 @@ pub(crate) fn calendar(sets: &[String], kpi: Option<&str>, cx: &Context) -> Resu
             .then(a.id.cmp(&b.id))
     });
     let rows = kpis.iter().map(|k| row(k, today)).collect();
-    let frame = table_frame(
+    let frame = table_of(
         &[
             ("kpi", Kind::Text),
             ("title", Kind::Text),

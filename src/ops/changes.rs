@@ -8,11 +8,10 @@ use std::path::Path;
 
 use anyhow::Result;
 use chrono::NaiveDate;
-use polars_core::prelude::DataFrame;
 
 use super::plan::fetch;
 use super::Context;
-use crate::analysis::table::{table_frame, Cell, Kind};
+use crate::analysis::table::{table_of, Cell, Kind, Table};
 use crate::base::error;
 use crate::base::text::difference;
 use crate::kolada::{Entities, KoladaClient, ValueRequest};
@@ -41,11 +40,7 @@ pub(crate) struct Live<'a> {
 }
 
 /// The changes as a table, and the summary line.
-pub(crate) fn listing(
-    changes: &[Change],
-    against: &str,
-    cx: &Context,
-) -> Result<(DataFrame, String)> {
+pub(crate) fn listing(changes: &[Change], against: &str, cx: &Context) -> Result<(Table, String)> {
     let names = cx.catalogue.municipality_names().unwrap_or_default();
     let count = |kind: &str| changes.iter().filter(|c| c.0 == kind).count();
     let summary = format!(
@@ -70,7 +65,7 @@ pub(crate) fn listing(
             ]
         })
         .collect();
-    let frame = table_frame(
+    let frame = table_of(
         &[
             ("change", Kind::Text),
             ("kpi", Kind::Text),

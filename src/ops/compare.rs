@@ -5,13 +5,13 @@
 //! region is ranked among the 21 regions.
 
 use anyhow::Result;
-use polars_core::prelude::DataFrame;
 
 use super::plan::{
     comparable, fetch_and_settle, plan_members, plan_set, subject_peers, Figures, Request,
     SubjectPeers,
 };
 use super::Context;
+use crate::analysis::compare::ComparedRow;
 use crate::analysis::kpi::{Bands, KpiPlan};
 use crate::analysis::summary::{spreads, Spreads};
 use crate::base::error;
@@ -33,8 +33,8 @@ pub(crate) struct Compared {
     /// their names, units and scales).
     pub kpis: Vec<KpiPlan>,
     pub years: Vec<i32>,
-    /// `analysis::compare::COLUMNS`, every municipality one after the other.
-    pub table: DataFrame,
+    /// The comparison's rows, every municipality one after the other.
+    pub table: Vec<ComparedRow>,
     /// "Peers (label): A, B, C" per distinct peer group (per municipality
     /// when there are several).
     pub peer_lines: Vec<String>,
@@ -68,7 +68,7 @@ pub(crate) fn one(asked: &Asked, cx: &Context) -> Result<Compared> {
     let figures = fetch_and_settle(plan, asked.bands, true, cx)?;
     let (kpis, table) = figures.compare(&peers)?;
     Ok(Compared {
-        spreads: spreads(&figures.national.values)?,
+        spreads: spreads(&figures.national.values),
         label: municipality.title.clone(),
         peer_lines: peer_lines(&peers, cx),
         single: Some(municipality.clone()),
@@ -127,7 +127,7 @@ fn combine(
     figures: &[Figures],
     cx: &Context,
 ) -> Result<Compared> {
-    let mut table: Option<DataFrame> = None;
+    let mut table: Vec<ComparedRow> = Vec::new();
     let mut kpis = Vec::new();
     let mut peer_lines_all = Vec::new();
     for (subject, &plan) in subjects.iter().zip(plan_of) {
@@ -135,19 +135,16 @@ fn combine(
         for line in peer_lines(subject, cx) {
             peer_lines_all.push(format!("{}: {line}", subject.municipality.title));
         }
-        match &mut table {
-            Some(all) => {
-                all.vstack_mut(&part)?;
-            }
-            None => table = Some(part),
-        }
+        table.extend(part);
         kpis = subject_kpis;
     }
-    let table = table.ok_or_else(|| error::usage("no municipality to compare"))?;
+    if subjects.is_empty() {
+        return Err(error::usage("no municipality to compare"));
+    }
     let last = plan_of.last().map(|&plan| &figures[plan]);
     let mut all_spreads = Spreads::new();
     for f in figures.iter().rev() {
-        all_spreads.extend(spreads(&f.national.values)?);
+        all_spreads.extend(spreads(&f.national.values));
     }
     Ok(Compared {
         spreads: all_spreads,
@@ -184,7 +181,7 @@ pub(crate) fn section(
     set: &SetInfo,
     municipality: &Municipality,
     kpis: Vec<KpiPlan>,
-    table: DataFrame,
+    table: Vec<ComparedRow>,
     cx: &Context,
 ) -> Section {
     let mut groups: Vec<PeerGroup> = Vec::new();
@@ -209,18 +206,16 @@ pub(crate) fn section(
         kpis,
         table,
         kind: Kind::Single,
-        memo: Default::default(),
     }
 }
 
 /// Whether a comparison shows group values nyckeltal computed (from a
 /// snapshot), which the provenance must say.
-pub(crate) fn computes_group_values(tables: &[&DataFrame], cx: &Context) -> bool {
+pub(crate) fn computes_group_values(tables: &[&[ComparedRow]], cx: &Context) -> bool {
     cx.catalogue.source().computes_group_means()
-        && tables.iter().any(|t| {
-            t.column("group_value")
-                .is_ok_and(|c| c.null_count() < c.len())
-        })
+        && tables
+            .iter()
+            .any(|t| t.iter().any(|r| r.group_value.is_some()))
 }
 
 /// The KPIs of a review, with their titles, for its provenance.
@@ -256,7 +251,6 @@ pub(crate) fn review(compared: &Compared, lang: Lang, cx: &Context) -> Result<Re
             kpis: compared.kpis.clone(),
             table: compared.table.clone(),
             kind: Kind::Several,
-            memo: Default::default(),
         },
     };
     let title = format!("{} – {}", compared.label, section.set.title_in(lang));

@@ -2,10 +2,9 @@
 //! lists, each as one typed table and the lines under it.
 
 use anyhow::Result;
-use polars_core::prelude::DataFrame;
 
 use super::Context;
-use crate::analysis::table::{table_frame, Cell, Kind};
+use crate::analysis::table::{table_of, Cell, Kind, Table};
 use crate::base::error;
 use crate::base::text::{closest, fold};
 use crate::model::{Group, Kpi, Municipality};
@@ -15,7 +14,7 @@ use crate::resolve::kpis::{check_set, kpi_ids};
 use crate::resolve::places::{group, municipality};
 
 /// A table and the lines under it.
-pub(crate) type Listing = (DataFrame, Vec<String>);
+pub(crate) type Listing = (Table, Vec<String>);
 
 /// KPIs where every word occurs (in id, title, area or description), best
 /// first: whole words in the title beat parts of words, the title beats
@@ -40,7 +39,7 @@ pub(crate) fn search_kpis(
             ]
         })
         .collect();
-    let frame = table_frame(
+    let frame = table_of(
         &[
             ("id", Kind::Text),
             ("title", Kind::Text),
@@ -143,7 +142,7 @@ pub(crate) fn show_kpi(ids: &str, cx: &Context) -> Result<Listing> {
     } else {
         &[("field", Kind::Text), ("value", Kind::Text)]
     };
-    Ok((table_frame(columns, rows)?, Vec::new()))
+    Ok((table_of(columns, rows)?, Vec::new()))
 }
 
 /// Field/value rows for `kpi show`, with the publication state as of `today`.
@@ -207,7 +206,7 @@ pub(crate) fn municipalities(listed: &[&Municipality]) -> Result<Listing> {
             ]
         })
         .collect();
-    let frame = table_frame(
+    let frame = table_of(
         &[
             ("id", Kind::Text),
             ("title", Kind::Text),
@@ -290,7 +289,7 @@ pub(crate) fn list_groups(search: Option<&str>, cx: &Context) -> Result<Listing>
             ]
         })
         .collect();
-    let frame = table_frame(
+    let frame = table_of(
         &[
             ("id", Kind::Text),
             ("title", Kind::Text),
@@ -318,7 +317,7 @@ fn members(group: &Group) -> Result<Listing> {
         .iter()
         .map(|m| vec![Cell::from(&m.member_id), Cell::from(&m.member_title)])
         .collect();
-    let frame = table_frame(
+    let frame = table_of(
         &[("member_id", Kind::Text), ("member_title", Kind::Text)],
         rows,
     )?;
@@ -343,7 +342,7 @@ pub(crate) fn list_sets(refdata: &RefData) -> Result<Listing> {
             Cell::from(origin.shown()),
         ]);
     }
-    let frame = table_frame(
+    let frame = table_of(
         &[
             ("name", Kind::Text),
             ("title", Kind::Text),
@@ -395,7 +394,7 @@ pub(crate) fn show_set(name: &str, cx: &Context) -> Result<Listing> {
         "why",
     ]
     .map(|c| (c, Kind::Text));
-    let frame = table_frame(&columns, rows)?;
+    let frame = table_of(&columns, rows)?;
     let mut footer = vec![format!(
         "{} — {} ({})",
         set.name, set.title, set.origin.path
@@ -422,7 +421,7 @@ pub(crate) fn list_peer_lists(refdata: &RefData) -> Result<Listing> {
             Cell::from(origin.shown()),
         ]);
     }
-    let frame = table_frame(
+    let frame = table_of(
         &[
             ("name", Kind::Text),
             ("title", Kind::Text),
@@ -452,7 +451,7 @@ pub(crate) fn show_peer_list(name: &str, cx: &Context) -> Result<Listing> {
             municipality(member, cx.catalogue).map_err(|e| error::at(&list.at_line(*line), e))?;
         rows.push(vec![Cell::from(&found.id), Cell::from(&found.title)]);
     }
-    let frame = table_frame(
+    let frame = table_of(
         &[
             ("municipality_id", Kind::Text),
             ("municipality", Kind::Text),

@@ -18,13 +18,11 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use anyhow::Result;
-use polars_core::df;
-use polars_core::prelude::DataFrame;
 
 use super::peers::{other_regions, resolve_peers};
 use super::Context;
-use crate::analysis::compare::compare;
-use crate::analysis::kpi::{Bands, Comparison, KpiPlan, KpiSpec};
+use crate::analysis::compare::{compare, ComparedRow};
+use crate::analysis::kpi::{Bands, ByKpiYear, Comparison, KpiPlan, KpiSpec};
 use crate::analysis::national::{few_values, NationalRanks};
 use crate::base::error;
 use crate::base::progress::Progress;
@@ -343,17 +341,8 @@ impl Figures {
     /// figure for a band ([`few_values`]), with how many have one.
     pub(crate) fn few_values_note(&self) -> Option<String> {
         let mut counts: HashMap<(&str, i32), usize> = HashMap::new();
-        let values = &self.national.values;
-        let (Ok(kpis), Ok(years)) = (values.column("kpi"), values.column("year")) else {
-            return None;
-        };
-        let (Ok(kpis), Ok(years)) = (kpis.str(), years.i32()) else {
-            return None;
-        };
-        for (kpi, year) in kpis.iter().zip(years.iter()) {
-            if let (Some(kpi), Some(year)) = (kpi, year) {
-                *counts.entry((kpi, year)).or_default() += 1;
-            }
+        for value in &self.national.values {
+            *counts.entry((&value.kpi, value.year)).or_default() += 1;
         }
         let mut few = Vec::new();
         for kpi in self.kpis.iter().filter(|k| k.scale.ranked()) {
@@ -391,12 +380,12 @@ impl Figures {
             .collect()
     }
 
-    /// The tidy comparison table of one municipality against its peers.
-    pub(crate) fn compare(&self, peers: &SubjectPeers) -> Result<(Vec<KpiPlan>, DataFrame)> {
+    /// One municipality against its peers: its KPIs and the comparison's rows.
+    pub(crate) fn compare(&self, peers: &SubjectPeers) -> Result<(Vec<KpiPlan>, Vec<ComparedRow>)> {
         let kpis = self.kpis_for(peers)?;
-        let comparison = self.comparison(&peers.municipality, &kpis)?;
-        let table = compare(&comparison, &self.national)?;
-        Ok((kpis, table))
+        let comparison = self.comparison(&peers.municipality, &kpis);
+        let rows = compare(&comparison, &self.national);
+        Ok((kpis, rows))
     }
 
     /// The comparison of a municipality with its KPIs' peers.
@@ -404,50 +393,39 @@ impl Figures {
         &'a self,
         municipality: &'a Municipality,
         kpis: &'a [KpiPlan],
-    ) -> Result<Comparison<'a>> {
-        Ok(Comparison {
+    ) -> Comparison<'a> {
+        Comparison {
             municipality,
             years: &self.years,
             kpis,
             total: self.total,
-            group_values: self.group_values_for(kpis)?,
-            counts: self.counts_for(&municipality.id, kpis)?,
-        })
+            group_values: self.group_values_for(kpis),
+            counts: self.counts_for(&municipality.id, kpis),
+        }
     }
 
     /// The count each KPI's figure rests on for the municipality, where the
-    /// set names one (`kpi, year, base_count, small_below`).
-    fn counts_for(&self, municipality: &str, kpis: &[KpiPlan]) -> Result<Option<DataFrame>> {
-        let (mut ids, mut years, mut counts, mut below) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    /// set names one: (count, the count under which it is flagged).
+    fn counts_for(&self, municipality: &str, kpis: &[KpiPlan]) -> ByKpiYear<(f64, f64)> {
+        let mut out = ByKpiYear::new();
         for kpi in kpis {
             let Some((count, threshold, _)) = &kpi.small else {
                 continue;
             };
             for &year in &self.years {
-                if let Some(value) =
-                    self.counts
-                        .get(&(count.clone(), municipality.to_string(), year))
-                {
-                    ids.push(kpi.id.as_str());
-                    years.push(year);
-                    counts.push(*value);
-                    below.push(*threshold);
+                let cell = (count.clone(), municipality.to_string(), year);
+                if let Some(value) = self.counts.get(&cell) {
+                    out.insert((kpi.id.clone(), year), (*value, *threshold));
                 }
             }
         }
-        if ids.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(
-            df!("kpi" => ids, "year" => years, "base_count" => counts, "small_below" => below)?,
-        ))
+        out
     }
 
     /// Kolada's own value of each KPI's peer group, where the peers are a
-    /// Kolada group the municipality was left out of (`kpi, year, group_value`).
-    fn group_values_for(&self, kpis: &[KpiPlan]) -> Result<Option<DataFrame>> {
-        let (mut kpi_ids, mut years, mut values) = (Vec::new(), Vec::new(), Vec::new());
+    /// Kolada group the municipality was left out of.
+    fn group_values_for(&self, kpis: &[KpiPlan]) -> ByKpiYear<f64> {
+        let mut out = ByKpiYear::new();
         for kpi in kpis {
             let Some(group) = kpi
                 .peers
@@ -462,18 +440,11 @@ impl Figures {
                     .group_values
                     .get(&(kpi.id.clone(), group.clone(), year))
                 {
-                    kpi_ids.push(kpi.id.as_str());
-                    years.push(year);
-                    values.push(*value);
+                    out.insert((kpi.id.clone(), year), *value);
                 }
             }
         }
-        if kpi_ids.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(
-            df!("kpi" => kpi_ids, "year" => years, "group_value" => values)?,
-        ))
+        out
     }
 }
 

@@ -11,7 +11,6 @@
 use std::path::Path;
 
 use anyhow::Result;
-use polars_core::prelude::*;
 
 use super::compare::{computes_group_values, section};
 use super::plan::{
@@ -19,10 +18,11 @@ use super::plan::{
     SetPlan, SubjectPeers,
 };
 use super::Context;
-use crate::analysis::cells::{series_of, Cells};
+use crate::analysis::compare::{compared_table, ComparedRow};
 use crate::analysis::kpi::{Bands, KpiPlan};
-use crate::analysis::national::{medians, value_rows};
+use crate::analysis::national::{value_rows, Medians};
 use crate::analysis::summary::{spreads, Spreads};
+use crate::analysis::table::Table;
 use crate::base::error;
 use crate::base::manifest::FolderKind;
 use crate::base::write::{write_dir, write_file};
@@ -30,7 +30,7 @@ use crate::model::lang::Lang;
 use crate::model::peers::Peers;
 use crate::model::scale::Scale;
 use crate::model::years::format_years;
-use crate::model::{Gender, Municipality};
+use crate::model::{Gender, Municipality, Observation};
 use crate::output::charts::{
     bars_svg, kpi_trend, panels_svg, Bars, ChartFormat, Panel, Panels, Role,
 };
@@ -48,7 +48,7 @@ mod explain;
 /// The review and the tidy table of all its sections (with a `set` column).
 pub(crate) struct Pack {
     pub review: Review,
-    pub tidy: DataFrame,
+    pub tidy: Table,
 }
 
 /// One set's comparisons: who is compared with whom.
@@ -90,7 +90,7 @@ pub(crate) fn build(spec_path: &Path, lang: Option<Lang>, cx: &Context) -> Resul
         None => None,
     };
     let explanations = explain::explanations(&spec, lang, cx)?;
-    let tables: Vec<&DataFrame> = compared.sections.iter().map(|s| &s.table).collect();
+    let tables: Vec<&[ComparedRow]> = compared.sections.iter().map(|s| &s.table[..]).collect();
     let computed = computes_group_values(&tables, cx);
     let review = Review {
         title: spec.title.clone(),
@@ -236,7 +236,7 @@ fn compare_parts(parts: Vec<Part>, lang: Lang, cx: &Context) -> Result<Compared>
             compared.years_shown = figures[*plan].years.clone();
         }
         for f in figures.iter().rev() {
-            compared.spreads.extend(spreads(&f.national.values)?);
+            compared.spreads.extend(spreads(&f.national.values));
         }
         match network {
             None => single_sections(set, &subjects, &figures, lang, &mut compared, cx)?,
@@ -314,27 +314,21 @@ fn network_section(
     compared: &mut Compared,
     cx: &Context,
 ) -> Result<()> {
-    let mut table: Option<DataFrame> = None;
+    let mut table: Vec<ComparedRow> = Vec::new();
     let mut kpis = Vec::new();
+    let others = format!("{label} (the other members)");
     for (plan, subject) in subjects {
-        let (subject_kpis, mut part) = figures[*plan].compare(subject)?;
-        let height = part.height();
-        part.with_column(Column::new(
-            "peer_group".into(),
-            vec![format!("{label} (the other members)"); height],
-        ))?;
-        match &mut table {
-            Some(all) => {
-                all.vstack_mut(&part)?;
-            }
-            None => table = Some(part),
-        }
+        let (subject_kpis, part) = figures[*plan].compare(subject)?;
+        table.extend(part.into_iter().map(|row| ComparedRow {
+            peer_group: others.clone(),
+            ..row
+        }));
         kpis = subject_kpis;
         cx.progress.advance(1);
     }
-    let mut table = table.ok_or_else(|| error::usage("a network review needs members"))?;
-    // One chunk: the views read the table cell by cell.
-    table.rechunk_mut();
+    if subjects.is_empty() {
+        return Err(error::usage("a network review needs members"));
+    }
     compared.highlighted = subjects
         .iter()
         .map(|(_, s)| (s.municipality.id.clone(), Role::Peers(0)))
@@ -363,7 +357,6 @@ fn network_section(
         kpis,
         table,
         kind: Kind::Network,
-        memo: Default::default(),
     });
     Ok(())
 }
@@ -373,7 +366,7 @@ fn network_section(
 fn kpi_pages(
     set: &IndicatorSet,
     municipality: &Municipality,
-    tables: &[(Vec<KpiPlan>, DataFrame)],
+    tables: &[(Vec<KpiPlan>, Vec<ComparedRow>)],
     figures: &Figures,
     lang: Lang,
     cx: &Context,
@@ -382,17 +375,16 @@ fn kpi_pages(
         return Ok(Vec::new());
     };
     let values = &figures.national.values;
-    let cells = Cells(table);
     let mut pages = Vec::new();
     for kpi in kpis {
-        let rows: Vec<usize> = (0..table.height())
-            .filter(|&r| cells.text("kpi", r) == kpi.id && cells.f64("value", r).is_some())
-            .collect();
-        let latest = rows.iter().copied().max_by_key(|&r| cells.int("year", r));
+        let latest = table
+            .iter()
+            .filter(|r| r.kpi == kpi.id && r.value.is_some())
+            .max_by_key(|r| r.year);
         let bars = match latest {
             Some(row) if !matches!(kpi.scale, Scale::Category | Scale::Total) => {
-                let year = cells.int("year", row).unwrap_or_default();
-                let mean = cells.f64("peer_mean", row);
+                let year = i64::from(row.year);
+                let mean = row.peer_mean;
                 peer_bars(kpi, municipality, tables, values, year, mean, lang, cx)?
                     .map(|svg| (year, svg))
             }
@@ -413,8 +405,8 @@ fn kpi_pages(
 fn peer_bars(
     kpi: &KpiPlan,
     municipality: &Municipality,
-    tables: &[(Vec<KpiPlan>, DataFrame)],
-    values: &DataFrame,
+    tables: &[(Vec<KpiPlan>, Vec<ComparedRow>)],
+    values: &[Observation],
     year: i64,
     mean: Option<f64>,
     lang: Lang,
@@ -433,8 +425,7 @@ fn peer_bars(
             );
         }
     }
-    let mut bars: Vec<(String, f64, bool)> = value_rows(values)?
-        .into_iter()
+    let mut bars: Vec<(String, f64, bool)> = value_rows(values)
         .filter(|(k, id, y, _)| {
             *k == kpi.id && i64::from(*y) == year && places.iter().any(|p| p == id)
         })
@@ -471,8 +462,7 @@ fn member_panels(
     let Some(national) = figures.first() else {
         return Ok(Vec::new());
     };
-    let medians = medians(&national.national.values)?;
-    let cells = Cells(&section.table);
+    let medians = Medians::of(&national.national.values);
     let mut out = Vec::new();
     for kpi in section.shown_kpis() {
         if kpi.scale == Scale::Category {
@@ -480,11 +470,9 @@ fn member_panels(
         }
         let total = kpi.scale == Scale::Total;
         let mut panels: Vec<Panel> = Vec::new();
-        for r in section.rows(&kpi.id) {
-            let name = cells.text("municipality", r);
-            let Some(year) = cells.int("year", r).map(|y| y as i32) else {
-                continue;
-            };
+        for row in section.table.iter().filter(|r| r.kpi == kpi.id) {
+            let name = row.municipality.clone();
+            let year = row.year;
             if !panels.iter().any(|p| p.name == name) {
                 panels.push(Panel {
                     name: name.clone(),
@@ -495,22 +483,20 @@ fn member_panels(
             let Some(panel) = panels.iter_mut().find(|p| p.name == name) else {
                 continue;
             };
-            panel.own.extend(cells.f64("value", r).map(|v| (year, v)));
+            panel.own.extend(row.value.map(|v| (year, v)));
             if !total {
-                panel
-                    .others
-                    .extend(cells.f64("peer_mean", r).map(|v| (year, v)));
+                panel.others.extend(row.peer_mean.map(|v| (year, v)));
             }
         }
         for panel in &mut panels {
             panel.own.sort_by_key(|(y, _)| *y);
             panel.others.sort_by_key(|(y, _)| *y);
         }
-        let mut median: Vec<(i32, f64)> = series_of(&medians, &kpi.id, "national_median")
+        let median: Vec<(i32, f64)> = medians
+            .series(&kpi.id)
             .into_iter()
             .filter(|(y, _)| national.years.contains(y) && !total)
             .collect();
-        median.sort_by_key(|(y, _)| *y);
         let title = format!("{} {}", kpi.id, kpi.label_in(lang));
         let svg = panels_svg(&Panels {
             title: &title,
@@ -535,14 +521,14 @@ fn member_panels(
 fn trend_figures(
     set: &IndicatorSet,
     municipality: &Municipality,
-    tables: &[(Vec<KpiPlan>, DataFrame)],
+    tables: &[(Vec<KpiPlan>, Vec<ComparedRow>)],
     figures: &Figures,
     lang: Lang,
 ) -> Result<Vec<Figure>> {
     let Some((first_kpis, first_table)) = tables.first() else {
         return Ok(Vec::new());
     };
-    let medians = medians(&figures.national.values)?;
+    let medians = Medians::of(&figures.national.values);
     let mut out = Vec::new();
     for kpi in first_kpis {
         // Each peer group's mean: the tables hold the same KPIs, each with its group.
@@ -550,15 +536,15 @@ fn trend_figures(
             .iter()
             .filter_map(|(kpis, table)| {
                 let peers = &kpis.iter().find(|k| k.id == kpi.id)?.peers;
-                Some((peers, series_of(table, &kpi.id, "peer_mean")))
+                Some((peers, series_of(table, &kpi.id, |r| r.peer_mean)))
             })
             .collect();
-        let mut median: Vec<(i32, f64)> = series_of(&medians, &kpi.id, "national_median")
+        let median: Vec<(i32, f64)> = medians
+            .series(&kpi.id)
             .into_iter()
             .filter(|(y, _)| figures.years.contains(y))
             .collect();
-        median.sort_by_key(|(y, _)| *y);
-        let own = series_of(first_table, &kpi.id, "value");
+        let own = series_of(first_table, &kpi.id, |r| r.value);
         let region = municipality.is_region();
         let chart = kpi_trend(
             kpi,
@@ -623,22 +609,27 @@ fn kpi_titles(spec: &Spec, cx: &Context) -> Vec<(String, String)> {
         .collect()
 }
 
+/// One KPI's series of one figure: (year, figure) where there is one.
+fn series_of(
+    table: &[ComparedRow],
+    kpi: &str,
+    figure: fn(&ComparedRow) -> Option<f64>,
+) -> Vec<(i32, f64)> {
+    table
+        .iter()
+        .filter(|r| r.kpi == kpi)
+        .filter_map(|r| Some((r.year, figure(r)?)))
+        .collect()
+}
+
 /// The tidy table of every section, with its set, for data.csv and the workbook.
-fn tidy_table(review: &Review) -> Result<DataFrame> {
-    let mut all: Option<DataFrame> = None;
-    for section in &review.sections {
-        let mut table = section.table.clone();
-        let height = table.height();
-        table.insert_column(
-            0,
-            Column::new("set".into(), vec![section.set.name.clone(); height]),
-        )?;
-        match &mut all {
-            Some(frame) => {
-                frame.vstack_mut(&table)?;
-            }
-            None => all = Some(table),
-        }
+fn tidy_table(review: &Review) -> Result<Table> {
+    if review.sections.is_empty() {
+        return Err(error::usage("the spec gives nothing to report"));
     }
-    all.ok_or_else(|| error::usage("the spec gives nothing to report"))
+    let mut all = Table::default();
+    for section in &review.sections {
+        all.append(&compared_table(&section.table).with_first("set", &section.set.name))?;
+    }
+    Ok(all)
 }

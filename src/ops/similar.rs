@@ -5,13 +5,12 @@
 //! far each member of a given peer group is.
 
 use anyhow::Result;
-use polars_core::prelude::DataFrame;
 
 use super::peers::resolve_peers;
 use super::plan::fetch_as;
 use super::Context;
 use crate::analysis::similar::{factor_years, standardise, Neighbour, Standardised};
-use crate::analysis::table::{table_frame, Cell, Kind};
+use crate::analysis::table::{table_of, Cell, Kind, Table};
 use crate::base::error;
 use crate::model::Municipality;
 use crate::output::provenance::ATTRIBUTION;
@@ -61,7 +60,7 @@ pub(crate) struct Asked<'a> {
 }
 
 /// The table `similar` shows, and the lines under it.
-pub(crate) fn similar(asked: &Asked, cx: &Context) -> Result<(DataFrame, Vec<String>)> {
+pub(crate) fn similar(asked: &Asked, cx: &Context) -> Result<(Table, Vec<String>)> {
     let catalogue = cx.catalogue;
     let municipality = municipality(asked.municipality, catalogue)?;
     if !municipality.is_kommun() {
@@ -132,7 +131,7 @@ struct Found<'a> {
 
 impl Found<'_> {
     /// The k nearest, and how many RKA's group for the area shares.
-    fn nearest(&self, footer: &mut Vec<String>, cx: &Context) -> Result<DataFrame> {
+    fn nearest(&self, footer: &mut Vec<String>, cx: &Context) -> Result<Table> {
         let catalogue = cx.catalogue;
         let ids = &self.standardised.ids;
         let rka = match &self.set.area {
@@ -181,7 +180,7 @@ impl Found<'_> {
                 shared.len() as f64 / union as f64
             ));
         }
-        table_frame(
+        table_of(
             &[
                 ("rank", Kind::Int),
                 ("municipality_id", Kind::Text),
@@ -195,7 +194,7 @@ impl Found<'_> {
     }
 
     /// How far each member of a peer group is, and its rank among all others.
-    fn check_peers(&self, spec: &str, footer: &mut Vec<String>, cx: &Context) -> Result<DataFrame> {
+    fn check_peers(&self, spec: &str, footer: &mut Vec<String>, cx: &Context) -> Result<Table> {
         let catalogue = cx.catalogue;
         let peers = resolve_peers(spec, self.municipality, self.set.area.as_deref(), cx)?;
         let mut rows = Vec::new();
@@ -233,7 +232,7 @@ impl Found<'_> {
                 self.ranking.len()
             ),
         );
-        table_frame(
+        table_of(
             &[
                 ("municipality_id", Kind::Text),
                 ("municipality", Kind::Text),

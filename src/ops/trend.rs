@@ -2,13 +2,11 @@
 //! national median, as numbers or as a chart.
 
 use anyhow::Result;
-use polars_core::prelude::DataFrame;
 
 use super::plan::{comparable, fetch_and_settle, plan_set, subject_peers, Request};
 use super::Context;
-use crate::analysis::cells::series_of;
 use crate::analysis::kpi::{Bands, KpiPlan};
-use crate::analysis::trend::trend;
+use crate::analysis::trend::{trend, trend_series, TrendRow};
 use crate::base::error;
 use crate::model::{Gender, Municipality};
 use crate::output::charts::{kpi_trend, ChartFormat};
@@ -19,8 +17,8 @@ use crate::model::lang::Lang;
 pub(crate) struct Trend {
     pub municipality: Municipality,
     pub kpi: KpiPlan,
-    /// year, value, peer_n, peer_mean, series_break, national_median.
-    pub table: DataFrame,
+    /// The KPI's years, in order.
+    pub table: Vec<TrendRow>,
 }
 
 /// What `trend` was asked.
@@ -58,8 +56,8 @@ pub(crate) fn follow(asked: Asked, cx: &Context) -> Result<Trend> {
     cx.notes.note(peers.note());
     let figures = fetch_and_settle(plan, Bands::Quartiles, true, cx)?;
     let kpis = figures.kpis_for(&peers)?;
-    let comparison = figures.comparison(&municipality, &kpis)?;
-    let table = trend(&comparison, &figures.national)?;
+    let comparison = figures.comparison(&municipality, &kpis);
+    let table = trend(&comparison, &figures.national);
     let kpi = kpis
         .into_iter()
         .next()
@@ -75,14 +73,15 @@ pub(crate) fn follow(asked: Asked, cx: &Context) -> Result<Trend> {
 /// for a category, whose codes make no line.
 pub(crate) fn chart(trend: &Trend, lang: Lang, format: ChartFormat) -> Result<Vec<u8>> {
     let kpi = &trend.kpi;
-    let peers = [(&kpi.peers, series_of(&trend.table, &kpi.id, "peer_mean"))];
+    let series = |figure: fn(&TrendRow) -> Option<f64>| trend_series(&trend.table, &kpi.id, figure);
+    let peers = [(&kpi.peers, series(|r| r.peer_mean))];
     kpi_trend(
         kpi,
         &trend.municipality.title,
         trend.municipality.is_region(),
         &peers,
-        series_of(&trend.table, &kpi.id, "value"),
-        series_of(&trend.table, &kpi.id, "national_median"),
+        series(|r| r.value),
+        series(|r| r.national_median),
         lang,
         format,
     )?

@@ -2,11 +2,10 @@
 //! (`fetch`).
 
 use anyhow::Result;
-use polars_core::prelude::DataFrame;
 
 use super::plan::fetch;
 use super::Context;
-use crate::analysis::table::long_frame;
+use crate::analysis::table::{long_table, Table};
 use crate::model::ids::is_group_id;
 use crate::model::years::format_years;
 use crate::model::Gender;
@@ -27,7 +26,7 @@ pub(crate) fn values(
     wanted: impl Fn(Gender) -> bool,
     single_gender: bool,
     cx: &Context,
-) -> Result<(DataFrame, Vec<String>)> {
+) -> Result<(Table, Vec<String>)> {
     let catalogue = cx.catalogue;
     let query = selection(
         selected.kpi,
@@ -55,7 +54,7 @@ pub(crate) fn values(
     for id in query.entities.iter().filter(|id| is_group_id(id)) {
         names.insert(id.clone(), catalogue.name(id));
     }
-    let frame = long_frame(&observations, &names)?;
+    let frame = long_table(&observations, &names);
     let footer = source_lines(catalogue.source(), &query.entities);
     Ok((frame, footer))
 }

@@ -5,13 +5,12 @@
 
 use anyhow::Result;
 use comfy_table::{presets, Cell as TableCell, CellAlignment, Table};
-use polars_core::prelude::DataFrame;
 
 use super::reading::decimals;
 use super::terminal::fit_to_terminal;
 use super::words::{format_number, NumberStyle, TERMINAL};
 use crate::analysis::explain::{Decomposition, Explained, Flag, Split, Term, TermKind, Unsplit};
-use crate::analysis::table::{table_frame, Cell, Kind};
+use crate::analysis::table::{self, table_of, Cell, Kind};
 use crate::base::text::without_noise;
 use crate::model::lang::Lang;
 use crate::refdata::{Chain, Form};
@@ -50,7 +49,7 @@ const COLUMNS: [(&str, Kind); 26] = [
 /// term, in kronor against the arithmetic mean (`method` kr) and in logs
 /// against the geometric mean (`log`); an unsplit gap as its total row
 /// with the reason.
-pub(crate) fn tidy(explained: &Explained) -> Result<DataFrame> {
+pub(crate) fn tidy(explained: &Explained) -> Result<table::Table> {
     let mut rows = Vec::new();
     for (chain, splits) in &explained.chains {
         for split in splits {
@@ -70,7 +69,7 @@ pub(crate) fn tidy(explained: &Explained) -> Result<DataFrame> {
             }
         }
     }
-    table_frame(&COLUMNS, rows)
+    table_of(&COLUMNS, rows)
 }
 
 /// What every row of one split begins and ends with.

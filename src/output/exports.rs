@@ -1,4 +1,4 @@
-//! Writing a frame out: an aligned table for reading, or CSV / JSON /
+//! Writing a table out: an aligned table for reading, or CSV / JSON /
 //! Parquet / XLSX for other programs. Files are written to a temporary
 //! name and renamed (`base::write`), so a failure never leaves half a
 //! file behind.
@@ -7,13 +7,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use polars_core::prelude::*;
 use polars_io::prelude::{CsvWriter, SerWriter};
 
+use super::frame::frame;
 use super::json::write_json;
 use super::parquet::write_parquet;
 use super::terminal::table;
-use crate::analysis::cells::cell_text;
+use crate::analysis::table::{Cell, Table, Values};
 use crate::base::error;
 use crate::base::write::write_to;
 
@@ -104,33 +104,33 @@ fn format_from_extension(path: &Path) -> Result<Format> {
     }
 }
 
-/// Write `frame` to the target. `footer` lines follow a table (source,
+/// Write `table` to the target. `footer` lines follow a table (source,
 /// notes) and fill the provenance sheet of a workbook.
-pub(crate) fn emit(frame: &mut DataFrame, target: &Target, footer: &[String]) -> Result<()> {
+pub(crate) fn emit(rows: &Table, target: &Target, footer: &[String]) -> Result<()> {
     write_to(target.path.as_deref(), |out| {
         match target.format {
             Format::Table => {
-                writeln!(out, "{}", table(frame, target.path.is_none()))?;
+                writeln!(out, "{}", table(rows, target.path.is_none()))?;
                 for line in footer {
                     writeln!(out, "{line}")?;
                 }
             }
-            Format::Csv => write_csv(out, frame, target.excel_sv)?,
-            Format::Xlsx => out.write_all(&workbook(frame, footer)?)?,
+            Format::Csv => write_csv(out, rows, target.excel_sv)?,
+            Format::Xlsx => out.write_all(&workbook(rows, footer)?)?,
             Format::Json => {
-                write_json(out, frame)?;
+                write_json(out, &mut frame(rows)?)?;
                 writeln!(out)?;
             }
-            Format::Parquet => write_parquet(out, frame)?,
+            Format::Parquet => write_parquet(out, &mut frame(rows)?)?,
         }
         Ok(())
     })
 }
 
-/// CSV of a frame; `excel_sv` for Swedish Excel (`;`, decimal comma, BOM).
+/// CSV of a table; `excel_sv` for Swedish Excel (`;`, decimal comma, BOM).
 /// Text cells that a spreadsheet would run as a formula are neutralised.
-pub(crate) fn write_csv(out: &mut dyn Write, frame: &DataFrame, excel_sv: bool) -> Result<()> {
-    let mut safe = formula_safe(frame)?;
+pub(crate) fn write_csv(out: &mut dyn Write, table: &Table, excel_sv: bool) -> Result<()> {
+    let mut safe = frame(&formula_safe(table))?;
     let mut writer = CsvWriter::new(out).include_header(true);
     if excel_sv {
         writer
@@ -152,40 +152,26 @@ pub(crate) fn starts_a_formula(text: &str) -> bool {
         && text.trim().parse::<f64>().map_or(true, |v| !v.is_finite())
 }
 
-/// The frame with every text cell that would start a formula prefixed by
+/// The table with every text cell that would start a formula prefixed by
 /// `'`, which spreadsheets show as text. Numbers are never touched.
-fn formula_safe(frame: &DataFrame) -> Result<DataFrame> {
-    let mut safe = frame.clone();
-    for name in frame.get_column_names_owned() {
-        let column = frame.column(&name)?;
-        if column.dtype() != &DataType::String {
-            continue;
+fn formula_safe(table: &Table) -> Table {
+    let mut safe = table.clone();
+    for column in &mut safe.columns {
+        if let Values::Text(texts) = &mut column.values {
+            for text in texts.iter_mut().flatten() {
+                if starts_a_formula(text) {
+                    text.insert(0, '\'');
+                }
+            }
         }
-        let texts = column.str()?;
-        if !texts.iter().flatten().any(starts_a_formula) {
-            continue;
-        }
-        let fixed: Vec<Option<String>> = texts
-            .iter()
-            .map(|t| {
-                t.map(|t| {
-                    if starts_a_formula(t) {
-                        format!("'{t}")
-                    } else {
-                        t.to_string()
-                    }
-                })
-            })
-            .collect();
-        safe.with_column(Column::new(name.clone(), fixed))?;
     }
-    Ok(safe)
+    safe
 }
 
-/// An Excel workbook: the frame on a `data` sheet (numbers as numbers,
+/// An Excel workbook: the table on a `data` sheet (numbers as numbers,
 /// bold frozen header) and a `Källa` sheet with the provenance lines.
-pub(crate) fn workbook(frame: &DataFrame, provenance: &[String]) -> Result<Vec<u8>> {
-    within_excel_limits(|| frame_book(frame, provenance))
+pub(crate) fn workbook(table: &Table, provenance: &[String]) -> Result<Vec<u8>> {
+    within_excel_limits(|| table_book(table, provenance))
 }
 
 /// Excel's limits: rows per sheet (the header included) and characters per cell.
@@ -210,12 +196,12 @@ fn too_long_for_excel() -> anyhow::Error {
     ))
 }
 
-fn frame_book(frame: &DataFrame, provenance: &[String]) -> Result<Vec<u8>> {
+fn table_book(table: &Table, provenance: &[String]) -> Result<Vec<u8>> {
     use rust_xlsxwriter::Workbook;
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name("data")?;
-    write_frame_sheet(sheet, frame)?;
+    write_table_sheet(sheet, table)?;
     let source = book.add_worksheet();
     source.set_name("Källa")?;
     for (r, line) in provenance.iter().enumerate() {
@@ -225,38 +211,37 @@ fn frame_book(frame: &DataFrame, provenance: &[String]) -> Result<Vec<u8>> {
     Ok(book.save_to_buffer()?)
 }
 
-/// A frame on a worksheet: a bold header row, frozen; numbers as numbers,
+/// A table on a worksheet: a bold header row, frozen; numbers as numbers,
 /// booleans as booleans, text as text.
-pub(crate) fn write_frame_sheet(
+pub(crate) fn write_table_sheet(
     sheet: &mut rust_xlsxwriter::Worksheet,
-    frame: &DataFrame,
+    table: &Table,
 ) -> Result<()> {
     // Checked before the work: a million rows are not built to be refused.
-    if frame.height() >= EXCEL_ROWS {
+    if table.height() >= EXCEL_ROWS {
         return Err(error::usage(format!(
             "{} rows do not fit an Excel sheet ({EXCEL_ROWS} rows at most); use CSV or Parquet (-o x.csv or x.parquet)",
-            frame.height()
+            table.height()
         )));
     }
     let bold = rust_xlsxwriter::Format::new().set_bold();
-    for (c, column) in frame.columns().iter().enumerate() {
+    for (c, column) in table.columns.iter().enumerate() {
         let c = c as u16;
-        sheet.write_string_with_format(0, c, column.name().as_str(), &bold)?;
-        let numeric = column.dtype().is_primitive_numeric();
-        for r in 0..frame.height() {
+        sheet.write_string_with_format(0, c, column.name.as_str(), &bold)?;
+        for r in 0..table.height() {
             let row = r as u32 + 1;
-            match column.get(r)? {
-                AnyValue::Null => {}
-                AnyValue::Boolean(b) => {
+            match column.values.cell(r) {
+                Cell::Text(None) | Cell::Int(None) | Cell::Float(None) | Cell::Bool(None) => {}
+                Cell::Bool(Some(b)) => {
                     sheet.write_boolean(row, c, b)?;
                 }
-                value if numeric => {
-                    if let Some(number) = value.extract::<f64>() {
-                        sheet.write_number(row, c, number)?;
-                    }
+                Cell::Int(Some(number)) => {
+                    sheet.write_number(row, c, number as f64)?;
                 }
-                value => {
-                    let text = cell_text(&value);
+                Cell::Float(Some(number)) => {
+                    sheet.write_number(row, c, number)?;
+                }
+                Cell::Text(Some(text)) => {
                     if text.chars().count() > EXCEL_CELL_CHARS {
                         return Err(too_long_for_excel());
                     }

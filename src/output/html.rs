@@ -12,7 +12,6 @@ use super::review::{direction_text, level_counts, PeerGroup, Review, Section};
 use super::summary::{member_summaries, summary_lines};
 use super::words::Words;
 use super::years_view::{network_years, single_years};
-use crate::analysis::cells::Cells;
 use crate::analysis::kpi::KpiPlan;
 use crate::model::lang::Lang;
 
@@ -246,11 +245,10 @@ fn compare_table(
     } else {
         words.peers_are
     };
-    let cells = Cells(&section.table);
     let group_values = kpis.iter().any(|k| {
         section
             .shown_row(&k.id)
-            .is_some_and(|r| cells.f64("group_value", r).is_some())
+            .is_some_and(|r| section.table[r].group_value.is_some())
     });
     html! {
         div.keep {
@@ -288,7 +286,6 @@ fn compare_table(
 /// country have a figure above the table.
 fn network_tables(section: &Section, lang: Lang) -> Markup {
     let words: &Words = lang.words();
-    let cells = Cells(&section.table);
     html! {
         p.members { (section.groups.first().map(|g| g.names.join(", ")).unwrap_or_default()) }
         @for kpi in section.shown_kpis() {
@@ -314,7 +311,7 @@ fn network_tables(section: &Section, lang: Lang) -> Markup {
                         @for row in rows {
                             @let reading = section.reading(row, kpi, words);
                             tr {
-                                td.text { (cells.text("municipality", row)) @if !reading.marks().is_empty() { " " (reading.marks()) } }
+                                td.text { (section.table[row].municipality) @if !reading.marks().is_empty() { " " (reading.marks()) } }
                                 (network_figures(&reading, lang))
                             }
                         }

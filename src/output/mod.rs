@@ -8,6 +8,7 @@ pub(crate) mod charts;
 pub(crate) mod explain;
 pub(crate) mod explain_page;
 pub(crate) mod exports;
+pub(crate) mod frame;
 pub(crate) mod html;
 pub(crate) mod json;
 pub(crate) mod kpi_pages;

@@ -4,8 +4,9 @@
 //! KPI's own unit), how many decimals, and the band.
 
 use super::words::{format_number, NumberStyle, Words};
-use crate::analysis::cells::Cells;
+use crate::analysis::compare::ComparedRow;
 use crate::analysis::kpi::KpiPlan;
+use crate::analysis::national::{Position, RankBand};
 use crate::model::scale::Scale;
 
 /// What a difference is measured in.
@@ -58,18 +59,17 @@ pub(crate) enum Band {
 }
 
 impl Band {
-    /// From the export columns `band` (green, yellow, red, few, grey, none)
-    /// and `position` (low, middle, high).
-    pub(crate) fn from_codes(band: &str, position: &str) -> Band {
+    /// A row's band and, without a direction, its position.
+    pub(crate) fn of(band: RankBand, position: Option<Position>) -> Band {
         match (band, position) {
-            ("green", _) => Band::Green,
-            ("yellow", _) => Band::Yellow,
-            ("red", _) => Band::Red,
-            ("few", _) => Band::Few,
-            ("grey", _) => Band::NoValue,
-            (_, "low") => Band::Low,
-            (_, "middle") => Band::Middle,
-            (_, "high") => Band::High,
+            (RankBand::Green, _) => Band::Green,
+            (RankBand::Yellow, _) => Band::Yellow,
+            (RankBand::Red, _) => Band::Red,
+            (RankBand::Few, _) => Band::Few,
+            (RankBand::NoValue, _) => Band::NoValue,
+            (_, Some(Position::Low)) => Band::Low,
+            (_, Some(Position::Middle)) => Band::Middle,
+            (_, Some(Position::High)) => Band::High,
             _ => Band::NotBanded,
         }
     }
@@ -146,6 +146,17 @@ pub(crate) struct Reading {
     pub group_value: Shown,
 }
 
+/// Decimals for a KPI's rows: from the municipality's values (the peers'
+/// means when it has none), so every peer group shows the same decimals.
+pub(crate) fn row_decimals<'r>(rows: impl Iterator<Item = &'r ComparedRow> + Clone) -> usize {
+    let values: Vec<f64> = rows.clone().filter_map(|r| r.value).collect();
+    if values.is_empty() {
+        decimals(rows.filter_map(|r| r.peer_mean))
+    } else {
+        decimals(values)
+    }
+}
+
 /// Decimals for a KPI's figures, from the largest of them: 0 from 100 up,
 /// 1 from 10, else 2. One count for a whole row, so its figures line up.
 pub(crate) fn decimals(values: impl IntoIterator<Item = f64>) -> usize {
@@ -161,65 +172,65 @@ pub(crate) fn decimals(values: impl IntoIterator<Item = f64>) -> usize {
 }
 
 impl Reading {
-    /// Row `row` of a comparison table (`analysis::COLUMNS`) for `kpi`.
-    pub(crate) fn of(
-        cells: &Cells,
-        row: usize,
-        kpi: &KpiPlan,
-        decimals: usize,
-        volatile: Option<(f64, f64)>,
-        words: &Words,
-    ) -> Reading {
-        let number = |column: &str| Figure {
-            value: cells.f64(column, row),
+    /// A comparison row of `kpi`, read.
+    pub(crate) fn of(row: &ComparedRow, kpi: &KpiPlan, decimals: usize, words: &Words) -> Reading {
+        let number = |figure: Option<f64>| Figure {
+            value: figure,
             decimals,
         };
         let category = kpi.scale == Scale::Category;
-        let value = match (category, cells.f64("value", row)) {
+        let value = match (category, row.value) {
             (true, Some(v)) => Shown::Text(
                 kpi.level_label(v)
                     .map(str::to_string)
                     .unwrap_or_else(|| v.to_string()),
             ),
-            (_, v) => Figure { value: v, decimals }.shown(false, Suffix::None),
+            (_, v) => number(v).shown(false, Suffix::None),
         };
         let peers = match kpi.scale {
-            Scale::Category => match cells.text("peer_levels", row) {
-                levels if levels.is_empty() => Shown::Missing,
-                levels => Shown::Text(levels),
+            Scale::Category => match &row.peer_levels {
+                Some(levels) if !levels.is_empty() => Shown::Text(levels.clone()),
+                _ => Shown::Missing,
             },
             Scale::Total => match &kpi.relative {
                 Some(relative) => Shown::Text(words.compare_by.replace("{kpi}", relative)),
                 None => Shown::Missing,
             },
-            _ => number("peer_mean").shown(false, Suffix::None),
+            _ => number(row.peer_mean).shown(false, Suffix::None),
         };
-        let change = if cells.flag("series_break", row) && cells.f64("value", row).is_some() {
+        let change = if row.series_break && row.value.is_some() {
             Shown::Text(words.method_change.to_string())
         } else {
-            difference(cells, row, kpi, decimals, "change_from_previous_year")
+            let change = (
+                row.change_from_previous_year,
+                row.change_from_previous_year_pct,
+            );
+            difference(change, kpi, decimals)
         };
-        let total = cells.int("national_total", row);
+        let vs_peers = (
+            row.deviation_from_peer_mean,
+            row.deviation_from_peer_mean_pct,
+        );
         Reading {
-            year: cells.int("year", row),
-            preliminary: cells.flag("preliminary", row),
-            small_numbers: cells.flag("small_numbers", row),
-            volatile,
+            year: Some(i64::from(row.year)),
+            preliminary: row.preliminary,
+            small_numbers: row.small_numbers == Some(true),
+            volatile: row.volatile,
             value,
             peers,
-            vs_peers: difference(cells, row, kpi, decimals, "deviation_from_peer_mean"),
-            rank_in_peers: cells
-                .int("rank_in_peers", row)
-                .map(|r| (r, cells.int("peer_n", row).unwrap_or(0) + 1)),
-            rank_national: cells
-                .int("rank_national", row)
-                .map(|r| (r, cells.int("national_n", row).unwrap_or(0))),
-            coverage: total
+            vs_peers: difference(vs_peers, kpi, decimals),
+            rank_in_peers: row
+                .rank_in_peers
+                .map(|r| (i64::from(r), i64::from(row.peer_n) + 1)),
+            rank_national: row
+                .rank_national
+                .map(|r| (i64::from(r), i64::from(row.national_n))),
+            coverage: Some(i64::from(row.national_total))
                 .filter(|_| kpi.scale.ranked())
-                .map(|t| (cells.int("national_n", row).unwrap_or(0), t)),
-            band: Band::from_codes(&cells.text("band", row), &cells.text("position", row)),
+                .map(|t| (i64::from(row.national_n), t)),
+            band: Band::of(row.band, row.position),
             change,
-            group_value: number("group_value").shown(false, Suffix::None),
+            group_value: number(row.group_value).shown(false, Suffix::None),
         }
     }
 }
@@ -266,12 +277,12 @@ impl Figure {
     }
 }
 
-/// A difference (`column` in units, `{column}_pct` in percent): for an
-/// amount in percent with the units beside it, for a share in percentage
-/// points, else in the KPI's unit; none for a category.
-fn difference(cells: &Cells, row: usize, kpi: &KpiPlan, decimals: usize, column: &str) -> Shown {
+/// A difference, (in units, in percent): for an amount in percent with
+/// the units beside it, for a share in percentage points, else in the
+/// KPI's unit; none for a category.
+fn difference(figures: (Option<f64>, Option<f64>), kpi: &KpiPlan, decimals: usize) -> Shown {
     let units = Figure {
-        value: cells.f64(column, row),
+        value: figures.0,
         decimals,
     };
     let unit = Suffix::Unit(kpi.unit.clone());
@@ -279,7 +290,7 @@ fn difference(cells: &Cells, row: usize, kpi: &KpiPlan, decimals: usize, column:
         Scale::Category => Shown::Missing,
         Scale::Amount => {
             let pct = Figure {
-                value: cells.f64(&format!("{column}_pct"), row),
+                value: figures.1,
                 decimals: 1,
             };
             match (pct.shown(true, Suffix::Percent), units.shown(true, unit)) {

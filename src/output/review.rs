@@ -7,20 +7,13 @@
 //! named in a note, never a row of blanks. Each table names the peer group
 //! its rows are compared with: KPIs of one set may have different groups.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
-use polars_core::prelude::DataFrame;
-
 use super::explain_page::Explanation;
 use super::provenance::Provenance;
-use super::reading::{Band, Reading, Shown};
-use super::terminal::row_decimals;
+use super::reading::{row_decimals, Band, Reading, Shown};
 use super::words::{format_number, NumberStyle, Words};
-use crate::analysis::cells::Cells;
-use crate::analysis::compare::kpis_without_figures;
+use crate::analysis::compare::{kpis_without_figures, ComparedRow};
 use crate::analysis::kpi::KpiPlan;
-use crate::analysis::quality::{answers_liv_och_halsa, two_survey_sources, Histories};
+use crate::analysis::quality::{answers_liv_och_halsa, two_survey_sources};
 use crate::analysis::summary::Spreads;
 use crate::model::lang::Lang;
 use crate::model::peers::Peers;
@@ -83,20 +76,9 @@ pub(crate) struct Section {
     /// a network its members.
     pub groups: Vec<PeerGroup>,
     pub kpis: Vec<KpiPlan>,
-    /// `analysis::COLUMNS`; several municipalities for a network.
-    pub table: DataFrame,
+    /// The comparison's rows; several municipalities' for a network.
+    pub table: Vec<ComparedRow>,
     pub kind: Kind,
-    /// What the views read of the table again and again, gathered on first
-    /// use (the table is not changed once the section is built).
-    pub memo: Memo,
-}
-
-/// A section's table gathered once: its rows by KPI, and each series'
-/// changes for the volatility marks.
-#[derive(Default)]
-pub(crate) struct Memo {
-    rows: OnceLock<HashMap<String, Vec<usize>>>,
-    histories: OnceLock<Histories>,
 }
 
 impl Section {
@@ -106,45 +88,28 @@ impl Section {
 
     /// The rows of one KPI, in table order.
     pub(crate) fn rows(&self, kpi: &str) -> Vec<usize> {
-        let by_kpi = self.memo.rows.get_or_init(|| {
-            let cells = Cells(&self.table);
-            let mut by_kpi: HashMap<String, Vec<usize>> = HashMap::new();
-            for r in 0..self.table.height() {
-                by_kpi.entry(cells.text("kpi", r)).or_default().push(r);
-            }
-            by_kpi
-        });
-        by_kpi.get(kpi).cloned().unwrap_or_default()
-    }
-
-    /// A change far beyond the municipality's usual in a row, if it is one
-    /// (see `analysis::quality`).
-    pub(crate) fn volatile(&self, row: usize) -> Option<(f64, f64)> {
-        let cells = Cells(&self.table);
-        self.memo
-            .histories
-            .get_or_init(|| Histories::of(&cells))
-            .volatile(&cells, row)
+        (0..self.table.len())
+            .filter(|&r| self.table[r].kpi == kpi)
+            .collect()
     }
 
     /// Decimals for one KPI, the same in every row of it.
     pub(crate) fn decimals(&self, kpi: &str) -> usize {
-        row_decimals(&Cells(&self.table), &self.rows(kpi))
+        row_decimals(self.table.iter().filter(|r| r.kpi == kpi))
     }
 
     /// The row a municipality's table shows for a KPI: its latest year
     /// with a figure.
     pub(crate) fn shown_row(&self, kpi: &str) -> Option<usize> {
-        latest_with_value(&Cells(&self.table), &self.rows(kpi))
+        latest_with_value(&self.table, &self.rows(kpi))
     }
 
     /// A network's year for a KPI: the latest any member has a figure in.
     pub(crate) fn latest_year(&self, kpi: &str) -> Option<i64> {
-        let cells = Cells(&self.table);
-        self.rows(kpi)
-            .into_iter()
-            .filter(|&r| cells.f64("value", r).is_some())
-            .filter_map(|r| cells.int("year", r))
+        self.table
+            .iter()
+            .filter(|r| r.kpi == kpi && r.value.is_some())
+            .map(|r| i64::from(r.year))
             .max()
     }
 
@@ -190,12 +155,11 @@ impl Section {
         if !two_survey_sources(&kpi.description) {
             return None;
         }
-        let cells = Cells(&self.table);
         let mut ids: Vec<String> = kpi.peers.members.clone();
         for r in self.rows(&kpi.id) {
-            let id = cells.text("municipality_id", r);
-            if !ids.contains(&id) {
-                ids.insert(0, id);
+            let id = &self.table[r].municipality_id;
+            if !ids.contains(id) {
+                ids.insert(0, id.clone());
             }
         }
         let name = |id: &String| {
@@ -205,10 +169,10 @@ impl Section {
                 .find(|(m, _)| *m == id)
                 .map(|(_, n)| n.clone())
                 .or_else(|| {
-                    self.rows(&kpi.id)
-                        .into_iter()
-                        .find(|&r| &cells.text("municipality_id", r) == id)
-                        .map(|r| cells.text("municipality", r))
+                    self.table
+                        .iter()
+                        .find(|r| r.kpi == kpi.id && &r.municipality_id == id)
+                        .map(|r| r.municipality.clone())
                 })
                 .unwrap_or_else(|| id.clone())
         };
@@ -225,18 +189,12 @@ impl Section {
 
     /// The first year of the table.
     pub(crate) fn first_year(&self) -> Option<i32> {
-        let cells = Cells(&self.table);
-        (0..self.table.height())
-            .filter_map(|r| cells.int("year", r).map(|y| y as i32))
-            .min()
+        self.table.iter().map(|r| r.year).min()
     }
 
     /// The years of the table, as "2013–2022".
     pub(crate) fn years_text(&self) -> String {
-        let cells = Cells(&self.table);
-        let mut years: Vec<i32> = (0..self.table.height())
-            .filter_map(|r| cells.int("year", r).map(|y| y as i32))
-            .collect();
+        let mut years: Vec<i32> = self.table.iter().map(|r| r.year).collect();
         years.sort_unstable();
         years.dedup();
         format_years(&years).replace('-', "–")
@@ -245,14 +203,7 @@ impl Section {
     /// A row read for people. In a network's table a category's counts
     /// stand once above the table, not in every member's row.
     pub(crate) fn reading(&self, row: usize, kpi: &KpiPlan, words: &Words) -> Reading {
-        let mut reading = Reading::of(
-            &Cells(&self.table),
-            row,
-            kpi,
-            self.decimals(&kpi.id),
-            self.volatile(row),
-            words,
-        );
+        let mut reading = Reading::of(&self.table[row], kpi, self.decimals(&kpi.id), words);
         if self.is_network() && kpi.scale == Scale::Category {
             reading.peers = Shown::Missing;
         }
@@ -262,28 +213,25 @@ impl Section {
     /// For a network: the members' rows of a KPI in its year, best rank
     /// among the peers first (then by value, then by name).
     pub(crate) fn ranked_rows(&self, kpi: &KpiPlan) -> Vec<usize> {
-        let cells = Cells(&self.table);
         let Some(year) = self.latest_year(&kpi.id) else {
             return Vec::new();
         };
-        let rows: Vec<usize> = self
+        let mut rows: Vec<usize> = self
             .rows(&kpi.id)
             .into_iter()
-            .filter(|&r| cells.int("year", r) == Some(year))
+            .filter(|&r| i64::from(self.table[r].year) == year)
             .collect();
-        let mut rows = rows;
-        sort_best_first(&cells, &mut rows, kpi, "rank_in_peers");
+        sort_best_first(&self.table, &mut rows, kpi, |r| r.rank_in_peers);
         rows
     }
 
     /// For several municipalities: each one's row of a KPI at its latest
     /// year with a figure, best rank in Sweden first.
     pub(crate) fn member_rows(&self, kpi: &KpiPlan) -> Vec<usize> {
-        let cells = Cells(&self.table);
         let rows = self.rows(&kpi.id);
-        let mut ids: Vec<String> = rows
+        let mut ids: Vec<&str> = rows
             .iter()
-            .map(|&r| cells.text("municipality_id", r))
+            .map(|&r| self.table[r].municipality_id.as_str())
             .collect();
         ids.dedup();
         let mut shown: Vec<usize> = ids
@@ -292,29 +240,26 @@ impl Section {
                 let own: Vec<usize> = rows
                     .iter()
                     .copied()
-                    .filter(|&r| cells.text("municipality_id", r) == *id)
+                    .filter(|&r| self.table[r].municipality_id == *id)
                     .collect();
-                latest_with_value(&cells, &own)
+                latest_with_value(&self.table, &own)
             })
             .collect();
-        sort_best_first(&cells, &mut shown, kpi, "rank_national");
+        sort_best_first(&self.table, &mut shown, kpi, |r| r.rank_national);
         shown
     }
 
     /// For several municipalities: those without a figure for a KPI in
     /// the years shown.
     pub(crate) fn members_without(&self, kpi: &KpiPlan) -> Vec<String> {
-        let cells = Cells(&self.table);
-        let rows = self.rows(&kpi.id);
+        let rows: Vec<&ComparedRow> = self.table.iter().filter(|r| r.kpi == kpi.id).collect();
         let mut names: Vec<String> = Vec::new();
-        for &r in &rows {
-            let name = cells.text("municipality", r);
-            let id = cells.text("municipality_id", r);
-            let any = rows.iter().any(|&o| {
-                cells.text("municipality_id", o) == id && cells.f64("value", o).is_some()
-            });
-            if !any && !names.contains(&name) {
-                names.push(name);
+        for row in &rows {
+            let any = rows
+                .iter()
+                .any(|o| o.municipality_id == row.municipality_id && o.value.is_some());
+            if !any && !names.contains(&row.municipality) {
+                names.push(row.municipality.clone());
             }
         }
         names
@@ -337,14 +282,10 @@ impl Section {
 
     /// KPIs with a break inside the years shown: (id, first year of the new method).
     pub(crate) fn breaks_shown(&self) -> Vec<(String, i32)> {
-        let cells = Cells(&self.table);
         let mut out = Vec::new();
         for kpi in &self.kpis {
             for &year in &kpi.breaks {
-                let shown = self
-                    .rows(&kpi.id)
-                    .iter()
-                    .any(|&r| cells.int("year", r) == Some(i64::from(year)));
+                let shown = self.table.iter().any(|r| r.kpi == kpi.id && r.year == year);
                 if shown && !out.contains(&(kpi.id.clone(), year)) {
                     out.push((kpi.id.clone(), year));
                 }
@@ -355,28 +296,30 @@ impl Section {
 }
 
 /// Of a KPI's rows, the latest with a figure.
-pub(crate) fn latest_with_value(cells: &Cells, rows: &[usize]) -> Option<usize> {
+pub(crate) fn latest_with_value(table: &[ComparedRow], rows: &[usize]) -> Option<usize> {
     rows.iter()
         .copied()
-        .filter(|&r| cells.f64("value", r).is_some())
-        .max_by_key(|&r| cells.int("year", r))
+        .filter(|&r| table[r].value.is_some())
+        .max_by_key(|&r| table[r].year)
 }
 
-/// Rows best first: by `rank_column`, then by value in the KPI's
-/// direction, then by name.
-pub(crate) fn sort_best_first(cells: &Cells, rows: &mut [usize], kpi: &KpiPlan, rank_column: &str) {
+/// Rows best first: by `rank`, then by value in the KPI's direction, then
+/// by name.
+pub(crate) fn sort_best_first(
+    table: &[ComparedRow],
+    rows: &mut [usize],
+    kpi: &KpiPlan,
+    rank: fn(&ComparedRow) -> Option<u32>,
+) {
     let sign = kpi.direction.sign();
     rows.sort_by(|&a, &b| {
-        let rank = |r| cells.int(rank_column, r).unwrap_or(i64::MAX);
-        let score = |r| cells.f64("value", r).map(|v| -v * sign).unwrap_or(f64::MAX);
+        let (a, b) = (&table[a], &table[b]);
+        let rank = |r: &ComparedRow| rank(r).map_or(i64::MAX, i64::from);
+        let score = |r: &ComparedRow| r.value.map(|v| -v * sign).unwrap_or(f64::MAX);
         rank(a)
             .cmp(&rank(b))
             .then(score(a).total_cmp(&score(b)))
-            .then(
-                cells
-                    .text("municipality", a)
-                    .cmp(&cells.text("municipality", b)),
-            )
+            .then(a.municipality.cmp(&b.municipality))
     });
 }
 
@@ -506,9 +449,7 @@ impl Review {
             .flat_map(|s| s.shown_rows().into_iter().map(move |(r, k)| (*s, r, k)))
             .collect();
         let mut notes = Vec::new();
-        let preliminary = rows
-            .iter()
-            .any(|(s, r, _)| Cells(&s.table).flag("preliminary", *r));
+        let preliminary = rows.iter().any(|(s, r, _)| s.table[*r].preliminary);
         if preliminary {
             notes.push(words.note_preliminary.to_string());
         }
@@ -534,7 +475,7 @@ impl Review {
     ) -> Option<String> {
         let mut kpis: Vec<&str> = Vec::new();
         for (section, row, kpi) in rows {
-            let year = Cells(&section.table).int("year", *row).map(|y| y as i32);
+            let year = Some(section.table[*row].year);
             let latest = kpi.latest_published.is_some() && year == kpi.latest_published;
             if kpi.fetch_unknown && latest && !kpis.contains(&kpi.id.as_str()) {
                 kpis.push(&kpi.id);
@@ -575,8 +516,8 @@ pub(crate) fn break_notes(breaks: &[(String, i32)], words: &Words) -> Vec<String
 fn reading_notes(rows: &[(&Section, usize, &KpiPlan)], words: &Words) -> Vec<String> {
     let mut notes = Vec::new();
     let band = |(s, r, _): &&(&Section, usize, &KpiPlan)| {
-        let cells = Cells(&s.table);
-        Band::from_codes(&cells.text("band", *r), &cells.text("position", *r))
+        let row = &s.table[*r];
+        Band::of(row.band, row.position)
     };
     let neutral_ranked = rows
         .iter()
@@ -589,7 +530,7 @@ fn reading_notes(rows: &[(&Section, usize, &KpiPlan)], words: &Words) -> Vec<Str
     }
     let mut small: Vec<&KpiPlan> = Vec::new();
     for (section, row, kpi) in rows {
-        let flagged = Cells(&section.table).flag("small_numbers", *row);
+        let flagged = section.table[*row].small_numbers == Some(true);
         if flagged && !small.iter().any(|k| k.id == kpi.id) {
             small.push(kpi);
         }
@@ -611,10 +552,10 @@ fn reading_notes(rows: &[(&Section, usize, &KpiPlan)], words: &Words) -> Vec<Str
     if rows.iter().any(|(_, _, k)| k.unit.contains("kr")) {
         notes.push(words.note_prices.to_string());
     }
-    let mut years: Vec<i64> = rows
+    let mut years: Vec<i32> = rows
         .iter()
         .filter(|(s, _, _)| !s.is_network())
-        .filter_map(|(s, r, _)| Cells(&s.table).int("year", *r))
+        .map(|(s, r, _)| s.table[*r].year)
         .collect();
     years.sort_unstable();
     years.dedup();
@@ -629,14 +570,8 @@ fn reading_notes(rows: &[(&Section, usize, &KpiPlan)], words: &Words) -> Vec<Str
 fn newer_notes(sections: &[&Section], words: &Words) -> Vec<String> {
     let mut found: Vec<(i32, i32, Vec<String>)> = Vec::new();
     for section in sections {
-        let cells = Cells(&section.table);
         for kpi in section.shown_kpis() {
-            let last = section
-                .rows(&kpi.id)
-                .into_iter()
-                .filter(|&r| cells.f64("value", r).is_some())
-                .filter_map(|r| cells.int("year", r).map(|y| y as i32))
-                .max();
+            let last = section.latest_year(&kpi.id).map(|y| y as i32);
             let (Some(published), Some(last)) = (kpi.latest_published, last) else {
                 continue;
             };
@@ -702,8 +637,8 @@ fn volatile_notes(
 ) -> Vec<String> {
     let mut notes = Vec::new();
     for (section, row, kpi) in rows {
-        let cells = Cells(&section.table);
-        let Some((now, typical)) = section.volatile(*row) else {
+        let compared = &section.table[*row];
+        let Some((now, typical)) = compared.volatile else {
             continue;
         };
         let unit = if kpi.scale == Scale::Amount {
@@ -715,8 +650,8 @@ fn volatile_notes(
             words
                 .note_volatile
                 .replace("{kpi}", &kpi.id)
-                .replace("{name}", &cells.text("municipality", *row))
-                .replace("{year}", &cells.text("year", *row))
+                .replace("{name}", &compared.municipality)
+                .replace("{year}", &compared.year.to_string())
                 .replace(
                     "{change}",
                     &format!("{}{unit}", format_number(now, 1, style, true)),
@@ -738,12 +673,11 @@ pub(crate) fn level_counts(
     rows: &[usize],
     words: &Words,
 ) -> Option<String> {
-    let cells = Cells(&section.table);
     let mut counts = vec![0usize; kpi.levels.len()];
     let mut with_value = 0;
     for &r in rows {
-        if let Some(code) = cells
-            .f64("value", r)
+        if let Some(code) = section.table[r]
+            .value
             .and_then(|v| kpi.level_label(v).map(|_| v as usize))
         {
             counts[code] += 1;

@@ -5,7 +5,7 @@
 use super::reading::{Band, Reading, Shown};
 use super::review::{peers_title, Review, Section};
 use super::words::Words;
-use crate::analysis::cells::Cells;
+use crate::analysis::compare::ComparedRow;
 use crate::analysis::kpi::KpiPlan;
 use crate::analysis::summary::{findings, pick, Finding, Kind};
 use crate::model::scale::Direction;
@@ -38,12 +38,11 @@ pub(crate) fn member_summaries(review: &Review) -> Vec<(String, Vec<String>)> {
 fn sentences(review: &Review, member: Option<&str>) -> Vec<String> {
     let mut all: Vec<(usize, Finding)> = Vec::new();
     for (index, section) in review.sections.iter().enumerate() {
-        let cells = Cells(&section.table);
         let rows: Vec<usize> = section
             .shown_rows()
             .into_iter()
             .map(|(r, _)| r)
-            .filter(|&r| member.is_none_or(|id| cells.text("municipality_id", r) == id))
+            .filter(|&r| member.is_none_or(|id| section.table[r].municipality_id == id))
             .collect();
         all.extend(
             findings(&section.table, &rows, &review.spreads)
@@ -67,9 +66,7 @@ fn sentences(review: &Review, member: Option<&str>) -> Vec<String> {
             continue;
         };
         lines.push(sentence(review, section, kpi, finding, member.is_none()));
-        let year = Cells(&section.table)
-            .int("year", finding.row)
-            .unwrap_or_default() as i32;
+        let year = section.table[finding.row].year;
         if let Some(published) = kpi.latest_published.filter(|&p| p > year) {
             if !newer.iter().any(|(id, _)| id == &kpi.id) {
                 newer.push((kpi.id.clone(), published));
@@ -108,13 +105,13 @@ fn sentence(
     let lang = review.lang;
     let words = lang.words();
     let style = lang.numbers();
-    let cells = Cells(&section.table);
     let row = finding.row;
+    let compared = &section.table[row];
     let reading = section.reading(row, kpi, words);
-    let year = cells.int("year", row).unwrap_or_default();
+    let year = i64::from(compared.year);
     let several = section.is_network() || section.kind == super::review::Kind::Several;
     let subject = if named && several {
-        format!("{}: ", cells.text("municipality", row))
+        format!("{}: ", compared.municipality)
     } else {
         String::new()
     };
@@ -126,8 +123,8 @@ fn sentence(
     );
     let text = match finding.kind {
         Kind::Deviation => {
-            let above = cells.f64("value", row) > cells.f64("peer_mean", row);
-            let group = group_name(section, kpi, &cells, row, words);
+            let above = compared.value > compared.peer_mean;
+            let group = group_name(section, kpi, compared, words);
             words
                 .summary_deviation
                 .replace("{label}", &label)
@@ -143,7 +140,7 @@ fn sentence(
                 .replace("{position}", &position(&reading, kpi, words))
         }
         Kind::Change => {
-            let up = cells.f64("change_from_previous_year", row).unwrap_or(0.0) > 0.0;
+            let up = compared.change_from_previous_year.unwrap_or(0.0) > 0.0;
             words
                 .summary_change
                 .replace("{label}", &label)
@@ -183,18 +180,12 @@ fn direction(above: bool, words: &Words) -> &'static str {
 }
 
 /// The group a row is compared with, as its table names it.
-fn group_name(
-    section: &Section,
-    kpi: &KpiPlan,
-    cells: &Cells,
-    row: usize,
-    words: &Words,
-) -> String {
+fn group_name(section: &Section, kpi: &KpiPlan, row: &ComparedRow, words: &Words) -> String {
     if section.is_network() {
         return words.mean_of_others.to_lowercase();
     }
     if section.kind == super::review::Kind::Several {
-        return cells.text("peer_group", row);
+        return row.peer_group.clone();
     }
     format!(
         "{} {}",

@@ -4,13 +4,12 @@
 use std::io::IsTerminal;
 
 use comfy_table::{presets, Cell, CellAlignment, Color, ContentArrangement, Table};
-use polars_core::prelude::*;
 
-use super::reading::{decimals, rank_text, Band, Reading, Shown};
+use super::reading::{rank_text, Band, Reading, Shown};
 use super::review::Section;
 use super::words::{Words, TERMINAL};
-use crate::analysis::cells::{cell_text, Cells};
 use crate::analysis::kpi::KpiPlan;
+use crate::analysis::table::{self, Values};
 use crate::base::text::terminal_float;
 use crate::model::lang::Lang;
 use crate::model::scale::Direction;
@@ -18,17 +17,6 @@ use crate::model::scale::Direction;
 /// Colours only on a terminal and never when `NO_COLOR` is set.
 pub(crate) fn colour_allowed() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
-
-/// Decimals for a KPI's rows: from the municipality's values (the peers'
-/// means when it has none), so every peer group shows the same decimals.
-pub(crate) fn row_decimals(cells: &Cells, rows: &[usize]) -> usize {
-    let values: Vec<f64> = rows.iter().filter_map(|&r| cells.f64("value", r)).collect();
-    if values.is_empty() {
-        decimals(rows.iter().filter_map(|&r| cells.f64("peer_mean", r)))
-    } else {
-        decimals(values)
-    }
 }
 
 /// ▁▂▃▄▅▆▇█ for a series, blank where a value is missing, ¦ before a year
@@ -174,12 +162,10 @@ fn figure_cells(reading: &Reading, colour: bool) -> Vec<Cell> {
 
 /// Whether any of the rows shows Kolada's own value of the group.
 fn shows_group_value(section: &Section, rows: &[usize]) -> bool {
-    let cells = Cells(&section.table);
-    rows.iter().any(|&r| cells.f64("group_value", r).is_some())
+    rows.iter().any(|&r| section.table[r].group_value.is_some())
 }
 
 fn compare_table(section: &Section, kpis: &[&KpiPlan], with_names: bool) -> Table {
-    let cells = Cells(&section.table);
     let colour = colour_allowed();
     let words = Lang::En.words();
     let text = |shown: &Shown| shown.text(TERMINAL, words);
@@ -213,11 +199,11 @@ fn compare_table(section: &Section, kpis: &[&KpiPlan], with_names: bool) -> Tabl
     for (row, kpi) in shown {
         let all = section.rows(&kpi.id);
         let reading = section.reading(row, kpi, words);
-        let trend: Vec<Option<f64>> = all.iter().map(|&r| cells.f64("value", r)).collect();
-        let breaks: Vec<bool> = all.iter().map(|&r| cells.flag("series_break", r)).collect();
+        let trend: Vec<Option<f64>> = all.iter().map(|&r| section.table[r].value).collect();
+        let breaks: Vec<bool> = all.iter().map(|&r| section.table[r].series_break).collect();
         let first_year = all
             .first()
-            .map(|&r| cells.text("year", r))
+            .map(|&r| section.table[r].year.to_string())
             .unwrap_or_default();
         let mut line = vec![Cell::new(if with_names {
             format!("{} {}{}", kpi.id, kpi.label, unit_suffix(kpi))
@@ -243,7 +229,6 @@ fn compare_table(section: &Section, kpis: &[&KpiPlan], with_names: bool) -> Tabl
 /// peers and ranked in the country, best rank in Sweden first; those
 /// without a figure named below the table.
 pub(crate) fn compare_many(section: &Section) -> Vec<View> {
-    let cells = Cells(&section.table);
     let colour = colour_allowed();
     let words = Lang::En.words();
     let text = |shown: &Shown| shown.text(TERMINAL, words);
@@ -272,12 +257,12 @@ pub(crate) fn compare_many(section: &Section) -> Vec<View> {
         view.set_header(header);
         for r in rows {
             let reading = section.reading(r, kpi, words);
-            let mut line = vec![Cell::new(cells.text("municipality", r))];
+            let mut line = vec![Cell::new(&section.table[r].municipality)];
             line.extend(figure_cells(&reading, colour));
             if group_value {
                 line.push(right(text(&reading.group_value)));
             }
-            line.push(Cell::new(cells.text("peer_group", r)));
+            line.push(Cell::new(&section.table[r].peer_group));
             view.add_row(line);
         }
         let latest = section
@@ -327,32 +312,27 @@ fn band_cell(band: Band, words: &Words, colour: bool) -> Cell {
 
 /// An aligned table, numbers right-aligned, floats as received (at most 10
 /// decimals: see [`terminal_float`]).
-pub(crate) fn table(frame: &DataFrame, to_terminal: bool) -> Table {
-    let mut table = Table::new();
-    table.load_preset(presets::UTF8_FULL_CONDENSED);
+pub(crate) fn table(rows: &table::Table, to_terminal: bool) -> Table {
+    let mut view = Table::new();
+    view.load_preset(presets::UTF8_FULL_CONDENSED);
     if to_terminal {
-        fit_to_terminal(&mut table);
+        fit_to_terminal(&mut view);
     }
-    table.set_header(frame.get_column_names().iter().map(|n| n.as_str()));
-    let columns = frame.columns();
-    for row in 0..frame.height() {
-        table.add_row(
-            columns
-                .iter()
-                .map(|c| match c.get(row).unwrap_or(AnyValue::Null) {
-                    AnyValue::Float64(v) => terminal_float(v),
-                    other => cell_text(&other),
-                }),
-        );
+    view.set_header(rows.columns.iter().map(|c| c.name.as_str()));
+    for row in 0..rows.height() {
+        view.add_row(rows.columns.iter().map(|c| match &c.values {
+            Values::Float(v) => v[row].map(terminal_float).unwrap_or_default(),
+            other => other.cell(row).text(),
+        }));
     }
-    for (i, column) in columns.iter().enumerate() {
-        if column.dtype().is_primitive_numeric() {
-            if let Some(col) = table.column_mut(i) {
+    for (i, column) in rows.columns.iter().enumerate() {
+        if column.values.is_numeric() {
+            if let Some(col) = view.column_mut(i) {
                 col.set_cell_alignment(CellAlignment::Right);
             }
         }
     }
-    table
+    view
 }
 
 /// Wrap cells to the terminal's width, when there is a terminal of a
@@ -367,6 +347,7 @@ pub(crate) fn fit_to_terminal(table: &mut Table) {
 mod tests {
     use super::*;
 
+    use crate::output::reading::decimals;
     use crate::output::words::format_number;
 
     /// A number as the terminal views write it: decimals by magnitude.

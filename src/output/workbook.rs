@@ -10,25 +10,24 @@ mod years;
 use std::collections::HashSet;
 
 use anyhow::Result;
-use polars_core::prelude::DataFrame;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
-use super::exports::write_frame_sheet;
+use super::exports::write_table_sheet;
 use super::reading::{rank_text, Reading, Shown};
 use super::review::{direction_text, Review, Section};
 use super::words::{NumberStyle, Words};
-use crate::analysis::cells::Cells;
 use crate::analysis::kpi::KpiPlan;
+use crate::analysis::table::Table;
 use crate::model::lang::Lang;
 
 /// A4 in Excel's paper sizes.
 const A4: u8 = 9;
 
-pub(crate) fn review_workbook(review: &Review, tidy: &DataFrame) -> Result<Vec<u8>> {
+pub(crate) fn review_workbook(review: &Review, tidy: &Table) -> Result<Vec<u8>> {
     super::exports::within_excel_limits(|| build_review_workbook(review, tidy))
 }
 
-fn build_review_workbook(review: &Review, tidy: &DataFrame) -> Result<Vec<u8>> {
+fn build_review_workbook(review: &Review, tidy: &Table) -> Result<Vec<u8>> {
     let words = review.lang.words();
     let mut book = Workbook::new();
     // The book's own sheets keep their names: a set titled "Data" or
@@ -53,7 +52,7 @@ fn build_review_workbook(review: &Review, tidy: &DataFrame) -> Result<Vec<u8>> {
     }
     let data = book.add_worksheet();
     data.set_name(words.data_sheet)?;
-    write_frame_sheet(data, tidy)?;
+    write_table_sheet(data, tidy)?;
     data.autofilter(
         0,
         0,
@@ -65,7 +64,7 @@ fn build_review_workbook(review: &Review, tidy: &DataFrame) -> Result<Vec<u8>> {
     if let Some(split) = explained_table(review)? {
         let sheet = book.add_worksheet();
         sheet.set_name(words.explain_sheet)?;
-        write_frame_sheet(sheet, &split)?;
+        write_table_sheet(sheet, &split)?;
         sheet.autofilter(
             0,
             0,
@@ -82,14 +81,12 @@ fn build_review_workbook(review: &Review, tidy: &DataFrame) -> Result<Vec<u8>> {
 
 /// Every area's split ("Varför skiljer sig kostnaden?") as one tidy
 /// table: the rows `explain --format xlsx` writes.
-fn explained_table(review: &Review) -> Result<Option<DataFrame>> {
-    let mut all: Option<DataFrame> = None;
+fn explained_table(review: &Review) -> Result<Option<Table>> {
+    let mut all: Option<Table> = None;
     for explanation in &review.explanations {
         let table = super::explain::tidy(&explanation.explained)?;
         match &mut all {
-            Some(frame) => {
-                frame.vstack_mut(&table)?;
-            }
+            Some(rows) => rows.append(&table)?,
             None => all = Some(table),
         }
     }
@@ -262,10 +259,9 @@ impl<'w> Columns<'w> {
         let network = sections.iter().any(|s| s.is_network());
         let groups: usize = sections.iter().map(|s| s.by_group().len()).sum();
         let several = groups > 1 && !network;
-        let group_values = sections.iter().any(|s| {
-            let cells = Cells(&s.table);
-            (0..s.table.height()).any(|r| cells.f64("group_value", r).is_some())
-        });
+        let group_values = sections
+            .iter()
+            .any(|s| s.table.iter().any(|r| r.group_value.is_some()));
         let mut headers: Vec<&str> = vec![words.kpi, words.year];
         let mut widths: Vec<f64> = vec![40.0, 7.0];
         if network {
@@ -424,7 +420,6 @@ fn kpi_rows(
                 .find(|g| g.peers.label == kpi.peers.label)
                 .map(|g| g.title(words))
                 .unwrap_or_default();
-            let cells = Cells(&section.table);
             for r in rows {
                 let reading = section.reading(r, kpi, words);
                 let mut lines = lines_needed(&name, columns.widths[0]);
@@ -447,7 +442,7 @@ fn kpi_rows(
                 sheet.write_string_with_format(row, 0, &name, &styles.text_wrap)?;
                 sheet.write_string_with_format(row, 1, reading.year_text(), &styles.text)?;
                 if columns.network {
-                    let member = cells.text("municipality", r);
+                    let member = &section.table[r].municipality;
                     sheet.write_string_with_format(row, 2, member, &styles.text)?;
                 } else if columns.several {
                     sheet.write_string_with_format(row, 2, &group, &styles.text_wrap)?;

@@ -9,17 +9,17 @@ use maud::{html, Markup};
 use super::reading::Shown;
 use super::review::{PeerGroup, Section};
 use super::words::Words;
-use crate::analysis::cells::Cells;
 use crate::analysis::kpi::KpiPlan;
 use crate::model::lang::Lang;
 use crate::model::scale::Scale;
 
 /// The years of a section that have any figure, in order.
 pub(crate) fn years(section: &Section) -> Vec<i64> {
-    let cells = Cells(&section.table);
-    let mut years: Vec<i64> = (0..section.table.height())
-        .filter(|&r| cells.f64("value", r).is_some())
-        .filter_map(|r| cells.int("year", r))
+    let mut years: Vec<i64> = section
+        .table
+        .iter()
+        .filter(|r| r.value.is_some())
+        .map(|r| i64::from(r.year))
         .collect();
     years.sort_unstable();
     years.dedup();
@@ -28,22 +28,17 @@ pub(crate) fn years(section: &Section) -> Vec<i64> {
 
 /// The row of a KPI (for one municipality) in a year.
 pub(crate) fn row_in(section: &Section, kpi: &str, place: &str, year: i64) -> Option<usize> {
-    let cells = Cells(&section.table);
     section
-        .rows(kpi)
-        .into_iter()
-        .find(|&r| cells.int("year", r) == Some(year) && cells.text("municipality_id", r) == place)
+        .table
+        .iter()
+        .position(|r| r.kpi == kpi && i64::from(r.year) == year && r.municipality_id == place)
 }
 
 /// The places of a KPI's rows: (id, name), in table order.
 pub(crate) fn members(section: &Section, kpi: &str) -> Vec<(String, String)> {
-    let cells = Cells(&section.table);
     let mut members: Vec<(String, String)> = Vec::new();
-    for r in section.rows(kpi) {
-        let member = (
-            cells.text("municipality_id", r),
-            cells.text("municipality", r),
-        );
+    for row in section.table.iter().filter(|r| r.kpi == kpi) {
+        let member = (row.municipality_id.clone(), row.municipality.clone());
         if !members.contains(&member) {
             members.push(member);
         }
@@ -72,11 +67,10 @@ pub(crate) fn single_years(
 ) -> Markup {
     let words = lang.words();
     let years = years(section);
-    let cells = Cells(&section.table);
     let place = section
         .shown_rows()
         .first()
-        .map(|(r, _)| cells.text("municipality_id", *r))
+        .map(|(r, _)| section.table[*r].municipality_id.clone())
         .unwrap_or_default();
     let text = |kpi: &KpiPlan, year: i64, which: usize| -> String {
         let Some(row) = row_in(section, &kpi.id, &place, year) else {
@@ -131,17 +125,7 @@ pub(crate) fn single_years(
 pub(crate) fn network_years(section: &Section, kpi: &KpiPlan, lang: Lang) -> Markup {
     let words: &Words = lang.words();
     let years = years(section);
-    let cells = Cells(&section.table);
-    let mut members: Vec<(String, String)> = Vec::new();
-    for r in section.rows(&kpi.id) {
-        let member = (
-            cells.text("municipality_id", r),
-            cells.text("municipality", r),
-        );
-        if !members.contains(&member) {
-            members.push(member);
-        }
-    }
+    let members = members(section, &kpi.id);
     let compared = !matches!(kpi.scale, Scale::Total | Scale::Category);
     html! {
         table.years {
