@@ -23,7 +23,7 @@ fn main() {
             .filter(|p| p.extension().is_some_and(|e| e == "toml"))
             .collect();
         files.sort();
-        writeln!(out, "const {constant}: &[(&str, &str)] = &[").unwrap();
+        writeln!(out, "pub(crate) const {constant}: &[(&str, &str)] = &[").unwrap();
         for path in files {
             println!("cargo:rerun-if-changed={}", path.display());
             let name = path.file_stem().unwrap().to_str().unwrap();

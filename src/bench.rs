@@ -13,7 +13,7 @@ use crate::base::progress::Silent;
 use crate::catalogue::Catalogue;
 use crate::model::scale::Direction;
 use crate::model::Gender;
-use crate::ops::similar::standardised;
+use crate::ops::factors::standardised;
 use crate::ops::{Context, Notes};
 use crate::refdata::RefData;
 use crate::resolve::areas::similar_group;

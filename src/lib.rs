@@ -12,11 +12,12 @@
 //! | 4 | `catalogue`, `refdata` | Kolada's metadata loaded as needed; sets, peer lists, factors, cost chains and specs as written |
 //! | 5 | `resolve` | what people type → ids; sets, factors and specs checked against the catalogue |
 //! | 6 | `analysis` | national ranks, comparisons, categories, trends, similarity, cost chains split; the cell and table types |
-//! | 7 | `output` | terminal tables, exports, readings, the review model, HTML, workbook, charts, words, provenance |
-//! | 8 | `ops` | what the commands do: plan once and fetch once, compare, explain, report, similar, changes, snapshots, lookups |
-//! | 9 | `cli` | flags, the progress bar, the session (source, notes on stderr), completion hints |
-//! | 10 | `cmd` | one thin file per subcommand |
-//! | 11 | `bench` | entry points for the benchmark examples |
+//! | 7 | `document` | what a document says: readings, the review model and its notes, the summary, the years, explain's sentences and tidy table, provenance, words |
+//! | 8 | `render` | how it is drawn: terminal tables, exports (the only place a polars frame is made), HTML, workbook, charts |
+//! | 9 | `ops` | what the commands do: plan once and fetch once, compare, explain, report, similar, changes, snapshots, lookups |
+//! | 10 | `cli` | flags, the progress bar, the session (source, notes on stderr), completion hints |
+//! | 11 | `cmd` | one thin file per subcommand |
+//! | 12 | `bench` | entry points for the benchmark examples |
 
 mod analysis;
 mod base;
@@ -25,11 +26,12 @@ pub mod bench;
 mod catalogue;
 mod cli;
 mod cmd;
+mod document;
 mod kolada;
 mod model;
 mod ops;
-mod output;
 mod refdata;
+mod render;
 mod resolve;
 mod source;
 

@@ -1,8 +1,10 @@
 //! The shape of the code, kept by a test: layers import only downward
 //! (the table below is the one in `src/lib.rs` and the README's "Layout"),
-//! no cycles between top-level modules, the command-line types only in
-//! `cli/` and `cmd/`, functions of at most 80 lines, and no `unwrap` or
-//! `expect` in product code without a comment saying why it cannot fail.
+//! no cycles between top-level modules, and none between files in any
+//! folder (a `mod.rs` that re-exports a file counts as importing it), the
+//! command-line types only in `cli/` and `cmd/`, functions of at most 80
+//! lines, and no `unwrap` or `expect` in product code without a comment
+//! saying why it cannot fail.
 //!
 //! It reads `src/` as text: comments, strings and `#[cfg(test)]` modules
 //! are left out before anything is looked for.
@@ -12,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 /// The layers, lowest first: a module may use modules of a lower rank, and
 /// modules of its own rank as long as no cycle forms.
-const LAYERS: [(&str, u8); 13] = [
+const LAYERS: [(&str, u8); 14] = [
     ("base", 0),
     ("model", 1),
     ("kolada", 2),
@@ -21,11 +23,12 @@ const LAYERS: [(&str, u8); 13] = [
     ("refdata", 4),
     ("resolve", 5),
     ("analysis", 6),
-    ("output", 7),
-    ("ops", 8),
-    ("cli", 9),
-    ("cmd", 10),
-    ("bench", 11),
+    ("document", 7),
+    ("render", 8),
+    ("ops", 9),
+    ("cli", 10),
+    ("cmd", 11),
+    ("bench", 12),
 ];
 
 /// Where the command line may be spoken: clap, indicatif, stderr and
@@ -382,6 +385,224 @@ fn layers_import_only_downward_and_form_no_cycle() {
     }
 }
 
+/// The paths of a `use` tree or a path in code, starting at `chars[*at]`:
+/// `a::{b, c::d}` gives `a::b` and `a::c::d`; `self` in a group is the
+/// path before it.
+fn path_tree(chars: &[char], at: &mut usize) -> Vec<Vec<String>> {
+    let skip = |at: &mut usize| {
+        while chars.get(*at).is_some_and(|c| c.is_whitespace()) {
+            *at += 1;
+        }
+    };
+    skip(at);
+    if chars.get(*at) == Some(&'{') {
+        *at += 1;
+        let mut out = Vec::new();
+        while *at < chars.len() {
+            skip(at);
+            match chars.get(*at) {
+                Some('}') => {
+                    *at += 1;
+                    break;
+                }
+                Some(',') => *at += 1,
+                _ => {
+                    let before = *at;
+                    out.extend(path_tree(chars, at));
+                    if *at == before {
+                        *at += 1;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+    let mut name = String::new();
+    while let Some(&c) = chars.get(*at) {
+        if c.is_alphanumeric() || c == '_' {
+            name.push(c);
+            *at += 1;
+        } else {
+            break;
+        }
+    }
+    if name.is_empty() {
+        return vec![Vec::new()];
+    }
+    let name = if name == "self" {
+        Vec::new()
+    } else {
+        vec![name]
+    };
+    let mut probe = *at;
+    skip(&mut probe);
+    if chars.get(probe) == Some(&':') && chars.get(probe + 1) == Some(&':') {
+        *at = probe + 2;
+        return path_tree(chars, at)
+            .into_iter()
+            .map(|rest| name.iter().cloned().chain(rest).collect())
+            .collect();
+    }
+    // `name as alias`: the alias is no part of the path.
+    if chars[probe..].starts_with(&['a', 's'])
+        && chars.get(probe + 2).is_some_and(|c| c.is_whitespace())
+    {
+        *at = probe + 2;
+        skip(at);
+        while chars
+            .get(*at)
+            .is_some_and(|c| c.is_alphanumeric() || *c == '_')
+        {
+            *at += 1;
+        }
+    }
+    vec![name]
+}
+
+/// Every module path a file names: `crate::…`, `super::…` and, in `use`
+/// declarations, paths that begin with a child module of its own.
+fn named_paths(source: &Source, modules: &BTreeSet<Vec<String>>) -> Vec<Vec<String>> {
+    let chars: Vec<char> = source.code.chars().collect();
+    let text: String = chars.iter().collect();
+    let mut out = Vec::new();
+    let starts = |word: &str| -> Vec<usize> {
+        let mut found = Vec::new();
+        let mut from = 0;
+        while let Some(pos) = text[from..].find(word) {
+            let at = from + pos;
+            from = at + word.len();
+            let before = text[..at].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+                continue;
+            }
+            found.push(text[..at].chars().count());
+        }
+        found
+    };
+    for at in starts("crate::") {
+        let mut i = at + "crate::".len();
+        out.extend(path_tree(&chars, &mut i));
+    }
+    for at in starts("super::") {
+        let mut i = at;
+        let mut base = source.module.clone();
+        while chars[i..].starts_with(&['s', 'u', 'p', 'e', 'r', ':', ':']) {
+            base.pop();
+            i += "super::".len();
+        }
+        for rest in path_tree(&chars, &mut i) {
+            out.push(base.iter().cloned().chain(rest).collect());
+        }
+    }
+    // A path that begins with a child module of the file's own: in a `use`
+    // (`use bars::Bars;`, `use lines::{a, b}`) or in code (`years::sheet(…)`).
+    let children = modules.iter().filter_map(|m| {
+        (m.len() == source.module.len() + 1 && m.starts_with(&source.module)).then(|| m.last())
+    });
+    for child in children.flatten() {
+        for at in starts(&format!("{child}::")) {
+            let mut i = at;
+            for path in path_tree(&chars, &mut i) {
+                out.push(source.module.iter().cloned().chain(path).collect());
+            }
+        }
+    }
+    for at in starts("use ") {
+        let mut i = at + "use ".len();
+        for path in path_tree(&chars, &mut i) {
+            let mut child = source.module.clone();
+            child.extend(path.first().cloned());
+            if !path.is_empty() && modules.contains(&child) {
+                out.push(source.module.iter().cloned().chain(path).collect());
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Files by what they import: an edge to the module file that defines the
+/// longest prefix of each path a file names.
+fn file_graph() -> BTreeMap<PathBuf, BTreeSet<PathBuf>> {
+    let sources = sources();
+    let by_module: BTreeMap<Vec<String>, PathBuf> = sources
+        .iter()
+        .map(|s| (s.module.clone(), s.path.clone()))
+        .collect();
+    let modules: BTreeSet<Vec<String>> = by_module.keys().cloned().collect();
+    let mut graph: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
+    for source in &sources {
+        let edges = graph.entry(source.path.clone()).or_default();
+        for path in named_paths(source, &modules) {
+            let Some(target) = (1..=path.len())
+                .rev()
+                .find_map(|n| by_module.get(&path[..n]))
+            else {
+                continue;
+            };
+            if *target != source.path {
+                edges.insert(target.clone());
+            }
+        }
+    }
+    graph
+}
+
+/// The groups of files that import each other, round and round (the
+/// strongly connected components of more than one file).
+fn file_cycles(graph: &BTreeMap<PathBuf, BTreeSet<PathBuf>>) -> Vec<Vec<PathBuf>> {
+    let reaches = |from: &PathBuf| -> BTreeSet<PathBuf> {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![from.clone()];
+        while let Some(node) = todo.pop() {
+            for next in graph.get(&node).into_iter().flatten() {
+                if seen.insert(next.clone()) {
+                    todo.push(next.clone());
+                }
+            }
+        }
+        seen
+    };
+    let reach: BTreeMap<&PathBuf, BTreeSet<PathBuf>> =
+        graph.keys().map(|node| (node, reaches(node))).collect();
+    let mut cycles: Vec<Vec<PathBuf>> = Vec::new();
+    for (node, from_node) in &reach {
+        if cycles.iter().any(|c| c.contains(node)) {
+            continue;
+        }
+        let together: Vec<PathBuf> = from_node
+            .iter()
+            .filter(|other| reach.get(other).is_some_and(|r| r.contains(*node)))
+            .cloned()
+            .collect();
+        if together.len() > 1 {
+            cycles.push(together);
+        }
+    }
+    cycles
+}
+
+#[test]
+fn no_file_imports_a_file_that_imports_it_back() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let cycles: Vec<String> = file_cycles(&file_graph())
+        .into_iter()
+        .map(|files| {
+            files
+                .iter()
+                .map(|f| f.strip_prefix(&root).unwrap_or(f).display().to_string())
+                .collect::<Vec<_>>()
+                .join(" ↔ ")
+        })
+        .collect();
+    assert!(
+        cycles.is_empty(),
+        "files that import each other (move what both need into a file of its own):\n{}",
+        cycles.join("\n")
+    );
+}
+
 #[test]
 fn command_line_types_live_only_in_cli_and_cmd() {
     let mut wrong = Vec::new();
@@ -514,6 +735,67 @@ fn the_scanner_sees_code_not_comments_or_strings() {
     assert_eq!(
         uses(&source).into_iter().collect::<Vec<_>>(),
         ["base", "model"]
+    );
+    let mut at = 0;
+    let tree: Vec<char> = "a::{b, c::{self, d}}, e".chars().collect();
+    assert_eq!(
+        path_tree(&tree, &mut at),
+        [vec!["a", "b"], vec!["a", "c"], vec!["a", "c", "d"]]
+    );
+    // A file that names a sibling through `super::`, a child through
+    // `use`, and one that re-exports it back: found as a cycle.
+    let modules: BTreeSet<Vec<String>> = [vec!["out"], vec!["out", "a"], vec!["out", "b"]]
+        .into_iter()
+        .map(|m| m.into_iter().map(String::from).collect())
+        .collect();
+    let file = |module: &[&str], code: &str| Source {
+        path: PathBuf::from(module.join("/")),
+        module: module.iter().map(|m| m.to_string()).collect(),
+        code: blank(code),
+        lines: Vec::new(),
+    };
+    let a = file(
+        &["out", "a"],
+        "use super::b::{x, y as z};\nfn f() { super::f(); }\n",
+    );
+    let parent = file(
+        &["out"],
+        "mod a;\nmod b;\npub(crate) use a::x;\nfn g() { b::h() }\n",
+    );
+    let paths = |list: &[&[&str]]| -> Vec<Vec<String>> {
+        list.iter()
+            .map(|p| p.iter().map(|s| s.to_string()).collect())
+            .collect()
+    };
+    assert_eq!(
+        named_paths(&a, &modules),
+        paths(&[&["out", "b", "x"], &["out", "b", "y"], &["out", "f"]])
+    );
+    assert_eq!(
+        named_paths(&parent, &modules),
+        paths(&[&["out", "a", "x"], &["out", "b", "h"]])
+    );
+    let graph: BTreeMap<PathBuf, BTreeSet<PathBuf>> = [
+        ("a", vec!["b"]),
+        ("b", vec!["c"]),
+        ("c", vec!["a"]),
+        ("d", vec!["a"]),
+    ]
+    .into_iter()
+    .map(|(from, to)| {
+        (
+            PathBuf::from(from),
+            to.into_iter().map(PathBuf::from).collect(),
+        )
+    })
+    .collect();
+    assert_eq!(
+        file_cycles(&graph),
+        [vec![
+            PathBuf::from("a"),
+            PathBuf::from("b"),
+            PathBuf::from("c")
+        ]]
     );
     let tested = without_tests("fn a() {}\n#[cfg(test)]\nmod tests {\n fn b() { x.unwrap() }\n}\n");
     assert!(!tested.contains("unwrap"));

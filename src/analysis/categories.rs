@@ -4,9 +4,9 @@
 
 use std::collections::HashMap;
 
-use super::compare::ComparedRow;
 use super::kpi::{Comparison, KpiPlan};
 use super::national::value_rows;
+use super::row::ComparedRow;
 use crate::model::scale::Scale;
 use crate::model::Observation;
 

@@ -8,6 +8,7 @@ pub(crate) mod explain;
 pub(crate) mod kpi;
 pub(crate) mod national;
 pub(crate) mod quality;
+pub(crate) mod row;
 pub(crate) mod similar;
 pub(crate) mod summary;
 pub(crate) mod table;

@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use super::compare::ComparedRow;
+use super::row::ComparedRow;
 use crate::model::scale::Scale;
 
 pub(crate) const VOLATILE_TIMES: f64 = 3.0;

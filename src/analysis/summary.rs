@@ -17,8 +17,8 @@
 
 use std::collections::HashMap;
 
-use super::compare::ComparedRow;
 use super::national::{quantile, value_rows};
+use super::row::ComparedRow;
 use crate::model::scale::Scale;
 use crate::model::Observation;
 

@@ -8,7 +8,7 @@ use crate::analysis::kpi::Bands;
 use crate::kolada::DEFAULT_API_URL;
 use crate::model::lang::Lang;
 use crate::model::Gender;
-use crate::output::exports;
+use crate::render::exports;
 
 const AFTER_HELP: &str = concat!(
     "\
@@ -17,7 +17,7 @@ Exit codes: 0 ok, 1 unexpected failure, 2 bad arguments, 3 unknown municipality/
 directory (--source), 7 output file could not be written.
 
 ",
-    crate::output::provenance::attribution!(),
+    crate::document::words::attribution!(),
     ". Group means, ranks and deviations are nyckeltal's own processing, not Kolada's figures."
 );
 

@@ -9,7 +9,7 @@ use anyhow::Result;
 use crate::cli::flags::{CalendarArgs, GlobalArgs};
 use crate::cli::session::with_context;
 use crate::ops::calendar::calendar;
-use crate::output::exports::emit;
+use crate::render::exports::emit;
 
 pub(crate) fn run(args: &CalendarArgs, global: &GlobalArgs) -> Result<()> {
     let target = args.output.target()?;

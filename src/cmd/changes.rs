@@ -10,7 +10,7 @@ use crate::base::error;
 use crate::cli::flags::{ChangesArgs, GlobalArgs};
 use crate::cli::session::{cache_root, notes, open_client, with_context};
 use crate::ops::changes::{listing, since_date, since_snapshot, Chosen, Live};
-use crate::output::exports::emit;
+use crate::render::exports::emit;
 use crate::source::cache::Cache;
 
 pub(crate) fn run(args: &ChangesArgs, global: &GlobalArgs) -> Result<()> {

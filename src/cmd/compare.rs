@@ -12,22 +12,22 @@
 
 use anyhow::Result;
 
-use crate::analysis::compare::compared_table;
+use crate::analysis::row::compared_table;
 
 use crate::base::write::write_to;
 use crate::cli::flags::{CompareArgs, GlobalArgs};
 use crate::cli::session::with_context;
+use crate::document::provenance::processed_lines;
+use crate::document::review::Review;
+use crate::document::summary::summary_lines;
 use crate::model::lang::Lang;
 use crate::model::years::parse_years;
 use crate::ops::compare::{names_several, one, review, several, Asked, Compared};
 use crate::ops::plan::Request;
 use crate::ops::Context;
-use crate::output::exports::{emit, Format, Target};
-use crate::output::provenance::processed_lines;
-use crate::output::review::Review;
-use crate::output::summary::summary_lines;
-use crate::output::terminal;
-use crate::output::workbook::review_workbook;
+use crate::render::exports::{emit, Format, Target};
+use crate::render::terminal;
+use crate::render::workbook::review_workbook;
 
 pub(crate) fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<()> {
     let target = args.output.target()?;

@@ -11,11 +11,12 @@ use anyhow::Result;
 use crate::base::write::write_to;
 use crate::cli::flags::{AgainstChoice, ExplainArgs, GlobalArgs};
 use crate::cli::session::with_context;
+use crate::document::explain::tidy;
+use crate::document::provenance::processed_lines;
 use crate::model::years::parse_years;
 use crate::ops::explain::{explain_costs, Asked};
-use crate::output::explain::{terminal, tidy};
-use crate::output::exports::{emit, Format};
-use crate::output::provenance::processed_lines;
+use crate::render::exports::{emit, Format};
+use crate::render::terminal_explain::explain_lines;
 
 pub(crate) fn run(args: &ExplainArgs, global: &GlobalArgs) -> Result<()> {
     let target = args.output.target()?;
@@ -44,7 +45,7 @@ pub(crate) fn run(args: &ExplainArgs, global: &GlobalArgs) -> Result<()> {
                     .as_deref()
                     .unwrap_or(&explained.set.title)
             );
-            let lines = terminal(&explained);
+            let lines = explain_lines(&explained);
             return write_to(target.path.as_deref(), |out| {
                 writeln!(out, "{title}")?;
                 for line in lines.iter().chain(&footer) {

@@ -8,7 +8,7 @@ use anyhow::Result;
 use crate::cli::flags::{GlobalArgs, GroupCommand};
 use crate::cli::session::with_context;
 use crate::ops::lookup::{list_groups, show_group, similar_peers};
-use crate::output::exports::emit;
+use crate::render::exports::emit;
 
 pub(crate) fn run(command: &GroupCommand, global: &GlobalArgs) -> Result<()> {
     with_context(global, |cx| {

@@ -6,7 +6,7 @@ use anyhow::Result;
 use crate::cli::flags::{GlobalArgs, KpiCommand};
 use crate::cli::session::with_context;
 use crate::ops::lookup::{search_kpis, show_kpi};
-use crate::output::exports::emit;
+use crate::render::exports::emit;
 
 pub(crate) fn run(command: &KpiCommand, global: &GlobalArgs) -> Result<()> {
     with_context(global, |cx| match command {

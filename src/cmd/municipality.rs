@@ -6,7 +6,7 @@ use anyhow::Result;
 use crate::cli::flags::{GlobalArgs, MunicipalityCommand, MunicipalityType};
 use crate::cli::session::with_context;
 use crate::ops::lookup::{list_municipalities, municipalities, search_municipalities};
-use crate::output::exports::emit;
+use crate::render::exports::emit;
 
 pub(crate) fn run(command: &MunicipalityCommand, global: &GlobalArgs) -> Result<()> {
     with_context(global, |cx| {

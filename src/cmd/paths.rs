@@ -10,7 +10,7 @@ use anyhow::Result;
 use crate::analysis::table::{table_of, Cell, Kind};
 use crate::cli::flags::GlobalArgs;
 use crate::cli::session::refdata;
-use crate::output::exports::{emit, Target};
+use crate::render::exports::{emit, Target};
 use crate::source::cache::Cache;
 
 pub(crate) fn run(global: &GlobalArgs) -> Result<()> {

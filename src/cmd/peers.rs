@@ -6,7 +6,7 @@ use anyhow::Result;
 use crate::cli::flags::{GlobalArgs, PeersCommand};
 use crate::cli::session::{refdata, with_context};
 use crate::ops::lookup::{list_peer_lists, show_peer_list};
-use crate::output::exports::emit;
+use crate::render::exports::emit;
 
 pub(crate) fn run(command: &PeersCommand, global: &GlobalArgs) -> Result<()> {
     match command {

@@ -6,7 +6,7 @@ use anyhow::Result;
 use crate::cli::flags::{GlobalArgs, SetCommand};
 use crate::cli::session::{refdata, with_context};
 use crate::ops::lookup::{list_sets, show_set};
-use crate::output::exports::emit;
+use crate::render::exports::emit;
 
 pub(crate) fn run(command: &SetCommand, global: &GlobalArgs) -> Result<()> {
     match command {

@@ -11,7 +11,7 @@ use anyhow::Result;
 use crate::cli::flags::{GlobalArgs, SimilarArgs};
 use crate::cli::session::with_context;
 use crate::ops::similar::{similar, Asked};
-use crate::output::exports::emit;
+use crate::render::exports::emit;
 
 pub(crate) fn run(args: &SimilarArgs, global: &GlobalArgs) -> Result<()> {
     let target = args.output.target()?;

@@ -11,11 +11,11 @@ use crate::analysis::trend::trend_table;
 use crate::base::write::write_to;
 use crate::cli::flags::{GlobalArgs, TrendArgs};
 use crate::cli::session::with_context;
+use crate::document::provenance::processed_lines;
 use crate::model::years::parse_years;
 use crate::ops::trend::{chart, check_one_kpi, follow, Asked};
-use crate::output::charts::ChartFormat;
-use crate::output::exports::{emit, Target};
-use crate::output::provenance::processed_lines;
+use crate::render::charts::ChartFormat;
+use crate::render::exports::{emit, Target};
 
 /// A chart for `-o FILE.svg` or `.png`; otherwise the numbers.
 enum Output {

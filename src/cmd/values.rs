@@ -11,7 +11,7 @@ use crate::cli::flags::{GenderChoice, GlobalArgs, ValuesArgs};
 use crate::cli::session::with_context;
 use crate::model::Gender;
 use crate::ops::values::{values, Selection};
-use crate::output::exports::emit;
+use crate::render::exports::emit;
 
 pub(crate) fn run(args: &ValuesArgs, global: &GlobalArgs) -> Result<()> {
     // Check the output before any work, so a bad -o costs nothing.

@@ -1,19 +1,19 @@
 //! Layer 2, the Kolada API v3 client: the only code that knows HTTP and the
 //! API's JSON.
 //!
+//! - [`config`]: where the client talks to, and how fast and how patiently;
 //! - [`planner`]: requests cut into the fewest queries within Kolada's limits;
 //! - [`transport`]: HTTP to one base URL, paging, bounds and tries;
 //! - [`pacing`]: the token bucket, backoff and `Retry-After`;
 //! - [`pool`]: queries in parallel within `--jobs`, answers handed on as they come;
 //! - [`wire`]: the envelope and the data rows.
 
+mod config;
 mod pacing;
 pub(crate) mod planner;
 mod pool;
 mod transport;
 mod wire;
-
-use std::time::Duration;
 
 use anyhow::Result;
 use url::Url;
@@ -23,38 +23,11 @@ use crate::base::progress::Progress;
 use crate::model::ids::{first_invalid_id, refuse_invalid_ids};
 use crate::model::{Group, Kpi, Municipality, Observation};
 
+pub(crate) use config::{ClientConfig, DEFAULT_API_URL};
 use planner::{even_chunks, MAX_IDS_PER_SLOT};
 pub(crate) use planner::{Entities, ValueRequest};
 use transport::Transport;
 pub(crate) use transport::WaitNotice;
-
-pub(crate) const DEFAULT_API_URL: &str = "https://api.kolada.se/v3";
-
-#[derive(Debug, Clone)]
-pub(crate) struct ClientConfig {
-    pub base_url: String,
-    /// Requests in flight at once.
-    pub jobs: usize,
-    /// Tries per request before giving up (HTTP 5xx, broken connections, malformed bodies).
-    pub tries: u32,
-    pub connect_timeout: Duration,
-    pub timeout: Duration,
-    /// Requests per second at most; 0 means no pacing.
-    pub max_rate: f64,
-}
-
-impl Default for ClientConfig {
-    fn default() -> Self {
-        ClientConfig {
-            base_url: DEFAULT_API_URL.to_string(),
-            jobs: 4,
-            tries: 8,
-            connect_timeout: Duration::from_secs(10),
-            timeout: Duration::from_secs(30),
-            max_rate: 5.0,
-        }
-    }
-}
 
 pub(crate) struct KoladaClient {
     transport: Transport,

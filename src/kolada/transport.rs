@@ -11,10 +11,10 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use url::Url;
 
+use super::config::{ClientConfig, DEFAULT_API_URL};
 use super::pacing::{backoff, retry_after, Pacer};
 use super::planner::PER_PAGE;
 use super::wire::Envelope;
-use super::{ClientConfig, DEFAULT_API_URL};
 use crate::base::error;
 
 /// The largest answer accepted from the API. Kolada's largest real page is

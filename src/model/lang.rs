@@ -1,7 +1,7 @@
 //! The language of the review documents (report.html, workbooks, charts):
 //! Swedish by default, English on request. Terminal tables, CSV column
 //! names and the docs stay English: scripts depend on them. What each
-//! language says is in `output::words`.
+//! language says is in `document::words`.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -9,7 +9,7 @@ use std::path::Path;
 use anyhow::Result;
 use chrono::NaiveDate;
 
-use super::plan::fetch;
+use super::fetch::fetch;
 use super::Context;
 use crate::analysis::table::{table_of, Cell, Kind, Table};
 use crate::base::error;

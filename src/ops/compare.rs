@@ -11,17 +11,17 @@ use super::plan::{
     SubjectPeers,
 };
 use super::Context;
-use crate::analysis::compare::ComparedRow;
 use crate::analysis::kpi::{Bands, KpiPlan};
+use crate::analysis::row::ComparedRow;
 use crate::analysis::summary::{spreads, Spreads};
 use crate::base::error;
+use crate::document::provenance::review_provenance;
+use crate::document::review::{Kind, PeerGroup, Review, Section};
 use crate::model::ids::is_group_id;
 use crate::model::lang::Lang;
 use crate::model::set::SetInfo;
 use crate::model::years::format_years;
 use crate::model::Municipality;
-use crate::output::provenance::review_provenance;
-use crate::output::review::{Kind, PeerGroup, Review, Section};
 use crate::resolve::peers::network_members;
 
 /// A comparison of one or more municipalities, ready to show.

@@ -4,8 +4,9 @@
 
 use anyhow::Result;
 
+use super::fetch::fetch_as;
 use super::peers::resolve_peers;
-use super::plan::{fetch_as, fetch_years};
+use super::plan::fetch_years;
 use super::Context;
 use crate::analysis::explain::{explain, Against, Explained, Values, COUNTRY};
 use crate::base::error;

@@ -8,6 +8,8 @@ pub(crate) mod calendar;
 pub(crate) mod changes;
 pub(crate) mod compare;
 pub(crate) mod explain;
+pub(crate) mod factors;
+pub(crate) mod fetch;
 pub(crate) mod lookup;
 pub(crate) mod peers;
 pub(crate) mod plan;

@@ -4,7 +4,7 @@
 
 use anyhow::Result;
 
-use super::similar::standardised;
+use super::factors::standardised;
 use super::Context;
 use crate::base::error;
 use crate::catalogue::Catalogue;

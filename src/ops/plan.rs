@@ -19,13 +19,14 @@ use chrono::NaiveDate;
 
 use anyhow::Result;
 
+use super::fetch::fetch;
 use super::peers::{other_regions, resolve_peers};
 use super::Context;
-use crate::analysis::compare::{compare, ComparedRow};
+use crate::analysis::compare::compare;
 use crate::analysis::kpi::{Bands, ByKpiYear, Comparison, KpiPlan, KpiSpec};
 use crate::analysis::national::{few_values, NationalRanks};
+use crate::analysis::row::ComparedRow;
 use crate::base::error;
-use crate::base::progress::Progress;
 use crate::model::ids::is_group_id;
 use crate::model::peers::Peers;
 use crate::model::scale::{Direction, Level, Scale};
@@ -35,7 +36,7 @@ use crate::model::{Gender, Municipality, Observation};
 use crate::refdata::SetEntry;
 use crate::resolve::kpis::{check_set, entries_for_ids, kpi_ids};
 use crate::resolve::peers::PeerSpec;
-use crate::source::{DataSource, ValueQuery};
+use crate::source::ValueQuery;
 
 /// What was asked for.
 pub(crate) struct Request<'a> {
@@ -226,28 +227,6 @@ pub(crate) fn fetch_years(
             ((latest - span)..=latest).collect()
         }
     }
-}
-
-/// The values of `query`, with progress shown as "fetching".
-pub(crate) fn fetch(
-    source: &dyn DataSource,
-    query: &ValueQuery,
-    progress: &dyn Progress,
-) -> Result<Vec<Observation>> {
-    fetch_as("fetching", source, query, progress)
-}
-
-/// The values of `query`, with progress shown as `what`.
-pub(crate) fn fetch_as(
-    what: &str,
-    source: &dyn DataSource,
-    query: &ValueQuery,
-    progress: &dyn Progress,
-) -> Result<Vec<Observation>> {
-    progress.begin(what);
-    let result = source.values(query, progress);
-    progress.end();
-    result
 }
 
 /// A set's figures, read once: its KPIs with settled scales, the years to

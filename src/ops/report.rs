@@ -18,28 +18,28 @@ use super::plan::{
     SetPlan, SubjectPeers,
 };
 use super::Context;
-use crate::analysis::compare::{compared_table, ComparedRow};
 use crate::analysis::kpi::{Bands, KpiPlan};
 use crate::analysis::national::{value_rows, Medians};
+use crate::analysis::row::{compared_table, ComparedRow};
 use crate::analysis::summary::{spreads, Spreads};
 use crate::analysis::table::Table;
 use crate::base::error;
 use crate::base::manifest::FolderKind;
 use crate::base::write::{write_dir, write_file};
+use crate::document::provenance::review_provenance;
+use crate::document::review::{peers_title, Figure, Kind, KpiPage, PeerGroup, Review, Section};
 use crate::model::lang::Lang;
 use crate::model::peers::Peers;
 use crate::model::scale::Scale;
 use crate::model::years::format_years;
 use crate::model::{Gender, Municipality, Observation};
-use crate::output::charts::{
+use crate::refdata::IndicatorSet;
+use crate::render::charts::{
     bars_svg, kpi_trend, panels_svg, Bars, ChartFormat, Panel, Panels, Role,
 };
-use crate::output::exports::write_csv;
-use crate::output::html::html;
-use crate::output::provenance::review_provenance;
-use crate::output::review::{peers_title, Figure, Kind, KpiPage, PeerGroup, Review, Section};
-use crate::output::workbook::review_workbook;
-use crate::refdata::IndicatorSet;
+use crate::render::exports::write_csv;
+use crate::render::html::html;
+use crate::render::workbook::review_workbook;
 use crate::resolve::spec::{load, Spec, Subject};
 
 mod cost_quality;

@@ -6,48 +6,18 @@
 
 use anyhow::Result;
 
+use super::factors::standardised;
 use super::peers::resolve_peers;
-use super::plan::fetch_as;
 use super::Context;
-use crate::analysis::similar::{factor_years, standardise, Neighbour, Standardised};
+use crate::analysis::similar::{Neighbour, Standardised};
 use crate::analysis::table::{table_of, Cell, Kind, Table};
 use crate::base::error;
+use crate::document::words::ATTRIBUTION;
 use crate::model::Municipality;
-use crate::output::provenance::ATTRIBUTION;
 use crate::refdata::FactorSet;
 use crate::resolve::areas::similar_group;
 use crate::resolve::kpis::{check_factors, factors_from_flag};
 use crate::resolve::places::municipality;
-use crate::source::ValueQuery;
-
-/// The factors of all 290 municipalities for one year, standardised: the
-/// year given, or the latest in which every factor covers nine in ten.
-pub(crate) fn standardised(
-    set: &FactorSet,
-    year: Option<i32>,
-    cx: &Context,
-) -> Result<(i32, Standardised)> {
-    let ids: Vec<String> = cx
-        .catalogue
-        .kommuner()?
-        .iter()
-        .map(|m| m.id.clone())
-        .collect();
-    let kpis: Vec<String> = set.factors.iter().map(|f| f.kpi.clone()).collect();
-    let years = factor_years(year, cx.catalogue.latest_year_or_last(&kpis));
-    let query = ValueQuery {
-        kpis,
-        entities: ids.clone(),
-        years: years.clone(),
-    };
-    let observations = fetch_as(
-        "fetching factors",
-        cx.catalogue.source(),
-        &query,
-        cx.progress,
-    )?;
-    standardise(ids, set, observations, year, &years)
-}
 
 /// What `similar` was asked.
 pub(crate) struct Asked<'a> {

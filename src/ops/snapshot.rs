@@ -7,7 +7,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::plan::fetch;
+use super::fetch::fetch;
 use super::Context;
 use crate::model::years::format_years;
 use crate::resolve::kpis::chosen_kpis;

@@ -9,7 +9,7 @@ use crate::analysis::kpi::{Bands, KpiPlan};
 use crate::analysis::trend::{trend, trend_series, TrendRow};
 use crate::base::error;
 use crate::model::{Gender, Municipality};
-use crate::output::charts::{kpi_trend, ChartFormat};
+use crate::render::charts::{kpi_trend, ChartFormat};
 
 use crate::model::lang::Lang;
 

@@ -3,13 +3,13 @@
 
 use anyhow::Result;
 
-use super::plan::fetch;
+use super::fetch::fetch;
 use super::Context;
 use crate::analysis::table::{long_table, Table};
+use crate::document::provenance::source_lines;
 use crate::model::ids::is_group_id;
 use crate::model::years::format_years;
 use crate::model::Gender;
-use crate::output::provenance::source_lines;
 use crate::resolve::kpis::selection;
 
 /// KPIs × municipalities × years, as typed.

@@ -6,7 +6,7 @@ use anyhow::Result;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{line_of, parse_toml, Origin, RefData, BUILTIN_EXPLAIN};
+use super::files::{line_of, parse_toml, Origin, RefData, BUILTIN_EXPLAIN};
 use crate::base::error;
 use crate::base::text::fold;
 use crate::model::ids::is_kolada_id;

@@ -5,7 +5,7 @@ use anyhow::Result;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{line_of, parse_toml, Origin, RefData, BUILTIN_SIMILARITY};
+use super::files::{line_of, parse_toml, Origin, RefData, BUILTIN_SIMILARITY};
 use crate::base::error;
 use crate::base::text::fold;
 

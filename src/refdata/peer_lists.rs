@@ -5,7 +5,7 @@ use anyhow::Result;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{line_of, parse_toml, Origin, RefData, BUILTIN_PEERS};
+use super::files::{line_of, parse_toml, Origin, RefData, BUILTIN_PEERS};
 
 #[derive(Debug, Clone)]
 pub(crate) struct PeerList {

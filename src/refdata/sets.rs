@@ -6,7 +6,7 @@ use anyhow::Result;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{line_of, parse_toml, Origin, RefData, BUILTIN_SETS};
+use super::files::{line_of, parse_toml, Origin, RefData, BUILTIN_SETS};
 use crate::base::error;
 use crate::model::ids::is_kolada_id;
 use crate::model::scale::{Direction, Level, Scale};

@@ -30,7 +30,7 @@ use anyhow::Result;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{line_of, parse_toml, Origin};
+use super::files::{line_of, parse_toml, Origin};
 use crate::base::error;
 use crate::base::read::read_hand_written;
 use crate::model::lang::Lang;

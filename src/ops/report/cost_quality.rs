@@ -7,15 +7,15 @@ use std::collections::HashMap;
 use anyhow::Result;
 
 use crate::catalogue::Catalogue;
+use crate::document::review::Figure;
+use crate::document::words::Words;
 use crate::model::lang::Lang;
 use crate::model::scale::Direction;
 use crate::model::Gender;
-use crate::ops::plan::fetch;
+use crate::ops::fetch::fetch;
 use crate::ops::Context;
-use crate::output::charts::{scatter, Role, Scatter};
-use crate::output::review::Figure;
-use crate::output::words::Words;
 use crate::refdata::IndicatorSet;
+use crate::render::charts::{scatter, Role, Scatter};
 use crate::resolve::spec::Subject;
 use crate::source::ValueQuery;
 

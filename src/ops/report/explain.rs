@@ -6,8 +6,9 @@ use anyhow::Result;
 
 use super::super::explain::{explain_costs, Asked};
 use super::super::Context;
+use crate::document::explain::Explanation;
 use crate::model::lang::Lang;
-use crate::output::explain_page::Explanation;
+use crate::render::html::waterfalls;
 use crate::resolve::spec::{Spec, Subject};
 
 /// Every area of `explain = …`, split and drawn.
@@ -26,7 +27,11 @@ pub(super) fn explanations(spec: &Spec, lang: Lang, cx: &Context) -> Result<Vec<
                 years: spec.years.clone(),
                 country: false,
             };
-            Explanation::new(explain_costs(&asked, cx)?, lang)
+            let explained = explain_costs(&asked, cx)?;
+            Ok(Explanation {
+                charts: waterfalls(&explained, lang)?,
+                explained,
+            })
         })
         .collect()
 }

@@ -6,16 +6,16 @@ use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{
+use super::canvas::{
     axis_number, colour, dashed, draw_strip, fail, legend_rows, register_font, strip_height,
     ChartFormat, Key, Role, MARGIN, SIZE,
 };
 use crate::analysis::kpi::KpiPlan;
 use crate::base::error;
+use crate::document::review::peers_title;
 use crate::model::lang::Lang;
 use crate::model::peers::Peers;
 use crate::model::scale::Scale;
-use crate::output::review::peers_title;
 
 struct Series {
     pub name: String,

@@ -7,7 +7,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{
+use super::canvas::{
     axis_number, colour, dashed, draw_strip, fail, legend_rows, register_font, strip_height, Key,
     Role, MARGIN, SIZE,
 };

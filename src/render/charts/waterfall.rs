@@ -8,13 +8,13 @@ use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{
+use super::canvas::{
     colour, dashed, draw_strip, fail, legend_layout, register_font, strip_height, Key, Role,
     MARGIN, SIZE,
 };
+use crate::document::reading::decimals;
+use crate::document::words::format_number;
 use crate::model::lang::Lang;
-use crate::output::reading::decimals;
-use crate::output::words::format_number;
 
 /// One piece of the gap.
 pub(crate) struct Step {

@@ -5,8 +5,8 @@
 use super::reading::{Band, Reading, Shown};
 use super::review::{peers_title, Review, Section};
 use super::words::Words;
-use crate::analysis::compare::ComparedRow;
 use crate::analysis::kpi::KpiPlan;
+use crate::analysis::row::ComparedRow;
 use crate::analysis::summary::{findings, pick, Finding, Kind};
 use crate::model::scale::Direction;
 

@@ -5,10 +5,10 @@
 
 use maud::{html, Markup, PreEscaped};
 
-use super::review::{direction_text, KpiPage, Review, Section};
-use super::words::Words;
-use super::years_view::single_years;
+use super::years::single_years;
 use crate::analysis::kpi::KpiPlan;
+use crate::document::review::{direction_text, KpiPage, Review, Section};
+use crate::document::words::Words;
 use crate::model::scale::Scale;
 
 /// Kolada's own description of a KPI (API v3).

@@ -5,23 +5,22 @@
 //! repeated), then the tidy long table on a sheet of its own, then the
 //! source sheet: provenance, fetch dates per KPI, definitions.
 
+mod styles;
 mod years;
 
 use std::collections::HashSet;
 
 use anyhow::Result;
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
+use rust_xlsxwriter::{Color, Format, FormatAlign, Workbook, Worksheet};
 
+use self::styles::{lines_needed, print_setup, wide_text, write_shown, Styles, A4};
 use super::exports::write_table_sheet;
-use super::reading::{rank_text, Reading, Shown};
-use super::review::{direction_text, Review, Section};
-use super::words::{NumberStyle, Words};
 use crate::analysis::kpi::KpiPlan;
 use crate::analysis::table::Table;
+use crate::document::reading::{rank_text, Reading, Shown};
+use crate::document::review::{direction_text, Review, Section};
+use crate::document::words::Words;
 use crate::model::lang::Lang;
-
-/// A4 in Excel's paper sizes.
-const A4: u8 = 9;
 
 pub(crate) fn review_workbook(review: &Review, tidy: &Table) -> Result<Vec<u8>> {
     super::exports::within_excel_limits(|| build_review_workbook(review, tidy))
@@ -84,7 +83,7 @@ fn build_review_workbook(review: &Review, tidy: &Table) -> Result<Vec<u8>> {
 fn explained_table(review: &Review) -> Result<Option<Table>> {
     let mut all: Option<Table> = None;
     for explanation in &review.explanations {
-        let table = super::explain::tidy(&explanation.explained)?;
+        let table = crate::document::explain::tidy(&explanation.explained)?;
         match &mut all {
             Some(rows) => rows.append(&table)?,
             None => all = Some(table),
@@ -134,111 +133,6 @@ pub(crate) fn sheet_name(title: &str, name: &str, taken: &mut HashSet<String>) -
         n += 1;
     }
     candidate
-}
-
-/// Lines a text needs in a column `width` characters wide (Excel's unit).
-fn lines_needed(text: &str, width: f64) -> u32 {
-    let per_line = width.max(1.0) as usize;
-    text.split('\n')
-        .map(|line| wrapped_lines(line, per_line))
-        .sum()
-}
-
-/// Lines a paragraph takes when wrapped at spaces, `per_line` characters
-/// a line (a word longer than a line is broken).
-fn wrapped_lines(paragraph: &str, per_line: usize) -> u32 {
-    let mut lines = 1;
-    let mut used = 0;
-    for word in paragraph.split(' ').map(|w| w.chars().count()) {
-        let needed = if used == 0 { word } else { used + 1 + word };
-        if needed <= per_line {
-            used = needed;
-        } else {
-            lines += if used == 0 { 0 } else { 1 };
-            lines += (word.saturating_sub(1) / per_line) as u32;
-            used = word % per_line;
-        }
-    }
-    lines
-}
-
-/// Text across the columns `0..=last`, wrapped, the row as high as it needs.
-fn wide_text(
-    sheet: &mut Worksheet,
-    row: u32,
-    last: u16,
-    width: f64,
-    text: &str,
-    format: &Format,
-) -> Result<()> {
-    let format = format.clone().set_text_wrap().set_align(FormatAlign::Top);
-    if last == 0 {
-        sheet.write_string_with_format(row, 0, text, &format)?;
-    } else {
-        sheet.merge_range(row, 0, row, last, text, &format)?;
-    }
-    sheet.set_row_height(row, 15.0 * f64::from(lines_needed(text, width)) + 2.0)?;
-    Ok(())
-}
-
-fn print_setup(sheet: &mut Worksheet, header_row: u32, words: &Words) {
-    sheet.set_landscape();
-    sheet.set_paper_size(A4);
-    sheet.set_print_fit_to_pages(1, 0);
-    let _ = sheet.set_repeat_rows(header_row, header_row);
-    let _ = sheet.set_freeze_panes(header_row + 1, 0);
-    sheet.set_footer(format!(
-        "&L{}&R{}",
-        words.attribution.replace('&', "&&"),
-        words.page
-    ));
-}
-
-struct Styles {
-    title: Format,
-    subtitle: Format,
-    header: Format,
-    text: Format,
-    text_wrap: Format,
-    note: Format,
-}
-
-impl Styles {
-    fn new() -> Styles {
-        let border = Color::RGB(0xBBBBBB);
-        Styles {
-            title: Format::new().set_bold().set_font_size(14),
-            subtitle: Format::new().set_font_color(Color::RGB(0x555555)),
-            header: Format::new()
-                .set_bold()
-                .set_text_wrap()
-                .set_align(FormatAlign::Bottom)
-                .set_background_color(Color::RGB(0xF2F5F9))
-                .set_border_bottom(FormatBorder::Medium)
-                .set_border_bottom_color(Color::RGB(0x005EB8)),
-            text: Format::new()
-                .set_border_bottom(FormatBorder::Thin)
-                .set_border_bottom_color(border)
-                .set_align(FormatAlign::Top),
-            text_wrap: Format::new()
-                .set_text_wrap()
-                .set_border_bottom(FormatBorder::Thin)
-                .set_border_bottom_color(border)
-                .set_align(FormatAlign::Top),
-            note: Format::new()
-                .set_italic()
-                .set_font_color(Color::RGB(0x555555)),
-        }
-    }
-
-    /// A cell format for a figure: its number format, aligned right.
-    fn figure(&self, shown: &Shown, style: NumberStyle, words: &Words) -> Format {
-        let base = self.text.clone().set_align(FormatAlign::Right);
-        match shown.xlsx_format(style, words) {
-            Some(code) => base.set_num_format(code),
-            None => base,
-        }
-    }
 }
 
 /// The columns of a set's sheet: headings, widths, and where the figures begin.
@@ -469,38 +363,6 @@ struct Place {
     first: u16,
 }
 
-/// A figure in a cell: a number with its format, text, or "–".
-fn write_shown(
-    sheet: &mut Worksheet,
-    row: u32,
-    column: u16,
-    shown: &Shown,
-    lang: Lang,
-    styles: &Styles,
-) -> Result<()> {
-    let words = lang.words();
-    let format = styles.figure(shown, lang.numbers(), words);
-    match shown {
-        Shown::Number { value, .. } => {
-            sheet.write_number_with_format(row, column, *value, &format)?
-        }
-        // Two figures ("−15,6 % (−10 564 kr/inv 65+)") as text that wraps: a
-        // number cell cannot, and shows ### where it is wider than its
-        // column. The Data sheet holds both as numbers.
-        Shown::Both(..) => sheet.write_string_with_format(
-            row,
-            column,
-            shown.text(lang.numbers(), words),
-            &styles.text_wrap.clone().set_align(FormatAlign::Right),
-        )?,
-        Shown::Text(text) => {
-            sheet.write_string_with_format(row, column, text, &styles.text_wrap)?
-        }
-        Shown::Missing => sheet.write_string_with_format(row, column, "–", &format)?,
-    };
-    Ok(())
-}
-
 fn write_figures(
     sheet: &mut Worksheet,
     at: Place,
@@ -588,6 +450,8 @@ fn source_sheet(sheet: &mut Worksheet, review: &Review) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use super::styles::wrapped_lines;
 
     #[test]
     fn wrapping_counts_whole_words() {

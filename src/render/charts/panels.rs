@@ -7,11 +7,11 @@ use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::lines::{segments, Extent};
-use super::{
+use super::canvas::{
     axis_number, colour, dashed, draw_strip, fail, legend_layout, register_font, strip_height, Key,
     Role, MARGIN, SIZE,
 };
+use super::lines::{segments, Extent};
 use crate::model::lang::Lang;
 
 /// One member's panel.

@@ -5,37 +5,28 @@
 use anyhow::Result;
 use maud::{html, Markup, PreEscaped};
 
-use super::charts::{waterfall_svg, Step, Waterfall};
-use super::explain::{
-    figure, flags_text, percent, sentence, signed_percent, term_label, term_name, unsplit_text,
-};
-use super::reading::decimals;
-use super::review::peers_title;
-use super::words::format_number;
 use crate::analysis::explain::{Decomposition, Explained, Split, TermKind};
+use crate::document::explain::{
+    figure, flags_text, percent, sentence, signed_percent, term_label, term_name, unsplit_text,
+    Explanation,
+};
+use crate::document::reading::decimals;
+use crate::document::review::peers_title;
+use crate::document::words::format_number;
 use crate::model::lang::Lang;
 use crate::refdata::{Chain, Form};
+use crate::render::charts::{waterfall_svg, Step, Waterfall};
 
-/// An area's chains split for the pack, with each chain's waterfall.
-pub(crate) struct Explanation {
-    pub explained: Explained,
-    /// Per chain, in order: the latest year's waterfall (SVG), when split.
-    pub charts: Vec<Option<String>>,
-}
-
-impl Explanation {
-    /// The chains split, and a waterfall for each latest split.
-    pub(crate) fn new(explained: Explained, lang: Lang) -> Result<Explanation> {
-        let charts = explained
-            .chains
-            .iter()
-            .map(|(chain, splits)| match splits.last() {
-                Some(split) => waterfall(&explained, chain, splits, split, lang),
-                None => Ok(None),
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Explanation { explained, charts })
-    }
+/// Per chain, in order: a waterfall of the latest year's split, when it is split.
+pub(crate) fn waterfalls(explained: &Explained, lang: Lang) -> Result<Vec<Option<String>>> {
+    explained
+        .chains
+        .iter()
+        .map(|(chain, splits)| match splits.last() {
+            Some(split) => waterfall(explained, chain, splits, split, lang),
+            None => Ok(None),
+        })
+        .collect()
 }
 
 /// What the chains are compared with, for people.

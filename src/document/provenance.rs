@@ -5,32 +5,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::words::Words;
+use super::words::{kolada_source, Words, ATTRIBUTION};
 use crate::model::ids::is_group_id;
 use crate::model::lang::Lang;
 use crate::source::{DataSource, Described};
-
-/// Kolada's source line, as a literal (so it can stand in `concat!`).
-macro_rules! kolada_source {
-    () => {
-        "Källa: Kolada"
-    };
-}
-pub(crate) use kolada_source;
-
-/// The source line with our processing named, as a literal.
-macro_rules! attribution {
-    () => {
-        concat!(
-            $crate::output::provenance::kolada_source!(),
-            ". Bearbetning: nyckeltal"
-        )
-    };
-}
-pub(crate) use attribution;
-
-/// Kolada's attribution with our processing named.
-pub(crate) const ATTRIBUTION: &str = attribution!();
 
 /// The attribution every table of figures carries; with the processing
 /// named when the table holds group means nyckeltal computed.

@@ -5,14 +5,14 @@
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
-use super::explain_page::explain_section;
+use super::explain::explain_section;
 use super::kpi_pages::kpi_pages_section;
-use super::reading::{rank_text, Band, Reading, Shown};
-use super::review::{direction_text, level_counts, PeerGroup, Review, Section};
-use super::summary::{member_summaries, summary_lines};
-use super::words::Words;
-use super::years_view::{network_years, single_years};
+use super::years::{network_years, single_years};
 use crate::analysis::kpi::KpiPlan;
+use crate::document::reading::{rank_text, Band, Reading, Shown};
+use crate::document::review::{direction_text, level_counts, PeerGroup, Review, Section};
+use crate::document::summary::{member_summaries, summary_lines};
+use crate::document::words::Words;
 use crate::model::lang::Lang;
 
 const CSS: &str = r#"

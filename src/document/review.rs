@@ -7,13 +7,13 @@
 //! named in a note, never a row of blanks. Each table names the peer group
 //! its rows are compared with: KPIs of one set may have different groups.
 
-use super::explain_page::Explanation;
+use super::explain::Explanation;
 use super::provenance::Provenance;
 use super::reading::{row_decimals, Band, Reading, Shown};
 use super::words::{format_number, NumberStyle, Words};
-use crate::analysis::compare::{kpis_without_figures, ComparedRow};
 use crate::analysis::kpi::KpiPlan;
 use crate::analysis::quality::{answers_liv_och_halsa, two_survey_sources};
+use crate::analysis::row::{kpis_without_figures, ComparedRow};
 use crate::analysis::summary::Spreads;
 use crate::model::lang::Lang;
 use crate::model::peers::Peers;

@@ -1,10 +1,6 @@
-//! Charts as SVG or PNG (plotters), text set in the bundled DejaVu Sans so
-//! a chart looks the same on every machine.
-//!
-//! Every chart keeps its legend and the source line below the plot, so
-//! neither covers a figure; the municipality, its peers and the national
-//! median have the same colours in every chart; a break in a series (a new
-//! method) is a dashed vertical line the series do not cross.
+//! What every chart shares: the bundled font, the size and margins, the
+//! one palette, the legend and source strip below the plot, dashed lines
+//! and axis numbers.
 
 use std::sync::Once;
 
@@ -12,25 +8,13 @@ use anyhow::{anyhow, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::words::format_number;
+use crate::document::words::format_number;
 use crate::model::lang::Lang;
-
-mod bars;
-mod lines;
-mod panels;
-mod scatter;
-mod waterfall;
-
-pub(crate) use bars::{bars_svg, Bars};
-pub(crate) use lines::kpi_trend;
-pub(crate) use panels::{panels_svg, Panel, Panels};
-pub(crate) use scatter::{scatter, Scatter};
-pub(crate) use waterfall::{waterfall_svg, Step, Waterfall};
 
 static FONT: Once = Once::new();
 const DEJAVU_SANS: &[u8] = include_bytes!("../../../assets/DejaVuSans.ttf");
 
-fn register_font() {
+pub(super) fn register_font() {
     FONT.call_once(|| {
         let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, DEJAVU_SANS);
     });
@@ -69,14 +53,14 @@ pub(crate) fn colour(role: Role) -> RGBColor {
     }
 }
 
-const SIZE: (u32, u32) = (960, 540);
-const MARGIN: i32 = 18;
-const LEGEND_FONT: u32 = 15;
-const LEGEND_ROW: i32 = 24;
-const SWATCH: i32 = 26;
+pub(super) const SIZE: (u32, u32) = (960, 540);
+pub(super) const MARGIN: i32 = 18;
+pub(super) const LEGEND_FONT: u32 = 15;
+pub(super) const LEGEND_ROW: i32 = 24;
+pub(super) const SWATCH: i32 = 26;
 
 /// Numbers on an axis: the same decimals all along, as many as the range needs.
-fn axis_number(value: f64, range: f64, lang: Lang) -> String {
+pub(super) fn axis_number(value: f64, range: f64, lang: Lang) -> String {
     let decimals = if range >= 50.0 {
         0
     } else if range >= 5.0 {
@@ -87,20 +71,20 @@ fn axis_number(value: f64, range: f64, lang: Lang) -> String {
     format_number(value, decimals, lang.numbers(), false)
 }
 
-fn fail(e: &dyn std::fmt::Display) -> anyhow::Error {
+pub(super) fn fail(e: &dyn std::fmt::Display) -> anyhow::Error {
     anyhow!("cannot draw the chart: {e}")
 }
 
 /// A legend entry: its name and how its swatch is drawn.
-struct Key {
-    name: String,
-    colour: RGBColor,
-    dashed: bool,
-    dot: bool,
+pub(super) struct Key {
+    pub(super) name: String,
+    pub(super) colour: RGBColor,
+    pub(super) dashed: bool,
+    pub(super) dot: bool,
 }
 
 /// Lay out the keys in rows across the chart's width; their height.
-fn legend_rows<DB: DrawingBackend>(
+pub(super) fn legend_rows<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     keys: &[Key],
 ) -> Vec<Vec<(usize, i32)>> {
@@ -128,19 +112,19 @@ fn legend_rows<DB: DrawingBackend>(
 
 /// The legend's rows laid out before the chart's height is known (it
 /// depends on them): measured on a scratch drawing.
-fn legend_layout(keys: &[Key]) -> Vec<Vec<(usize, i32)>> {
+pub(super) fn legend_layout(keys: &[Key]) -> Vec<Vec<(usize, i32)>> {
     let mut scratch = String::new();
     let probe = SVGBackend::with_string(&mut scratch, SIZE).into_drawing_area();
     legend_rows(&probe, keys)
 }
 
 /// Height of the strip below the plot: the legend rows and the source line.
-fn strip_height(rows: usize) -> u32 {
+pub(super) fn strip_height(rows: usize) -> u32 {
     (rows as i32 * LEGEND_ROW + 14 + 22) as u32
 }
 
 /// The legend and the source line, in the strip below the plot.
-fn draw_strip<DB: DrawingBackend>(
+pub(super) fn draw_strip<DB: DrawingBackend>(
     strip: &DrawingArea<DB, Shift>,
     keys: &[Key],
     rows: &[Vec<(usize, i32)>],
@@ -196,7 +180,7 @@ fn draw_strip<DB: DrawingBackend>(
 }
 
 /// A dashed line between two pixel positions, drawn on `area`.
-fn dashed<DB: DrawingBackend>(
+pub(super) fn dashed<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     from: (i32, i32),
     to: (i32, i32),

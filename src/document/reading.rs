@@ -4,9 +4,9 @@
 //! KPI's own unit), how many decimals, and the band.
 
 use super::words::{format_number, NumberStyle, Words};
-use crate::analysis::compare::ComparedRow;
 use crate::analysis::kpi::KpiPlan;
 use crate::analysis::national::{Position, RankBand};
+use crate::analysis::row::ComparedRow;
 use crate::model::scale::Scale;
 
 /// What a difference is measured in.
@@ -393,8 +393,8 @@ pub(crate) fn rank_text(rank: Option<(i64, i64)>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::words::TERMINAL;
     use crate::model::lang::Lang;
-    use crate::output::words::TERMINAL;
 
     #[test]
     fn differences_carry_their_unit() {

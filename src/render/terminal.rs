@@ -5,12 +5,12 @@ use std::io::IsTerminal;
 
 use comfy_table::{presets, Cell, CellAlignment, Color, ContentArrangement, Table};
 
-use super::reading::{rank_text, Band, Reading, Shown};
-use super::review::Section;
-use super::words::{Words, TERMINAL};
 use crate::analysis::kpi::KpiPlan;
 use crate::analysis::table::{self, Values};
 use crate::base::text::terminal_float;
+use crate::document::reading::{rank_text, Band, Reading, Shown};
+use crate::document::review::Section;
+use crate::document::words::{Words, TERMINAL};
 use crate::model::lang::Lang;
 use crate::model::scale::Direction;
 
@@ -347,8 +347,8 @@ pub(crate) fn fit_to_terminal(table: &mut Table) {
 mod tests {
     use super::*;
 
-    use crate::output::reading::decimals;
-    use crate::output::words::format_number;
+    use crate::document::reading::decimals;
+    use crate::document::words::format_number;
 
     /// A number as the terminal views write it: decimals by magnitude.
     fn number(value: f64) -> String {

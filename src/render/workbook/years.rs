@@ -5,12 +5,12 @@
 use anyhow::Result;
 use rust_xlsxwriter::Worksheet;
 
-use super::{print_setup, wide_text, write_shown, Styles};
+use super::styles::{print_setup, wide_text, write_shown, Styles};
 use crate::analysis::kpi::KpiPlan;
+use crate::document::review::{peers_title, Section};
+use crate::document::years::{first, members, row_in, years};
 use crate::model::lang::Lang;
 use crate::model::scale::Scale;
-use crate::output::review::{peers_title, Section};
-use crate::output::years_view::{first, members, row_in, years};
 
 /// The sheet: a header row of years, then per KPI and place its rows.
 pub(super) fn years_sheet(

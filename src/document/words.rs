@@ -4,7 +4,28 @@
 //! stay English, as scripts depend on them.
 
 use crate::model::lang::Lang;
-use crate::output::provenance::attribution;
+
+/// Kolada's source line, as a literal (so it can stand in `concat!`).
+macro_rules! kolada_source {
+    () => {
+        "Källa: Kolada"
+    };
+}
+pub(crate) use kolada_source;
+
+/// The source line with our processing named, as a literal.
+macro_rules! attribution {
+    () => {
+        concat!(
+            $crate::document::words::kolada_source!(),
+            ". Bearbetning: nyckeltal"
+        )
+    };
+}
+pub(crate) use attribution;
+
+/// Kolada's attribution with our processing named.
+pub(crate) const ATTRIBUTION: &str = attribution!();
 
 /// How numbers are written: digit groups and the decimal sign.
 #[derive(Debug, Clone, Copy)]
