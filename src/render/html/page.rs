@@ -67,15 +67,7 @@ h2.toc { font-size: 1rem; margin: 1rem 0 .3rem; border: 0; }
   table.years { font-size: 7.5pt; }
   table.years td, table.years th { padding: .05rem .25rem; }
   div.chain { break-inside: avoid; margin: .4rem 0 .8rem; }
-  table.years td, table.years th { padding: .2rem .4rem; }
-table.years tr.first td { border-top: 1px solid #999; }
-table.years tr.gap td, table.years span.gap { color: #444; font-size: .92em; }
-div.kpi-page { margin: 2rem 0; border-top: 1px solid #ccc; }
-p.definition { max-width: 70rem; }
-div.kpi-charts { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 1rem; }
-div.kpi-charts svg { width: 100%; height: auto; border: 1px solid #eee; }
-ul.summary li { margin: .35rem 0; max-width: 70rem; line-height: 1.35; }
-p.sentence { font-size: 10.5pt; margin: .2rem 0; }
+  p.sentence { font-size: 10.5pt; margin: .2rem 0; }
   h2, h3, h4, h5, p.members, p.levels, p.kpi-meta { break-after: avoid; }
   .keep, figure, tr, .missing, p.note { break-inside: avoid; }
   thead { display: table-header-group; }
@@ -342,5 +334,102 @@ fn network_figures(reading: &Reading, lang: Lang) -> Markup {
         td { (rank_text(reading.rank_in_peers)) } td { (rank_text(reading.rank_national)) }
         td class={ "band " (band) } { (reading.band.name(words)) }
         td.diff { (text(&reading.change)) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CSS;
+
+    /// The stylesheet's declarations in order: (in `@media print`,
+    /// selector, property, value). `@page` and other at-rules are left out.
+    fn declarations(css: &str) -> Vec<(bool, String, String, String)> {
+        let mut out = Vec::new();
+        let mut print = false;
+        let mut depth = 0;
+        let mut rest = css;
+        while let Some(open) = rest.find('{') {
+            let head = rest[..open].trim().rsplit(['}', ';']).next().unwrap_or("").trim();
+            let head = head.to_string();
+            let after = &rest[open + 1..];
+            if head.starts_with("@media") {
+                print = head.contains("print");
+                depth += 1;
+                rest = after;
+                continue;
+            }
+            let close = after.find('}').unwrap_or(after.len());
+            let body = &after[..close];
+            if !head.starts_with('@') && !body.contains('{') {
+                for declaration in body.split(';') {
+                    if let Some((property, value)) = declaration.split_once(':') {
+                        for selector in head.split(',') {
+                            out.push((
+                                print && depth > 0,
+                                selector.split_whitespace().collect::<Vec<_>>().join(" "),
+                                property.trim().to_string(),
+                                value.trim().to_string(),
+                            ));
+                        }
+                    }
+                }
+            }
+            // An at-rule with rules inside (`@page { … @bottom-right { … } }`) is skipped whole.
+            let skip = if body.contains('{') {
+                let mut level = 0;
+                after
+                    .char_indices()
+                    .find_map(|(i, c)| {
+                        match c {
+                            '{' => level += 1,
+                            '}' if level == 0 => return Some(i),
+                            '}' => level -= 1,
+                            _ => {}
+                        }
+                        None
+                    })
+                    .unwrap_or(after.len())
+            } else {
+                close
+            };
+            rest = &after[(skip + 1).min(after.len())..];
+            // The end of an @media block follows its last rule.
+            let trimmed = rest.trim_start();
+            if depth > 0 && trimmed.starts_with('}') {
+                depth -= 1;
+                print = false;
+                rest = &trimmed[1..];
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_print_rules_are_not_undone_by_later_rules() {
+        let all = declarations(CSS);
+        let printed: Vec<usize> = (0..all.len()).filter(|&i| all[i].0).collect();
+        assert!(printed.len() > 20, "the print block is read: {printed:?}");
+        for &i in &printed {
+            let (_, selector, property, value) = &all[i];
+            // A later rule for the same selector and property, in print or for every medium.
+            if let Some(later) = all[i + 1..]
+                .iter()
+                .find(|(_, s, p, v)| s == selector && p == property && v != value)
+            {
+                panic!(
+                    "print rule `{selector} {{ {property}: {value} }}` is undone by a later `{property}: {}`",
+                    later.3
+                );
+            }
+        }
+        // And the rules for A4 that a committee's copy depends on are there.
+        let has = |selector: &str, property: &str, value: &str| {
+            all.iter()
+                .any(|(p, s, pr, v)| *p && s == selector && pr == property && v == value)
+        };
+        assert!(has("div.kpi-page", "break-before", "page"));
+        assert!(has("div.kpi-page", "margin", "0"));
+        assert!(has("table.years td", "padding", ".05rem .25rem"));
+        assert!(has("thead", "display", "table-header-group"));
     }
 }
