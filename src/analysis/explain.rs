@@ -161,7 +161,7 @@ struct Pieces {
     values: Vec<f64>,
 }
 
-/// `scale × Σ numerator / Σ denominator`, or the missing ids.
+/// `offset + scale × Σ numerator / Σ denominator`, or the missing ids.
 fn factor_value(
     values: &Values,
     f: &ChainFactor,
@@ -192,7 +192,7 @@ fn factor_value(
         sum(&f.denominator)
     };
     match (numerator, denominator) {
-        (Ok(n), Ok(d)) if d != 0.0 => Ok(f.scale * n / d),
+        (Ok(n), Ok(d)) if d != 0.0 => Ok(f.offset + f.scale * n / d),
         (Ok(_), Ok(_)) => Err(f.denominator.clone()),
         (n, d) => {
             let mut missing = n.err().unwrap_or_default();

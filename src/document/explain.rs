@@ -101,7 +101,7 @@ impl RowStart<'_> {
             e.set.area.clone().into(),
             self.chain.id.clone().into(),
             self.chain.label.get(Lang::En).into(),
-            self.chain.identity("rest").into(),
+            self.chain.identity("other").into(),
             self.chain.unit.clone().into(),
             e.comparison_label().into(),
             method.into(),
@@ -163,9 +163,10 @@ impl RowStart<'_> {
                 term_name(self.chain, term.kind, Lang::En).into(),
                 term_kpis(self.chain, term.kind).into(),
             ];
+            let (own, comparison) = term_values(self.chain, term);
             let figures = [
-                term.own,
-                term.comparison,
+                own,
+                comparison,
                 Some(term.contribution),
                 share(term.contribution),
                 Some(gap),
@@ -234,14 +235,17 @@ pub(crate) fn term_label(chain: &Chain, kind: TermKind, lang: Lang) -> String {
     let words = lang.words();
     match (kind, &chain.form) {
         (TermKind::Factor(i), Form::Product { factors, .. }) => {
-            factors[i].label.get(lang).to_string()
+            factors[i].shown_label().get(lang).to_string()
         }
         (TermKind::Part(i), Form::Sum { parts }) => parts[i].label.get(lang).to_string(),
-        (TermKind::Rest, _) => chain
+        // A sum's rest is a part of its own (övrig äldreomsorg); a
+        // product's is the identity's rounding.
+        (TermKind::Rest, Form::Sum { .. }) => chain
             .rest
             .as_ref()
             .map(|r| r.get(lang).to_string())
-            .unwrap_or_else(|| words.explain_rest.to_string()),
+            .unwrap_or_else(|| words.explain_rest_word.to_string()),
+        (TermKind::Rest, _) => words.explain_rest.to_string(),
         (TermKind::Spread, _) => words.explain_spread.to_string(),
         _ => String::new(),
     }
@@ -250,7 +254,7 @@ pub(crate) fn term_label(chain: &Chain, kind: TermKind, lang: Lang) -> String {
 /// The KPIs a term is made of.
 pub(crate) fn term_kpis(chain: &Chain, kind: TermKind) -> String {
     match (kind, &chain.form) {
-        (TermKind::Factor(i), Form::Product { factors, .. }) => factors[i].formula(),
+        (TermKind::Factor(i), Form::Product { factors, .. }) => factors[i].shown_formula(),
         (TermKind::Part(i), Form::Sum { parts }) => parts[i].kpi.clone(),
         (TermKind::Rest, _) => format!("{} / pieces", chain.total),
         _ => String::new(),
@@ -328,9 +332,55 @@ pub(crate) fn figure(value: f64, style: NumberStyle, plus: bool) -> String {
     format_number(value, decimals([value]), style, plus)
 }
 
-/// One plain sentence for a chain's split: how far the municipality is
-/// from the comparison, and which piece makes most of it (and what pulls
-/// the other way).
+/// Shares of a gap are shown only while its pieces together move at most
+/// this many times the gap: beyond it two large pieces nearly cancel, and
+/// a share of what is left (1 032 % of −28 kr) says nothing.
+pub(crate) const SHARES_MEAN_SOMETHING: f64 = 4.0;
+
+/// A sentence names every piece that makes at least this share of the
+/// gap, either way.
+pub(crate) const NAMED_SHARE: f64 = 0.25;
+
+/// Where shares say nothing, a sentence names every piece of at least
+/// this share of the largest, in kronor.
+pub(crate) const NAMED_OF_LARGEST: f64 = 0.25;
+
+/// The pieces of a split: factors, parts and a sum's rest (a part of its
+/// own); not a product's rounding or the peers' spread.
+pub(crate) fn pieces<'d>(chain: &Chain, kr: &'d Decomposition) -> Vec<&'d Term> {
+    let sum = matches!(chain.form, Form::Sum { .. });
+    kr.terms
+        .iter()
+        .filter(|t| match t.kind {
+            TermKind::Factor(_) | TermKind::Part(_) => true,
+            TermKind::Rest => sum,
+            TermKind::Spread => false,
+        })
+        .collect()
+}
+
+/// Whether shares of the gap mean something (see [`SHARES_MEAN_SOMETHING`]).
+pub(crate) fn shares_mean_something(chain: &Chain, kr: &Decomposition, gap: f64) -> bool {
+    let moved: f64 = pieces(chain, kr).iter().map(|t| t.contribution.abs()).sum();
+    gap != 0.0 && moved <= SHARES_MEAN_SOMETHING * gap.abs()
+}
+
+/// A term's own and comparison values as people read them (a factor shown
+/// as its inverse where the chain file says so).
+pub(crate) fn term_values(chain: &Chain, term: &Term) -> (Option<f64>, Option<f64>) {
+    match (term.kind, &chain.form) {
+        (TermKind::Factor(i), Form::Product { factors, .. }) => (
+            term.own.map(|v| factors[i].shown_value(v)),
+            term.comparison.map(|v| factors[i].shown_value(v)),
+        ),
+        _ => (term.own, term.comparison),
+    }
+}
+
+/// A short plain text for a chain's split: how far the municipality is
+/// from the comparison, then every piece that makes a quarter of the gap
+/// or more with its share, and those that pull the other way; where the
+/// pieces nearly cancel, the large ones in kronor.
 pub(crate) fn sentence(
     explained: &Explained,
     chain: &Chain,
@@ -364,12 +414,19 @@ pub(crate) fn sentence(
     } else {
         0.0
     };
+    let cancel = !shares_mean_something(chain, kr, gap);
+    let tail = if cancel {
+        cancelling(chain, kr, lang, style)
+    } else {
+        ".".to_string()
+    };
     if pct.abs() < 2.0 {
-        return words
+        let level = words
             .explain_level
             .replace("{label}", label)
             .replace("{whose}", whose)
             .replace("{pct}", &percent(pct.abs(), style));
+        return format!("{level}{tail}");
     }
     let head = words
         .explain_head
@@ -384,60 +441,115 @@ pub(crate) fn sentence(
             },
         )
         .replace("{whose}", whose);
-    format!("{head}{}.", pieces_clause(chain, kr, gap, lang, style))
+    if cancel {
+        return format!("{head}{tail}");
+    }
+    format!("{head}.{}", reasons(chain, kr, gap, lang, style))
 }
 
-/// "; nästan hela skillnaden beror på att färre har hemtjänst (…), delvis
-/// motverkat av att …": the piece that makes most of the gap, and the one
-/// that pulls most the other way (a seventh of the gap or more).
-fn pieces_clause(
-    chain: &Chain,
-    kr: &Decomposition,
-    gap: f64,
-    lang: Lang,
-    style: NumberStyle,
-) -> String {
+/// " Det beror på att … (…; 116 % av skillnaden) och att … Det motverkas
+/// av att …": every piece of at least [`NAMED_SHARE`] of the gap, the
+/// largest first (the largest at least, when none is that large), then
+/// those that pull the other way.
+fn reasons(chain: &Chain, kr: &Decomposition, gap: f64, lang: Lang, style: NumberStyle) -> String {
     let words = lang.words();
-    let pieces: Vec<&Term> = kr
-        .terms
+    let mut pieces = pieces(chain, kr);
+    pieces.sort_by(|a, b| (b.contribution / gap).total_cmp(&(a.contribution / gap)));
+    let share_of = |t: &Term| {
+        words.explain_share_of_gap.replace(
+            "{share}",
+            &percent(100.0 * (t.contribution / gap).abs(), style),
+        )
+    };
+    let named = |t: &&&Term| because(chain, t, lang, style, &share_of(t));
+    let mut causes: Vec<String> = pieces
         .iter()
-        .filter(|t| matches!(t.kind, TermKind::Factor(_) | TermKind::Part(_)))
+        .filter(|t| t.contribution / gap >= NAMED_SHARE)
+        .map(|t| named(&t))
         .collect();
-    let Some(main) = pieces
+    if causes.is_empty() {
+        causes.extend(pieces.first().map(|t| named(&t)));
+    }
+    let offsets: Vec<String> = pieces
         .iter()
-        .max_by(|a, b| (a.contribution / gap).total_cmp(&(b.contribution / gap)))
-    else {
-        return String::new();
-    };
-    let quantity = match main.contribution / gap {
-        s if s > 1.1 => words.explain_more_than_all,
-        s if s >= 0.9 => words.explain_almost_all,
-        s if s >= 0.6 => words.explain_most,
-        s if s >= 0.4 => words.explain_half,
-        _ => words.explain_part,
-    };
-    let mut text = format!("; {quantity} {}", because(chain, main, lang, style));
-    let against = pieces
-        .iter()
-        .filter(|t| t.contribution / gap <= -0.15)
-        .max_by(|a, b| a.contribution.abs().total_cmp(&b.contribution.abs()));
-    if let Some(other) = against {
-        text.push_str(&format!(
-            ", {} {}",
-            words.explain_offset,
-            because(chain, other, lang, style)
-        ));
+        .rev()
+        .filter(|t| t.contribution / gap <= -NAMED_SHARE)
+        .map(|t| named(&t))
+        .collect();
+    let mut text = String::new();
+    if !causes.is_empty() {
+        text.push(' ');
+        text.push_str(
+            &words
+                .explain_because
+                .replace("{pieces}", &and_list(&causes, lang)),
+        );
+    }
+    if !offsets.is_empty() {
+        text.push(' ');
+        text.push_str(
+            &words
+                .explain_offset
+                .replace("{pieces}", &and_list(&offsets, lang)),
+        );
     }
     text
 }
 
-/// "färre har hemtjänst (4,5 % mot 6,9 %)", by the piece's direction.
-fn because(chain: &Chain, term: &Term, lang: Lang, style: NumberStyle) -> String {
+/// ", men skillnaden döljer delar som nästan tar ut varandra: att … (…;
+/// −2 345 kr/inv) och att … (…; +2 317 kr/inv).": where the pieces nearly
+/// cancel, each large one in kronor.
+fn cancelling(chain: &Chain, kr: &Decomposition, lang: Lang, style: NumberStyle) -> String {
     let words = lang.words();
-    let (Some(own), Some(other)) = (term.own, term.comparison) else {
+    let pieces = pieces(chain, kr);
+    let largest = pieces
+        .iter()
+        .map(|t| t.contribution.abs())
+        .fold(0.0, f64::max);
+    let d = decimals([largest]);
+    let named: Vec<String> = pieces
+        .iter()
+        .filter(|t| largest > 0.0 && t.contribution.abs() >= NAMED_OF_LARGEST * largest)
+        .map(|t| {
+            let kronor = format_number(t.contribution, d, style, true);
+            let amount = format!("{kronor}{}{}", style.unit_space, chain.unit);
+            because(chain, t, lang, style, &amount)
+        })
+        .collect();
+    words
+        .explain_cancel
+        .replace("{pieces}", &and_list(&named, lang))
+}
+
+/// "personlig assistans minus ersättning från FK": a label inside a
+/// sentence, its abbreviations kept.
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// "a, b och c".
+fn and_list(items: &[String], lang: Lang) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [first @ .., last] => format!("{} {} {last}", first.join(", "), lang.words().explain_and),
+    }
+}
+
+/// "att färre har hemtjänst (4,5 % mot 6,9 %; {tail})", by the piece's
+/// direction: the factor's own words, or a part that costs more or less.
+fn because(chain: &Chain, term: &Term, lang: Lang, style: NumberStyle, tail: &str) -> String {
+    let words = lang.words();
+    let (raw_own, raw_other) = (term.own, term.comparison);
+    let (Some(own), Some(other)) = term_values(chain, term) else {
         return String::new();
     };
-    let higher = own > other;
+    // Which phrase: by the factor as it is multiplied, whatever is shown.
+    let higher = raw_own > raw_other;
     let (phrase, unit) = match (term.kind, &chain.form) {
         (TermKind::Factor(i), Form::Product { factors, .. }) => {
             let f = &factors[i];
@@ -445,13 +557,13 @@ fn because(chain: &Chain, term: &Term, lang: Lang, style: NumberStyle) -> String
                 (if higher { &f.more } else { &f.less })
                     .get(lang)
                     .to_string(),
-                f.unit.clone(),
+                f.shown_unit().to_string(),
             )
         }
-        (TermKind::Part(i), Form::Sum { parts }) => (
+        (TermKind::Part(_) | TermKind::Rest, Form::Sum { .. }) => (
             words
                 .explain_part_costs
-                .replace("{part}", &parts[i].label.get(lang).to_lowercase())
+                .replace("{part}", &lower_first(&term_label(chain, term.kind, lang)))
                 .replace(
                     "{direction}",
                     if higher {
@@ -478,7 +590,8 @@ fn because(chain: &Chain, term: &Term, lang: Lang, style: NumberStyle) -> String
         }
     };
     format!(
-        "{phrase} ({} {} {})",
+        "{}{phrase} ({} {} {}; {tail})",
+        words.explain_that,
         with_unit(own),
         words.explain_against,
         with_unit(other)

@@ -94,36 +94,90 @@ impl FactorKind {
     }
 }
 
-/// scale × Σ numerator / Σ denominator.
+/// offset + scale × Σ numerator / Σ denominator.
 #[derive(Debug, Clone)]
 pub(crate) struct ChainFactor {
     pub kind: FactorKind,
     pub numerator: Vec<String>,
     pub denominator: Vec<String>,
     pub scale: f64,
+    /// Added to the ratio: `1 + N28018 / 100` is a cost relative to its reference.
+    pub offset: f64,
     pub label: Bilingual,
     pub unit: String,
     /// Ends "… because …" when the factor is above / below the comparison's.
     pub more: Bilingual,
     pub less: Bilingual,
+    /// How people read the factor, when not as it is multiplied.
+    pub shown: Option<ShownAs>,
+}
+
+/// A factor read as its inverse: 65+ per 80+ (4,03 against 3,76) reads
+/// backwards, the share of 80+ among 65+ (24,8 % against 26,6 %) does not.
+#[derive(Debug, Clone)]
+pub(crate) struct ShownAs {
+    /// Shown = inverse / factor.
+    pub inverse: f64,
+    pub label: Bilingual,
+    pub unit: String,
 }
 
 impl ChainFactor {
     /// "N23805 / (N01956 + N01957) × 100", the factor's KPIs for people.
     pub(crate) fn formula(&self) -> String {
-        let sum = |ids: &[String]| match ids {
-            [one] => one.clone(),
-            many => format!("({})", many.join(" + ")),
-        };
-        let mut text = sum(&self.numerator);
-        if !self.denominator.is_empty() {
-            text = format!("{text} / {}", sum(&self.denominator));
-        }
-        if self.scale != 1.0 {
-            text = format!("{text} × {}", self.scale);
+        let mut text = ratio_formula(&self.numerator, &self.denominator, self.scale);
+        if self.offset != 0.0 {
+            text = format!("({} + {text})", self.offset);
         }
         text
     }
+
+    /// The factor as people read it (its inverse where the file says so).
+    pub(crate) fn shown_value(&self, value: f64) -> f64 {
+        match &self.shown {
+            Some(shown) if value != 0.0 => shown.inverse / value,
+            _ => value,
+        }
+    }
+
+    /// The formula of the value people read.
+    pub(crate) fn shown_formula(&self) -> String {
+        match &self.shown {
+            Some(shown) => ratio_formula(
+                &self.denominator,
+                &self.numerator,
+                shown.inverse / self.scale,
+            ),
+            None => self.formula(),
+        }
+    }
+
+    pub(crate) fn shown_label(&self) -> &Bilingual {
+        self.shown.as_ref().map_or(&self.label, |s| &s.label)
+    }
+
+    pub(crate) fn shown_unit(&self) -> &str {
+        self.shown.as_ref().map_or(&self.unit, |s| &s.unit)
+    }
+}
+
+/// "N23805 / (N01956 + N01957) × 100"; a scale under one reads "/ 100".
+fn ratio_formula(numerator: &[String], denominator: &[String], scale: f64) -> String {
+    let sum = |ids: &[String]| match ids {
+        [one] => one.clone(),
+        many => format!("({})", many.join(" + ")),
+    };
+    let mut text = sum(numerator);
+    if !denominator.is_empty() {
+        text = format!("{text} / {}", sum(denominator));
+    }
+    let divisor = 1.0 / scale;
+    if scale < 1.0 && (divisor - divisor.round()).abs() < 1e-9 {
+        text = format!("{text} / {}", divisor.round() as i64);
+    } else if scale != 1.0 {
+        text = format!("{text} × {scale}");
+    }
+    text
 }
 
 /// A part of a sum: one published KPI.
@@ -230,6 +284,8 @@ struct FactorEntry {
     denominator: Vec<String>,
     #[serde(default = "one")]
     scale: f64,
+    #[serde(default)]
+    offset: f64,
     label: String,
     #[serde(default)]
     label_en: Option<String>,
@@ -241,6 +297,19 @@ struct FactorEntry {
     more_en: Option<String>,
     #[serde(default)]
     less_en: Option<String>,
+    #[serde(default)]
+    shown: Option<ShownEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShownEntry {
+    inverse: f64,
+    label: String,
+    #[serde(default)]
+    label_en: Option<String>,
+    #[serde(default)]
+    unit: String,
 }
 
 #[derive(Deserialize)]
@@ -392,14 +461,36 @@ fn factor(f: FactorEntry, at: &str) -> Result<ChainFactor> {
             f.scale
         )));
     }
+    if !f.offset.is_finite() {
+        return Err(error::usage(format!(
+            "{at}: offset = {} is not a number",
+            f.offset
+        )));
+    }
+    let shown = match f.shown {
+        Some(s) if !(s.inverse.is_finite() && s.inverse > 0.0) => {
+            return Err(error::usage(format!(
+                "{at}: shown.inverse = {} is not a positive number",
+                s.inverse
+            )))
+        }
+        Some(s) => Some(ShownAs {
+            inverse: s.inverse,
+            label: bilingual(s.label, s.label_en),
+            unit: s.unit,
+        }),
+        None => None,
+    };
     Ok(ChainFactor {
         kind: f.kind,
         numerator: kolada_ids(&f.numerator, at)?,
         denominator: kolada_ids(&f.denominator, at)?,
         scale: f.scale,
+        offset: f.offset,
         label: bilingual(f.label, f.label_en),
         unit: f.unit,
         more: bilingual(f.more, f.more_en),
         less: bilingual(f.less, f.less_en),
+        shown,
     })
 }

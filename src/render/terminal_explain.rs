@@ -7,7 +7,8 @@ use comfy_table::{presets, Cell as TableCell, CellAlignment, Table};
 use super::terminal::fit_to_terminal;
 use crate::analysis::explain::{Decomposition, Explained, Split, Term, TermKind};
 use crate::document::explain::{
-    figure, flags_text, percent, sentence, signed_percent, term_kpis, term_name, unsplit_text,
+    figure, flags_text, percent, sentence, shares_mean_something, signed_percent, term_kpis,
+    term_name, term_values, unsplit_text,
 };
 use crate::document::reading::decimals;
 use crate::document::words::{format_number, TERMINAL};
@@ -25,7 +26,7 @@ pub(crate) fn explain_lines(explained: &Explained) -> Vec<String> {
             "{} ({}) — {}",
             chain.label.get(Lang::En),
             chain.unit,
-            chain.identity("rest")
+            chain.identity("other")
         ));
         let Some(latest) = splits.last() else {
             out.push(format!(
@@ -110,11 +111,13 @@ fn latest_table(explained: &Explained, chain: &Chain, split: &Split, kr: &Decomp
         "difference".to_string(),
         "share".to_string(),
     ]);
+    // Shares only where they mean something: kronor alone when pieces nearly cancel.
+    let meaningful = shares_mean_something(chain, kr, gap);
     let share = |c: f64| {
-        if gap == 0.0 {
-            "–".to_string()
-        } else {
+        if meaningful {
             percent(100.0 * c / gap, TERMINAL)
+        } else {
+            "–".to_string()
         }
     };
     let pct = if kr.comparison != 0.0 {
@@ -151,10 +154,11 @@ fn term_row(chain: &Chain, term: &Term, d: usize, share: &dyn Fn(f64) -> String)
         (Some(v), _) => figure(v, TERMINAL, false),
         (None, _) => String::new(),
     };
+    let (own, comparison) = term_values(chain, term);
     vec![
         TableCell::new(format!("  {name}")),
-        right(shown(term.own)),
-        right(shown(term.comparison)),
+        right(shown(own)),
+        right(shown(comparison)),
         right(format_number(term.contribution, d, TERMINAL, true)),
         right(share(term.contribution)),
     ]
@@ -224,7 +228,9 @@ fn short_label(chain: &Chain, kind: TermKind) -> String {
             factors[i].kind.code().replace('_', " ")
         }
         (TermKind::Part(i), Form::Sum { parts }) => parts[i].kpi.clone(),
-        (TermKind::Rest, _) => "rest".to_string(),
+        // One word per meaning: a sum's rest is a part, a product's is rounding.
+        (TermKind::Rest, Form::Sum { .. }) => "other".to_string(),
+        (TermKind::Rest, _) => "rounding".to_string(),
         (TermKind::Spread, _) => "spread".to_string(),
         _ => String::new(),
     }

@@ -7,8 +7,8 @@ use maud::{html, Markup, PreEscaped};
 
 use crate::analysis::explain::{Decomposition, Explained, Split, TermKind};
 use crate::document::explain::{
-    figure, flags_text, percent, sentence, signed_percent, term_label, term_name, unsplit_text,
-    Explanation,
+    figure, flags_text, percent, sentence, shares_mean_something, signed_percent, term_label,
+    term_name, term_values, unsplit_text, Explanation,
 };
 use crate::document::reading::decimals;
 use crate::document::review::peers_title;
@@ -205,11 +205,13 @@ fn latest_table(
     let gap = kr.gap(split.own);
     // One number of decimals for every amount in the chain's unit.
     let d = decimals(splits.iter().map(|s| s.own));
+    // Shares only where they mean something: kronor alone when pieces nearly cancel.
+    let meaningful = shares_mean_something(chain, kr, gap);
     let share = |c: f64| {
-        if gap == 0.0 {
-            "–".to_string()
-        } else {
+        if meaningful {
             percent(100.0 * c / gap, style)
+        } else {
+            "–".to_string()
         }
     };
     let pct = if kr.comparison == 0.0 {
@@ -243,9 +245,10 @@ fn latest_table(
                     td { (format_number(gap, d, style, true)) (pct) } td { (share(gap)) }
                 }
                 @for term in kr.terms.iter().filter(|t| !hidden(chain, t.kind, splits)) {
+                    @let (own, other) = term_values(chain, term);
                     tr {
                         td.text { (term_name(chain, term.kind, lang)) }
-                        td { (shown(term.own, term.kind)) } td { (shown(term.comparison, term.kind)) }
+                        td { (shown(own, term.kind)) } td { (shown(other, term.kind)) }
                         td { (format_number(term.contribution, d, style, true)) } td { (share(term.contribution)) }
                     }
                 }

@@ -349,7 +349,12 @@ mod tests {
         let mut depth = 0;
         let mut rest = css;
         while let Some(open) = rest.find('{') {
-            let head = rest[..open].trim().rsplit(['}', ';']).next().unwrap_or("").trim();
+            let head = rest[..open]
+                .trim()
+                .rsplit(['}', ';'])
+                .next()
+                .unwrap_or("")
+                .trim();
             let head = head.to_string();
             let after = &rest[open + 1..];
             if head.starts_with("@media") {
