@@ -1,5 +1,5 @@
 //! The shape of the code, kept by a test: layers import only downward
-//! (the table below is the one in `src/lib.rs` and the README's "Layout"),
+//! (the table below is the one in `src/lib.rs` and docs/development.md, "Layout"),
 //! no cycles between top-level modules, and none between files in any
 //! folder (a `mod.rs` that re-exports a file counts as importing it), the
 //! command-line types only in `cli/` and `cmd/`, functions of at most 80
@@ -317,7 +317,7 @@ fn every_top_level_module_is_in_the_layer_table() {
         if let Some(top) = source.module.first() {
             assert!(
                 rank(top).is_some(),
-                "{}: the module '{top}' is in no layer; add it to the table in src/lib.rs, the README and this test",
+                "{}: the module '{top}' is in no layer; add it to the table in src/lib.rs, docs/development.md and this test",
                 source.path.display()
             );
         }

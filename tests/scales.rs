@@ -1,5 +1,5 @@
 //! KPI-aware arithmetic: every figure of `compare` recomputed from the dump
-//! by the rules of each KPI's scale (README, "Definitions"), reading the
+//! by the rules of each KPI's scale (docs/readings-and-scales.md, "Definitions"), reading the
 //! set files directly, not through nyckeltal.
 
 mod common;

@@ -1,5 +1,5 @@
 //! `similar`: deterministic, the same through the API and the snapshot, and
-//! the distance as the README defines it.
+//! the distance as docs/readings-and-scales.md defines it.
 
 mod common;
 

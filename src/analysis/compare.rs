@@ -1,7 +1,7 @@
 //! The comparison: a municipality against its peers and the whole country,
 //! computed on the national ranks.
 //!
-//! Definitions (also in the README):
+//! Definitions (also in docs/readings-and-scales.md):
 //! - peer statistics use the peers that have a value, never the municipality itself;
 //! - ranks are competition ranks (ties share the better rank), 1 = best in
 //!   the KPI's direction (neutral KPIs: 1 = highest);
@@ -40,7 +40,7 @@ pub(crate) fn compare(comparison: &Comparison, national: &NationalRanks) -> Vec<
 
 /// A KPI and year compared: the municipality's own figures and standing,
 /// its peers' statistics (never the municipality itself) and its rank among
-/// them, with what the KPI's scale allows of each (README, "Definitions"):
+/// them, with what the KPI's scale allows of each (docs/readings-and-scales.md, "Definitions"):
 /// ranks and bands for ranked scales, means and differences for numbers,
 /// relative differences for amounts, no change across a break or on a
 /// moving mean.

@@ -213,7 +213,7 @@ pub(crate) fn national<'v>(
 }
 
 /// Too few places have a figure for a band to mean anything: under ten, or
-/// under two thirds of those ranked among (README, "Definitions").
+/// under two thirds of those ranked among (docs/readings-and-scales.md, "Definitions").
 pub(crate) fn few_values(n: usize, total: usize) -> bool {
     n < 10 || n * 3 < total * 2
 }

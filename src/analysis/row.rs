@@ -51,7 +51,7 @@ pub(crate) const COLUMNS: [&str; 37] = [
 ];
 
 /// One municipality's KPI in one year, against its peers and the country:
-/// a row of the comparison table (see [`COLUMNS`], and the README's
+/// a row of the comparison table (see [`COLUMNS`], and docs/readings-and-scales.md,
 /// "Definitions"). What a KPI's scale does not allow is `None`.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct ComparedRow {

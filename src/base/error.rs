@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-/// Exit codes, as documented in the README ("Exit codes").
+/// Exit codes, as documented in docs/security-and-limits.md ("Exit codes").
 pub(crate) mod exit {
     pub(crate) const OK: i32 = 0;
     pub(crate) const FAILURE: i32 = 1;

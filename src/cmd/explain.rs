@@ -33,7 +33,7 @@ pub(crate) fn run(args: &ExplainArgs, global: &GlobalArgs) -> Result<()> {
     with_context(global, |cx| {
         let explained = explain_costs(&asked, cx)?;
         let mut footer = vec![comparison_line(&explained, cx)];
-        footer.push("Costs in current prices. Method: README, \"Why a cost differs\".".to_string());
+        footer.push("Costs in current prices. Method: docs/why-a-cost-differs.md.".to_string());
         footer.extend(processed_lines(cx.catalogue.source()));
         if target.format == Format::Table {
             let title = format!(

@@ -35,7 +35,7 @@ impl Direction {
 }
 
 /// What kind of figure a KPI is, which decides the arithmetic that makes
-/// sense for it (README, "Definitions"):
+/// sense for it (docs/readings-and-scales.md, "Definitions"):
 /// - `amount`: a per-inhabitant or per-user figure, never negative
 ///   (kr/inv, kr/brukare, dagar): differences in units and in percent;
 /// - `percent`: a share in percent: differences in percentage points, no

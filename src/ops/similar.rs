@@ -216,7 +216,7 @@ impl Found<'_> {
     }
 }
 
-/// Distances to three decimals (the README's documented precision): they
+/// Distances to three decimals (the precision documented in docs/readings-and-scales.md): they
 /// rank, and more digits would only look more certain than they are.
 fn rounded_distance(distance: f64) -> f64 {
     (distance * 1000.0).round() / 1000.0

@@ -196,7 +196,7 @@ pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(text: &str, origin: &Or
             .trim()
             .to_string();
         error::usage(format!(
-            "{}: {message}; fix the file (the layout is in the README)",
+            "{}: {message}; fix the file (the layout is in docs/peers-and-sets.md)",
             origin.at_line(line)
         ))
     })

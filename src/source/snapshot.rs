@@ -59,7 +59,7 @@ impl Snapshot {
         for part in META_FILES.iter().chain(&[TOTALS_DIR]) {
             if !root.join(part).exists() {
                 return Err(error::source(format!(
-                    "snapshot {} is missing {part}; a snapshot needs {} and {TOTALS_DIR}/ (see README, 'Snapshots')",
+                    "snapshot {} is missing {part}; a snapshot needs {} and {TOTALS_DIR}/ (see docs/cache-and-snapshots.md, 'Snapshots')",
                     root.display(),
                     META_FILES.join(", ")
                 )));
