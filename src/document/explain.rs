@@ -6,7 +6,7 @@
 use anyhow::Result;
 
 use super::reading::decimals;
-use super::words::{format_number, NumberStyle, TERMINAL};
+use super::words::{and_list, format_number, NumberStyle, TERMINAL};
 use crate::analysis::explain::{Decomposition, Explained, Flag, Split, Term, TermKind, Unsplit};
 use crate::analysis::table::{table_of, Cell, Kind, Table};
 use crate::base::text::without_noise;
@@ -528,15 +528,6 @@ fn lower_first(text: &str) -> String {
     match chars.next() {
         Some(first) => first.to_lowercase().chain(chars).collect(),
         None => String::new(),
-    }
-}
-
-/// "a, b och c".
-fn and_list(items: &[String], lang: Lang) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [first @ .., last] => format!("{} {} {last}", first.join(", "), lang.words().explain_and),
     }
 }
 

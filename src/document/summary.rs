@@ -4,10 +4,11 @@
 
 use super::reading::{Band, Reading, Shown};
 use super::review::{peers_title, Review, Section};
-use super::words::Words;
+use super::words::{and_list, Words};
 use crate::analysis::kpi::KpiPlan;
 use crate::analysis::row::ComparedRow;
 use crate::analysis::summary::{findings, pick, Finding, Kind};
+use crate::model::lang::Lang;
 use crate::model::scale::Direction;
 
 /// The summary's sentences, the largest deviations first, then the
@@ -74,23 +75,35 @@ fn sentences(review: &Review, member: Option<&str>) -> Vec<String> {
         }
     }
     // Said once, in the network's or municipality's own summary.
-    if let Some(latest) = newer
-        .iter()
-        .map(|(_, p)| *p)
-        .max()
-        .filter(|_| member.is_none())
-    {
-        let ids: Vec<&str> = newer.iter().map(|(id, _)| id.as_str()).collect();
-        lines.push(
-            review
-                .lang
-                .words()
-                .summary_newer
-                .replace("{year}", &latest.to_string())
-                .replace("{kpis}", &ids.join(", ")),
-        );
+    if !newer.is_empty() && member.is_none() {
+        lines.push(newer_note(&newer, review.lang));
     }
     lines
+}
+
+/// "Kolada har publicerat senare år sedan värdena här hämtades: N20007
+/// till och med 2025; U21475 och N28015 till och med 2026": each KPI
+/// with its own latest year (from the catalogue's `publ_period`).
+fn newer_note(newer: &[(String, i32)], lang: Lang) -> String {
+    let words = lang.words();
+    let mut years: Vec<i32> = newer.iter().map(|(_, y)| *y).collect();
+    years.sort_unstable();
+    years.dedup();
+    let parts: Vec<String> = years
+        .into_iter()
+        .map(|year| {
+            let kpis: Vec<String> = newer
+                .iter()
+                .filter(|(_, y)| *y == year)
+                .map(|(id, _)| id.clone())
+                .collect();
+            words
+                .summary_newer_part
+                .replace("{kpis}", &and_list(&kpis, lang))
+                .replace("{year}", &year.to_string())
+        })
+        .collect();
+    words.summary_newer.replace("{parts}", &parts.join("; "))
 }
 
 /// One finding as a sentence with its caveats; `named`: begin with the
@@ -123,20 +136,28 @@ fn sentence(
     );
     let text = match finding.kind {
         Kind::Deviation => {
-            let above = compared.value > compared.peer_mean;
-            let group = group_name(section, kpi, compared, words);
+            // Every group the section's set is compared with, each with its
+            // own figure: never the larger of two gaps alone.
+            let gaps: Vec<String> = compared_groups(review, section, kpi, compared)
+                .into_iter()
+                .map(|(group, row, reading)| {
+                    words
+                        .summary_gap
+                        .replace(
+                            "{difference}",
+                            &unsigned(&reading.vs_peers).text(style, words),
+                        )
+                        .replace("{direction}", direction(row.value > row.peer_mean, words))
+                        .replace("{group}", &group)
+                        .replace("{mean}", &reading.peers.text(style, words))
+                })
+                .collect();
             words
                 .summary_deviation
                 .replace("{label}", &label)
                 .replace("{year}", &year.to_string())
                 .replace("{value}", &value)
-                .replace(
-                    "{difference}",
-                    &unsigned(&reading.vs_peers).text(style, words),
-                )
-                .replace("{direction}", direction(above, words))
-                .replace("{group}", &group)
-                .replace("{mean}", &reading.peers.text(style, words))
+                .replace("{gaps}", &and_list(&gaps, lang))
                 .replace("{position}", &position(&reading, kpi, words))
         }
         Kind::Change => {
@@ -177,6 +198,48 @@ fn direction(above: bool, words: &Words) -> &'static str {
     } else {
         words.explain_lower
     }
+}
+
+/// The groups a municipality's KPI is compared with in a year: for one
+/// municipality every section of the same set (one per peer group the
+/// spec names), in the spec's order; otherwise the row's own group. Each
+/// with its row and reading.
+fn compared_groups<'s>(
+    review: &'s Review,
+    section: &'s Section,
+    kpi: &KpiPlan,
+    row: &ComparedRow,
+) -> Vec<(String, &'s ComparedRow, Reading)> {
+    let words = review.lang.words();
+    let siblings: Vec<&Section> = if section.kind == super::review::Kind::Single {
+        review
+            .sections
+            .iter()
+            .filter(|s| {
+                s.kind == section.kind
+                    && s.set.name == section.set.name
+                    && s.subject == section.subject
+            })
+            .collect()
+    } else {
+        vec![section]
+    };
+    siblings
+        .into_iter()
+        .filter_map(|s| {
+            let at = s.table.iter().position(|r| {
+                r.kpi == row.kpi && r.year == row.year && r.municipality_id == row.municipality_id
+            })?;
+            let own_kpi = s.kpis.iter().find(|k| k.id == kpi.id)?;
+            let found = &s.table[at];
+            found.peer_mean?;
+            Some((
+                group_name(s, own_kpi, found, words),
+                found,
+                s.reading(at, own_kpi, words),
+            ))
+        })
+        .collect()
 }
 
 /// The group a row is compared with, as its table names it.
@@ -254,14 +317,20 @@ fn caveats(
             out.push(words.summary_break.replace("{year}", &from.to_string()));
         }
     }
-    let explained = review.explanations.iter().any(|e| {
+    // The split is of a gap to one group, not of a change from the year
+    // before: only a deviation points to it, naming the group.
+    let explained = review.explanations.iter().find(|e| {
         e.explained
             .chains
             .iter()
             .any(|(chain, _)| chain.kpis().contains(&kpi.id))
     });
-    if explained {
-        out.push(words.summary_explained.to_string());
+    if let (Some(explanation), Kind::Deviation) = (explained, kind) {
+        let group = match &explanation.explained.peers {
+            Some(peers) => peers_title(peers, words),
+            None => words.explain_riket.to_string(),
+        };
+        out.push(words.summary_explained.replace("{group}", &group));
     }
     out
 }

@@ -27,6 +27,15 @@ pub(crate) use attribution;
 /// Kolada's attribution with our processing named.
 pub(crate) const ATTRIBUTION: &str = attribution!();
 
+/// "a, b och c" in the language's words.
+pub(crate) fn and_list(items: &[String], lang: Lang) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [first @ .., last] => format!("{} {} {last}", first.join(", "), lang.words().and),
+    }
+}
+
 /// How numbers are written: digit groups and the decimal sign.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct NumberStyle {
@@ -226,7 +235,7 @@ pub(crate) struct Words {
     pub explain_cancel: &'static str,
     pub explain_share_of_gap: &'static str,
     pub explain_that: &'static str,
-    pub explain_and: &'static str,
+    pub and: &'static str,
     pub explain_part_costs: &'static str,
     pub explain_more: &'static str,
     pub explain_less: &'static str,
@@ -237,6 +246,7 @@ pub(crate) struct Words {
     pub summary_title: &'static str,
     pub summary_rule: &'static str,
     pub summary_deviation: &'static str,
+    pub summary_gap: &'static str,
     pub summary_mean_of: &'static str,
     pub summary_position: &'static str,
     pub summary_by_set: &'static str,
@@ -249,6 +259,7 @@ pub(crate) struct Words {
     pub summary_small: &'static str,
     pub summary_volatile: &'static str,
     pub summary_newer: &'static str,
+    pub summary_newer_part: &'static str,
     pub note_newer: &'static str,
     pub summary_few: &'static str,
     pub summary_break: &'static str,
@@ -400,7 +411,7 @@ pub(crate) static SV: Words = Words {
     explain_cancel: ", men skillnaden döljer delar som nästan tar ut varandra: {pieces}.",
     explain_share_of_gap: "{share} av skillnaden",
     explain_that: "att ",
-    explain_and: "och",
+    and: "och",
     explain_part_costs: "{part} kostar {direction} per invånare",
     explain_more: "mer",
     explain_less: "mindre",
@@ -410,7 +421,8 @@ pub(crate) static SV: Words = Words {
     explain_riket: "Riket (Koladas värde)",
     summary_title: "Sammanfattning",
     summary_rule: "Urvalet görs med en regel, inte för hand: de största skillnaderna mot jämförelsegruppen och de största förändringarna sedan året före, mätta i landets spridning (kvartilavståndet mellan kommunernas värden samma år) så att kronor och andelar kan ställas mot varandra. Skillnader på minst ett halvt kvartilavstånd nämns, högst fem (och de tre största även om de är mindre), förändringar på minst en fjärdedel, högst tre. Totaler och kategorier nämns inte.",
-    summary_deviation: "{label} {year}: {value}, {difference} {direction} än {group} ({mean}){position}.",
+    summary_deviation: "{label} {year}: {value}, {gaps}{position}.",
+    summary_gap: "{difference} {direction} än {group} ({mean})",
     summary_mean_of: "medlet för",
     summary_position: "; rang {rank} av {of} i riket{band}",
     summary_by_set: "enligt uppsättningens värdering",
@@ -421,12 +433,13 @@ pub(crate) static SV: Words = Words {
     summary_note: "Obs",
     summary_preliminary: "preliminärt värde",
     summary_volatile: "förändringen är ovanligt stor för kommunen (‡)",
-    summary_newer: "Obs: Kolada har publicerat värden till och med {year} för {kpis} sedan värdena här hämtades; sammanfattningen gäller värdena här.",
+    summary_newer: "Obs: Kolada har publicerat senare år sedan värdena här hämtades: {parts}. Sammanfattningen gäller värdena här.",
+    summary_newer_part: "{kpis} till och med {year}",
     note_newer: "{kpis}: Kolada har publicerat värden till och med {published} (enligt katalogen), men värdena här slutar {last}. Hämta på nytt för de senaste åren.",
     summary_small: "värdet vilar på få personer och kan svänga mycket mellan åren",
     summary_few: "bara {n} av {total} har värde",
     summary_break: "Kolada räknar på ett nytt sätt från {year}, så jämför inte med åren före",
-    summary_explained: "uppdelningen i hur många som får insatsen och vad varje brukare kostar står under \"Varför skiljer sig kostnaden?\"",
+    summary_explained: "skillnaden mot {group} delas upp i hur många som får insatsen och vad varje brukare kostar under \"Varför skiljer sig kostnaden?\"",
     summary_none: "Inget nyckeltal skiljer sig märkbart från jämförelsen eller från året före.",
     explain_sheet: "Kostnadsförklaring",
     explain_rest_word: "övrigt",
@@ -577,7 +590,7 @@ pub(crate) static EN: Words = Words {
     explain_cancel: ", but the gap hides pieces that nearly cancel: {pieces}.",
     explain_share_of_gap: "{share} of the gap",
     explain_that: "",
-    explain_and: "and",
+    and: "and",
     explain_part_costs: "{part} costs {direction} per inhabitant",
     explain_more: "more",
     explain_less: "less",
@@ -587,7 +600,8 @@ pub(crate) static EN: Words = Words {
     explain_riket: "Sweden (Kolada's figure)",
     summary_title: "Summary",
     summary_rule: "Chosen by a rule, not by hand: the largest differences from the peer group and the largest changes since the year before, measured in the country's spread (the interquartile range of the municipalities' figures that year) so that kronor and shares can be set against each other. Differences of at least half an interquartile range are named, at most five (and the three largest even when smaller), changes of at least a quarter, at most three. Totals and categories are not named.",
-    summary_deviation: "{label} {year}: {value}, {difference} {direction} than {group} ({mean}){position}.",
+    summary_deviation: "{label} {year}: {value}, {gaps}{position}.",
+    summary_gap: "{difference} {direction} than {group} ({mean})",
     summary_mean_of: "the mean of",
     summary_position: "; rank {rank} of {of} in Sweden{band}",
     summary_by_set: "by the set's judgement",
@@ -598,12 +612,13 @@ pub(crate) static EN: Words = Words {
     summary_note: "Note",
     summary_preliminary: "a preliminary figure",
     summary_volatile: "the change is unusually large for the municipality (‡)",
-    summary_newer: "Note: Kolada has published figures up to {year} for {kpis} since the figures here were fetched; the summary reads the figures here.",
+    summary_newer: "Note: Kolada has published later years since the figures here were fetched: {parts}. The summary reads the figures here.",
+    summary_newer_part: "{kpis} up to {year}",
     note_newer: "{kpis}: Kolada has published figures up to {published} (by its catalogue), but the figures here end in {last}. Fetch again for the latest years.",
     summary_small: "the figure rests on few people and can swing a lot between years",
     summary_few: "only {n} of {total} have a figure",
     summary_break: "Kolada computes it in a new way from {year}, so do not compare with the years before",
-    summary_explained: "the split into how many get the service and what each user costs is under \"Why does the cost differ?\"",
+    summary_explained: "the gap to {group} is split into how many get the service and what each user costs under \"Why does the cost differ?\"",
     summary_none: "No KPI differs noticeably from the comparison or from the year before.",
     explain_sheet: "Cost explained",
     explain_rest_word: "other",
