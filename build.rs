@@ -1,5 +1,5 @@
 //! Builds the files in `data/` into the binary: every `data/sets/*.toml`,
-//! `data/peers/*.toml`, `data/similarity/*.toml` and `data/explain/*.toml`, so a file added there
+//! `data/peers/*.toml`, `data/similarity/*.toml`, `data/explain/*.toml` and `data/bases/*.toml`, so a file added there
 //! is built in without touching the code.
 
 use std::fmt::Write;
@@ -13,6 +13,7 @@ fn main() {
         ("BUILTIN_PEERS", "peers"),
         ("BUILTIN_SIMILARITY", "similarity"),
         ("BUILTIN_EXPLAIN", "explain"),
+        ("BUILTIN_BASES", "bases"),
     ] {
         let dir = root.join(folder);
         println!("cargo:rerun-if-changed={}", dir.display());

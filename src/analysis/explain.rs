@@ -22,7 +22,7 @@ use std::collections::HashMap;
 
 use crate::model::peers::Peers;
 use crate::model::Municipality;
-use crate::refdata::{Chain, ChainFactor, ChainSet, Form};
+use crate::refdata::{Chain, ChainFactor, ChainSet, FactorKind, Form};
 
 /// Riket's id in Kolada: the country's own published figures.
 pub(crate) const COUNTRY: &str = "0000";
@@ -50,6 +50,24 @@ pub(crate) struct Explained {
     pub chains: Vec<(Chain, Vec<Split>)>,
     /// Names of the places compared, by id.
     pub names: HashMap<String, String>,
+    /// The headline chain's change from the year before, by year (where
+    /// the year starts no new method and every piece is published).
+    pub changes: Vec<Change>,
+}
+
+/// A cost's change from the year before, split by what moved: how much
+/// because more or fewer get the service (coverage), because each costs
+/// more or less (cost per user), the age structure, and the rest (parts
+/// without a split, rounding).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Change {
+    pub year: i32,
+    pub before: f64,
+    pub now: f64,
+    /// Contributions by the kind of factor, in the order first met.
+    pub by_kind: Vec<(FactorKind, f64)>,
+    /// What is not a factor of any chain: parts without a split, rests.
+    pub other: f64,
 }
 
 impl Explained {
@@ -278,6 +296,99 @@ fn split_year(
     against: &Against,
     year: i32,
 ) -> Option<Split> {
+    split_against_year(chain, values, place, against, (year, year))
+}
+
+/// A chain's change from the year before for `place`: the same split, its
+/// own figures of the year before the comparison. None across a new
+/// method or where a piece is missing.
+pub(crate) fn change_split(
+    chain: &Chain,
+    values: &Values,
+    place: &str,
+    year: i32,
+) -> Option<Decomposition> {
+    if chain.breaks.contains(&year) {
+        return None;
+    }
+    let against = Against::Place(place.to_string());
+    split_against_year(chain, values, place, &against, (year, year - 1))?
+        .kr
+        .ok()
+}
+
+/// The change of a set's chain from the year before, by kind of factor: a
+/// product's factors directly; a sum's parts through the set's product
+/// chain for each part, where there is one (N20007 = N21009 + N23005 +
+/// other: home care's and special housing's coverage and cost per user).
+pub(crate) fn change_by_kind(
+    set: &ChainSet,
+    chain: &Chain,
+    values: &Values,
+    place: &str,
+    year: i32,
+) -> Option<Change> {
+    let split = change_split(chain, values, place, year)?;
+    let now = values
+        .get(&(chain.total.clone(), place.to_string(), year))
+        .copied()?;
+    let mut change = Change {
+        year,
+        before: split.comparison,
+        now,
+        by_kind: Vec::new(),
+        other: 0.0,
+    };
+    let mut add = |kind: Option<FactorKind>, amount: f64| match kind {
+        Some(kind) => match change.by_kind.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, sum)) => *sum += amount,
+            None => change.by_kind.push((kind, amount)),
+        },
+        None => change.other += amount,
+    };
+    for term in &split.terms {
+        match (term.kind, &chain.form) {
+            (TermKind::Factor(i), Form::Product { factors, .. }) => {
+                add(Some(factors[i].kind), term.contribution)
+            }
+            (TermKind::Part(i), Form::Sum { parts }) => {
+                let inner = set
+                    .chains
+                    .iter()
+                    .find(|c| c.total == parts[i].kpi && matches!(c.form, Form::Product { .. }))
+                    .and_then(|c| change_split(c, values, place, year).map(|d| (c, d)));
+                match inner {
+                    Some((inner_chain, d)) => {
+                        for t in &d.terms {
+                            let kind = match (t.kind, &inner_chain.form) {
+                                (TermKind::Factor(j), Form::Product { factors, .. }) => {
+                                    Some(factors[j].kind)
+                                }
+                                _ => None,
+                            };
+                            add(kind, t.contribution);
+                        }
+                    }
+                    None => add(None, term.contribution),
+                }
+            }
+            _ => add(None, term.contribution),
+        }
+    }
+    Some(change)
+}
+
+/// A chain split for `place` in `years.0` against the comparison's
+/// figures of `years.1` (the same year against peers, the year before
+/// against itself).
+fn split_against_year(
+    chain: &Chain,
+    values: &Values,
+    place: &str,
+    against: &Against,
+    years: (i32, i32),
+) -> Option<Split> {
+    let (year, comparison_year) = years;
     let own_total = values
         .get(&(chain.total.clone(), place.to_string(), year))
         .copied()?;
@@ -288,7 +399,7 @@ fn split_year(
     let mut complete: Vec<Pieces> = Vec::new();
     let mut left_out = Vec::new();
     for other in &asked {
-        match pieces(chain, values, other, year) {
+        match pieces(chain, values, other, comparison_year) {
             Ok(p) => complete.push(p),
             Err(_) => left_out.push(other.clone()),
         }

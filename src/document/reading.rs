@@ -384,6 +384,36 @@ impl Shown {
     }
 }
 
+/// "56 959 kr/inv 65+", "74,0 %".
+pub(crate) fn with_unit(number: &str, unit: &str, space: char) -> String {
+    if unit.is_empty() || number == "–" {
+        number.to_string()
+    } else {
+        format!("{number}{space}{unit}")
+    }
+}
+
+/// A difference or change without its sign (the sentence says which way).
+pub(crate) fn unsigned(shown: &Shown) -> Shown {
+    match shown {
+        Shown::Number {
+            value,
+            decimals,
+            suffix,
+            ..
+        } => Shown::Number {
+            value: value.abs(),
+            decimals: *decimals,
+            plus: false,
+            suffix: suffix.clone(),
+        },
+        Shown::Both(first, second) => {
+            Shown::Both(Box::new(unsigned(first)), Box::new(unsigned(second)))
+        }
+        other => other.clone(),
+    }
+}
+
 /// "3/8", or "–" without a rank.
 pub(crate) fn rank_text(rank: Option<(i64, i64)>) -> String {
     rank.map(|(r, n)| format!("{r}/{n}"))

@@ -79,6 +79,9 @@ pub(crate) struct Section {
     /// The comparison's rows; several municipalities' for a network.
     pub table: Vec<ComparedRow>,
     pub kind: Kind,
+    /// The peer spec the section compares with, as written (`auto`,
+    /// `tjorn-aldreomsorg`); empty for a network's members.
+    pub peer_spec: String,
 }
 
 impl Section {
@@ -362,6 +365,24 @@ pub(crate) struct Review {
     pub kpi_pages: Vec<KpiPage>,
     pub provenance: Provenance,
     pub lang: Lang,
+    /// The peer specs the brief compares with; empty: every group.
+    pub brief_peers: Vec<String>,
+    /// The inhabitants each per-inhabitant unit is counted on, for the
+    /// brief's kronor for the whole municipality.
+    pub populations: Vec<Population>,
+}
+
+/// The inhabitants a unit is counted on, in the reviewed municipality.
+#[derive(Debug, Clone)]
+pub(crate) struct Population {
+    /// The set's unit ("kr/inv 65+").
+    pub unit: String,
+    /// "invånare 65+", in the review's language.
+    pub label: String,
+    /// Kolada's population KPIs, summed.
+    pub kpis: Vec<String>,
+    /// (year, inhabitants) where every KPI has a figure.
+    pub counts: Vec<(i32, f64)>,
 }
 
 impl Review {

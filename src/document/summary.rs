@@ -1,8 +1,8 @@
-//! The summary a committee reads first: the figures that stand out (by
-//! the rule of `analysis::summary`), each as one plain sentence from the
+//! What stands out: the figures the rule of `analysis::summary` picks (the
+//! brief and `compare --summary` show them), each as one plain sentence from the
 //! numbers with its caveats, in Swedish or English.
 
-use super::reading::{Band, Reading, Shown};
+use super::reading::{unsigned, with_unit, Band, Reading};
 use super::review::{peers_title, Review, Section};
 use super::words::{and_list, Words};
 use crate::analysis::kpi::KpiPlan;
@@ -10,12 +10,6 @@ use crate::analysis::row::ComparedRow;
 use crate::analysis::summary::{findings, pick, Finding, Kind};
 use crate::model::lang::Lang;
 use crate::model::scale::Direction;
-
-/// The summary's sentences, the largest deviations first, then the
-/// largest changes.
-pub(crate) fn summary(review: &Review) -> Vec<String> {
-    sentences(review, None)
-}
 
 /// For a network: each member's own summary, (name, sentences), in the
 /// order of the network's list.
@@ -31,12 +25,13 @@ pub(crate) fn member_summaries(review: &Review) -> Vec<(String, Vec<String>)> {
         .members
         .iter()
         .zip(&members.names)
-        .map(|(id, name)| (name.clone(), sentences(review, Some(id))))
+        .map(|(id, name)| (name.clone(), sentences(review, Some(id), &[])))
         .collect()
 }
 
-/// The sentences of the rows shown, or of one member's rows.
-fn sentences(review: &Review, member: Option<&str>) -> Vec<String> {
+/// The sentences of the rows shown, or of one member's rows; no finding
+/// said elsewhere (`said`: the KPI and what is said of it).
+fn sentences(review: &Review, member: Option<&str>, said: &[(String, Kind)]) -> Vec<String> {
     let mut all: Vec<(usize, Finding)> = Vec::new();
     for (index, section) in review.sections.iter().enumerate() {
         let rows: Vec<usize> = section
@@ -51,6 +46,11 @@ fn sentences(review: &Review, member: Option<&str>) -> Vec<String> {
                 .map(|f| (index, f)),
         );
     }
+    all.retain(|(_, f)| {
+        !said
+            .iter()
+            .any(|(kpi, kind)| *kpi == f.kpi && *kind == f.kind)
+    });
     // `pick` works on findings; each remembers its section by position.
     let picked = pick(all.iter().map(|(_, f)| f.clone()).collect());
     let mut lines = Vec::new();
@@ -135,31 +135,13 @@ fn sentence(
         style.unit_space,
     );
     let text = match finding.kind {
-        Kind::Deviation => {
-            // Every group the section's set is compared with, each with its
-            // own figure: never the larger of two gaps alone.
-            let gaps: Vec<String> = compared_groups(review, section, kpi, compared)
-                .into_iter()
-                .map(|(group, row, reading)| {
-                    words
-                        .summary_gap
-                        .replace(
-                            "{difference}",
-                            &unsigned(&reading.vs_peers).text(style, words),
-                        )
-                        .replace("{direction}", direction(row.value > row.peer_mean, words))
-                        .replace("{group}", &group)
-                        .replace("{mean}", &reading.peers.text(style, words))
-                })
-                .collect();
-            words
-                .summary_deviation
-                .replace("{label}", &label)
-                .replace("{year}", &year.to_string())
-                .replace("{value}", &value)
-                .replace("{gaps}", &and_list(&gaps, lang))
-                .replace("{position}", &position(&reading, kpi, words))
-        }
+        Kind::Deviation => words
+            .summary_deviation
+            .replace("{label}", &label)
+            .replace("{year}", &year.to_string())
+            .replace("{value}", &value)
+            .replace("{gaps}", &gaps(review, section, kpi, compared))
+            .replace("{position}", &position(&reading, kpi, words)),
         Kind::Change => {
             let up = compared.change_from_previous_year.unwrap_or(0.0) > 0.0;
             words
@@ -189,6 +171,29 @@ fn sentence(
             caveats.join("; ")
         )
     }
+}
+
+/// "15,6 % (…) lägre än medlet för … (67 523) och 20,9 % … (71 963)":
+/// every group the section's set is compared with, each with its own
+/// figure, never the larger of two gaps alone.
+fn gaps(review: &Review, section: &Section, kpi: &KpiPlan, row: &ComparedRow) -> String {
+    let (lang, words) = (review.lang, review.lang.words());
+    let style = lang.numbers();
+    let gaps: Vec<String> = compared_groups(review, section, kpi, row)
+        .into_iter()
+        .map(|(group, row, reading)| {
+            words
+                .summary_gap
+                .replace(
+                    "{difference}",
+                    &unsigned(&reading.vs_peers).text(style, words),
+                )
+                .replace("{direction}", direction(row.value > row.peer_mean, words))
+                .replace("{group}", &group)
+                .replace("{mean}", &reading.peers.text(style, words))
+        })
+        .collect();
+    and_list(&gaps, lang)
 }
 
 /// "lägre" / "högre".
@@ -335,39 +340,15 @@ fn caveats(
     out
 }
 
-/// "56 959 kr/inv 65+", "74,0 %".
-fn with_unit(number: &str, unit: &str, space: char) -> String {
-    if unit.is_empty() || number == "–" {
-        number.to_string()
-    } else {
-        format!("{number}{space}{unit}")
-    }
-}
-
-/// A difference or change without its sign (the sentence says which way).
-fn unsigned(shown: &Shown) -> Shown {
-    match shown {
-        Shown::Number {
-            value,
-            decimals,
-            suffix,
-            ..
-        } => Shown::Number {
-            value: value.abs(),
-            decimals: *decimals,
-            plus: false,
-            suffix: suffix.clone(),
-        },
-        Shown::Both(first, second) => {
-            Shown::Both(Box::new(unsigned(first)), Box::new(unsigned(second)))
-        }
-        other => other.clone(),
-    }
-}
-
 /// The summary in the documents' language, for the terminal too.
 pub(crate) fn summary_lines(review: &Review) -> Vec<String> {
-    let lines = summary(review);
+    summary_lines_without(review, &[])
+}
+
+/// The summary without the findings of `said` (the brief says its
+/// headlines and their changes in the areas' paragraphs).
+pub(crate) fn summary_lines_without(review: &Review, said: &[(String, Kind)]) -> Vec<String> {
+    let lines = sentences(review, None, said);
     if lines.is_empty() {
         return vec![review.lang.words().summary_none.to_string()];
     }

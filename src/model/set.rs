@@ -10,6 +10,10 @@ pub(crate) struct SetInfo {
     pub title_en: Option<String>,
     pub not_measured: Option<String>,
     pub not_measured_en: Option<String>,
+    /// The set's area ("äldreomsorg", "LSS"), when it has one.
+    pub area: Option<String>,
+    /// The cost the brief leads the area's paragraph with.
+    pub headline: Option<String>,
 }
 
 impl SetInfo {
@@ -21,6 +25,8 @@ impl SetInfo {
             title_en: None,
             not_measured: None,
             not_measured_en: None,
+            area: None,
+            headline: None,
         }
     }
 

@@ -42,6 +42,8 @@ pub(crate) struct Compared {
     pub single: Option<Municipality>,
     /// The national spread per KPI and year, for the summary.
     pub spreads: Spreads,
+    /// The peer spec as asked (`auto`, a list, a group).
+    pub peer_spec: String,
 }
 
 /// What to compare, as asked.
@@ -76,6 +78,7 @@ pub(crate) fn one(asked: &Asked, cx: &Context) -> Result<Compared> {
         kpis,
         years: figures.years,
         table,
+        peer_spec: asked.peers.to_string(),
     })
 }
 
@@ -155,6 +158,7 @@ fn combine(
         table,
         peer_lines: peer_lines_all,
         single: None,
+        peer_spec: subjects.first().map(|s| s.spec.clone()).unwrap_or_default(),
     })
 }
 
@@ -182,6 +186,7 @@ pub(crate) fn section(
     municipality: &Municipality,
     kpis: Vec<KpiPlan>,
     table: Vec<ComparedRow>,
+    peer_spec: &str,
     cx: &Context,
 ) -> Section {
     let mut groups: Vec<PeerGroup> = Vec::new();
@@ -206,6 +211,7 @@ pub(crate) fn section(
         kpis,
         table,
         kind: Kind::Single,
+        peer_spec: peer_spec.to_string(),
     }
 }
 
@@ -241,6 +247,7 @@ pub(crate) fn review(compared: &Compared, lang: Lang, cx: &Context) -> Result<Re
             municipality,
             compared.kpis.clone(),
             compared.table.clone(),
+            &compared.peer_spec,
             cx,
         ),
         None => Section {
@@ -251,6 +258,7 @@ pub(crate) fn review(compared: &Compared, lang: Lang, cx: &Context) -> Result<Re
             kpis: compared.kpis.clone(),
             table: compared.table.clone(),
             kind: Kind::Several,
+            peer_spec: compared.peer_spec.clone(),
         },
     };
     let title = format!("{} – {}", compared.label, section.set.title_in(lang));
@@ -270,5 +278,7 @@ pub(crate) fn review(compared: &Compared, lang: Lang, cx: &Context) -> Result<Re
         kpi_pages: Vec::new(),
         provenance: review_provenance(source, &kpi_titles(&compared.kpis), computed, None),
         lang,
+        brief_peers: Vec::new(),
+        populations: Vec::new(),
     })
 }

@@ -8,7 +8,7 @@ use super::fetch::fetch_as;
 use super::peers::resolve_peers;
 use super::plan::fetch_years;
 use super::Context;
-use crate::analysis::explain::{explain, Against, Explained, Values, COUNTRY};
+use crate::analysis::explain::{change_by_kind, explain, Against, Explained, Values, COUNTRY};
 use crate::base::error;
 use crate::model::{Gender, Municipality};
 use crate::refdata::{Chain, ChainSet};
@@ -64,12 +64,25 @@ pub(crate) fn explain_costs(asked: &Asked, cx: &Context) -> Result<Explained> {
             (chain.clone(), splits)
         })
         .collect();
+    let headline = set
+        .headline
+        .as_ref()
+        .and_then(|id| set.chains.iter().find(|c| &c.id == id));
+    let changes = headline
+        .map(|chain| {
+            years
+                .iter()
+                .filter_map(|&year| change_by_kind(&set, chain, &values, &found.id, year))
+                .collect()
+        })
+        .unwrap_or_default();
     Ok(Explained {
         municipality: found,
         peers,
         years,
         chains,
         names: cx.catalogue.municipality_names()?,
+        changes,
         set,
     })
 }

@@ -482,6 +482,8 @@ fn latest_years(
 /// A municipality (or region) and its peers for each area of a set.
 pub(crate) struct SubjectPeers {
     pub municipality: Municipality,
+    /// The peer spec as written (`auto`, `tjorn-aldreomsorg`).
+    pub spec: String,
     by_area: Vec<(Option<String>, Peers)>,
 }
 
@@ -555,6 +557,7 @@ pub(crate) fn subject_peers(
     }
     Ok(SubjectPeers {
         municipality: municipality.clone(),
+        spec: spec.to_string(),
         by_area,
     })
 }

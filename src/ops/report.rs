@@ -42,6 +42,7 @@ use crate::render::html::html;
 use crate::render::workbook::review_workbook;
 use crate::resolve::spec::{load, Spec, Subject};
 
+mod brief;
 mod cost_quality;
 mod explain;
 
@@ -90,6 +91,7 @@ pub(crate) fn build(spec_path: &Path, lang: Option<Lang>, cx: &Context) -> Resul
         None => None,
     };
     let explanations = explain::explanations(&spec, lang, cx)?;
+    let populations = brief::populations(&spec, &compared.years_shown, lang, cx)?;
     let tables: Vec<&[ComparedRow]> = compared.sections.iter().map(|s| &s.table[..]).collect();
     let computed = computes_group_values(&tables, cx);
     let review = Review {
@@ -108,6 +110,8 @@ pub(crate) fn build(spec_path: &Path, lang: Option<Lang>, cx: &Context) -> Resul
             Some(spec_path),
         ),
         lang,
+        brief_peers: spec.brief_peers.clone(),
+        populations,
     };
     let tidy = tidy_table(&review)?;
     Ok(Pack { review, tidy })
@@ -283,6 +287,7 @@ fn single_sections(
             &subject.municipality,
             kpis.clone(),
             table.clone(),
+            &subject.spec,
             cx,
         );
         compared.sections.push(done);
@@ -357,6 +362,7 @@ fn network_section(
         kpis,
         table,
         kind: Kind::Network,
+        peer_spec: String::new(),
     });
     Ok(())
 }

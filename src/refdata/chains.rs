@@ -19,6 +19,8 @@ pub(crate) struct ChainSet {
     pub title_en: Option<String>,
     /// RKA's "Liknande kommuner" area, for `--peers auto`.
     pub area: String,
+    /// The chain the brief splits an area's cost with (its id).
+    pub headline: Option<String>,
     pub chains: Vec<Chain>,
     pub origin: Origin,
 }
@@ -242,6 +244,8 @@ struct ChainFile {
     #[serde(default)]
     title_en: Option<String>,
     area: String,
+    #[serde(default)]
+    headline: Option<String>,
     #[serde(rename = "chain", default)]
     chains: Vec<ChainEntry>,
 }
@@ -384,10 +388,21 @@ impl RefData {
                 chain(entry, &at)
             })
             .collect::<Result<Vec<_>>>()?;
+        if let Some(headline) = file
+            .headline
+            .as_ref()
+            .filter(|h| !chains.iter().any(|c| &c.id == *h))
+        {
+            return Err(error::usage(format!(
+                "{}: headline = \"{headline}\" is not the id of a [[chain]] in the file; name one or remove the line",
+                origin.path
+            )));
+        }
         Ok(ChainSet {
             title: file.title,
             title_en: file.title_en,
             area: file.area,
+            headline: file.headline,
             chains,
             origin,
         })

@@ -10,6 +10,7 @@
 //! `peers/` inside add to them and win over a built-in file of the same
 //! name. `--set` and `--peers` also take a path to a `.toml` file.
 
+mod bases;
 mod chains;
 mod factors;
 mod files;
@@ -17,7 +18,8 @@ mod peer_lists;
 mod sets;
 pub(crate) mod spec;
 
-pub(crate) use chains::{Chain, ChainFactor, ChainSet, Form};
+pub(crate) use bases::PopulationBase;
+pub(crate) use chains::{Chain, ChainFactor, ChainSet, FactorKind, Form};
 pub(crate) use factors::{Factor, FactorSet};
 pub(crate) use files::{Origin, RefData};
 pub(crate) use peer_lists::PeerList;

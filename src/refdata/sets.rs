@@ -58,6 +58,10 @@ pub(crate) struct IndicatorSet {
     pub not_measured_en: Option<String>,
     /// Municipalities (the default) or regions.
     pub level: Level,
+    /// The set's area ("äldreomsorg", "LSS"): the brief groups sets by it.
+    pub area: Option<String>,
+    /// The per-inhabitant cost the brief leads the area's paragraph with.
+    pub headline: Option<String>,
     pub entries: Vec<SetEntry>,
     pub origin: Origin,
 }
@@ -71,6 +75,8 @@ impl IndicatorSet {
             title_en: self.title_en.clone(),
             not_measured: self.not_measured.clone(),
             not_measured_en: self.not_measured_en.clone(),
+            area: self.area.clone(),
+            headline: self.headline.clone(),
         }
     }
 }
@@ -93,6 +99,8 @@ struct SetFile {
     not_measured_en: Option<String>,
     #[serde(default)]
     level: Level,
+    #[serde(default)]
+    headline: Option<Spanned<String>>,
     #[serde(rename = "kpi", default)]
     kpis: Vec<EntryFile>,
 }
@@ -169,6 +177,20 @@ impl RefData {
                     }),
             });
         }
+        let headline = match file.headline {
+            Some(id) => {
+                let kpi = id.get_ref().trim().to_uppercase();
+                if !ids.contains(&kpi) {
+                    return Err(error::usage(format!(
+                        "{}: headline = \"{}\" is not a KPI of this set; name one of its [[kpi]] ids or remove the line",
+                        origin.at_line(line_of(&text, id.span().start)),
+                        id.get_ref()
+                    )));
+                }
+                Some(kpi)
+            }
+            None => None,
+        };
         Ok(IndicatorSet {
             name,
             title: file.title,
@@ -176,6 +198,8 @@ impl RefData {
             not_measured: file.not_measured,
             not_measured_en: file.not_measured_en,
             level: file.level,
+            area: file.area,
+            headline,
             entries,
             origin,
         })

@@ -17,6 +17,8 @@
 //! funktionshinder-kostnad = ["auto", "tjorn-funktionshinder"]
 //! default = ["auto"]                           # sets not named
 //!
+//! brief_peers = "tjorn-aldreomsorg"            # optional: the brief compares with this group only (or a list)
+//!
 //! [explain]                                    # or: the areas with the peer group each is split against
 //! aldreomsorg = "tjorn-aldreomsorg"            # (a TOML key without å, ä, ö, or "äldreomsorg" in quotes)
 //! lss = "tjorn-funktionshinder"
@@ -50,6 +52,9 @@ struct SpecFile {
     /// Areas whose cost chains are split: a list (peers auto) or a table
     /// area → peer group.
     explain: Option<Spanned<toml::Value>>,
+    /// The peer group (or groups) the brief compares with, when not every
+    /// group of the sets: a name or a list of names from `peers`.
+    brief_peers: Option<Spanned<toml::Value>>,
 }
 
 /// A value as written, with its line.
@@ -72,6 +77,8 @@ pub(crate) struct SpecText {
     pub lang: Option<Lang>,
     /// The areas to explain, each with its peer spec, and their line.
     pub explain: Vec<Written<(String, String)>>,
+    /// The peer specs the brief is limited to, each with its line.
+    pub brief_peers: Vec<Written<String>>,
     pub origin: Origin,
 }
 
@@ -122,8 +129,35 @@ pub(crate) fn read(path: &Path) -> Result<SpecText> {
             .map(|c| (c.get_ref().clone(), line_of(&text, c.span().start))),
         lang: file.lang,
         explain: explain_areas(file.explain.as_ref(), &text, &origin)?,
+        brief_peers: brief_peers(file.brief_peers.as_ref(), &text, &origin)?,
         origin,
     })
+}
+
+/// `brief_peers = "tjorn-aldreomsorg"` or a list of such names.
+fn brief_peers(
+    value: Option<&Spanned<toml::Value>>,
+    text: &str,
+    origin: &Origin,
+) -> Result<Vec<Written<String>>> {
+    let Some(value) = value else {
+        return Ok(Vec::new());
+    };
+    let line = line_of(text, value.span().start);
+    let wrong = || {
+        error::usage(format!(
+            "{}: brief_peers takes a peer group of the spec's peers, \"tjorn-aldreomsorg\", or a list of them",
+            origin.at_line(line)
+        ))
+    };
+    match value.get_ref() {
+        toml::Value::String(name) => Ok(vec![(name.clone(), line)]),
+        toml::Value::Array(items) => items
+            .iter()
+            .map(|item| Ok((item.as_str().ok_or_else(wrong)?.to_string(), line)))
+            .collect(),
+        _ => Err(wrong()),
+    }
 }
 
 /// `explain = ["äldreomsorg", "lss"]` (each against `auto`) or an

@@ -46,6 +46,9 @@ pub(crate) struct Spec {
     /// The areas whose cost chains are split ("Varför skiljer sig
     /// kostnaden?"), each with the peer spec it is split against.
     pub explain: Vec<ExplainArea>,
+    /// The peer specs the brief compares with; empty: every group of the
+    /// sets, side by side.
+    pub brief_peers: Vec<String>,
 }
 
 /// An area whose cost gap the review explains, against one peer group.
@@ -84,6 +87,7 @@ pub(crate) fn load(path: &Path, catalogue: &Catalogue, refdata: &RefData) -> Res
     };
     let cost_quality = cost_quality(&text, &sets, catalogue)?;
     let explain = explain_areas(&text, &subject, refdata)?;
+    let brief_peers = brief_peers(&text, &subject)?;
     let title = text.title.clone().unwrap_or_else(|| match &subject {
         Subject::Municipality { municipality, .. } => format!("{} – nyckeltal", municipality.title),
         Subject::Network { label, .. } => format!("{label} – nyckeltal"),
@@ -96,7 +100,36 @@ pub(crate) fn load(path: &Path, catalogue: &Catalogue, refdata: &RefData) -> Res
         years,
         cost_quality,
         explain,
+        brief_peers,
     })
+}
+
+/// The groups the brief is limited to: each one the spec's peers name, in
+/// a municipality's review (a network's members are compared with each
+/// other).
+fn brief_peers(text: &SpecText, subject: &Subject) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for (name, line) in &text.brief_peers {
+        let at = text.origin.at_line(*line);
+        let Subject::Municipality { peers, .. } = subject else {
+            return Err(error::usage(format!(
+                "{at}: brief_peers is for a municipality's review; a network's members are compared with each other"
+            )));
+        };
+        let named = peers
+            .default
+            .iter()
+            .chain(peers.per_set.iter().flat_map(|(_, p)| p));
+        if !named.clone().any(|p| p == name) {
+            let all: Vec<String> = named.cloned().collect();
+            return Err(error::usage(format!(
+                "{at}: brief_peers names '{name}', which is not among the spec's peers ({}); name one of them",
+                all.join(", ")
+            )));
+        }
+        out.push(name.clone());
+    }
+    Ok(out)
 }
 
 /// The areas to explain: each has cost chains, its peer spec reads, and

@@ -9,9 +9,10 @@ use super::explain::explain_section;
 use super::kpi_pages::kpi_pages_section;
 use super::years::{network_years, single_years};
 use crate::analysis::kpi::KpiPlan;
+use crate::document::brief::{brief, Brief};
 use crate::document::reading::{rank_text, Band, Reading, Shown};
 use crate::document::review::{direction_text, level_counts, PeerGroup, Review, Section};
-use crate::document::summary::{member_summaries, summary_lines};
+use crate::document::summary::member_summaries;
 use crate::document::words::Words;
 use crate::model::lang::Lang;
 
@@ -44,6 +45,9 @@ p.definition { max-width: 70rem; }
 div.kpi-charts { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 1rem; }
 div.kpi-charts svg { width: 100%; height: auto; border: 1px solid #eee; }
 ul.summary li { margin: .35rem 0; max-width: 70rem; line-height: 1.35; }
+div.how { background: #f2f5f9; border-left: 4px solid #005eb8; padding: .3rem 1rem; margin: .8rem 0; max-width: 70rem; }
+div.how h3 { margin: .3rem 0; font-size: 1rem; } div.how ul { margin: .2rem 0; padding-left: 1.2rem; } div.how li { font-size: .9rem; margin: .15rem 0; }
+div.area p { max-width: 70rem; line-height: 1.4; margin: .3rem 0; }
 p.sentence { font-size: 1.05rem; max-width: 60rem; }
 div.chain { display: grid; grid-template-columns: minmax(0, 11fr) minmax(0, 9fr); gap: 0 1.5rem; margin: 1.5rem 0 2rem; }
 div.chain > .head, div.chain > .years { grid-column: 1 / -1; }
@@ -68,6 +72,11 @@ h2.toc { font-size: 1rem; margin: 1rem 0 .3rem; border: 0; }
   table.years td, table.years th { padding: .05rem .25rem; }
   div.chain { break-inside: avoid; margin: .4rem 0 .8rem; }
   p.sentence { font-size: 10.5pt; margin: .2rem 0; }
+  section.brief { font-size: 9.5pt; }
+  section.brief h3 { margin: .5rem 0 .15rem; }
+  section.brief ul.summary li { margin: .12rem 0; line-height: 1.3; }
+  div.how { margin: .3rem 0; padding: .1rem .8rem; } div.how li { margin: .02rem 0; font-size: 8.5pt; }
+  div.area p { margin: .15rem 0; line-height: 1.3; }
   h2, h3, h4, h5, p.members, p.levels, p.kpi-meta { break-after: avoid; }
   .keep, figure, tr, .missing, p.note { break-inside: avoid; }
   thead { display: table-header-group; }
@@ -87,7 +96,7 @@ pub(crate) fn html(review: &Review) -> String {
     let words = lang.words();
     let sets = review.sets();
     let all: Vec<&Section> = review.sections.iter().collect();
-    let summary = summary_lines(review);
+    let brief = brief(review);
     let members = member_summaries(review);
     html! {
         (DOCTYPE)
@@ -105,7 +114,7 @@ pub(crate) fn html(review: &Review) -> String {
                     nav {
                       h2.toc { (words.contents) }
                       ul {
-                        li { a href="#summary" { (words.summary_title) } }
+                        li { a href="#summary" { (words.brief_title) } }
                         @for (name, title) in &sets { li { a href={ "#" (name) } { (title) } } }
                         @if !members.is_empty() { li { a href="#members" { (words.members_title) } } }
                         @if review.cost_quality.is_some() { li { a href="#cost-quality" { (words.cost_quality) } } }
@@ -114,11 +123,7 @@ pub(crate) fn html(review: &Review) -> String {
                       }
                     }
                 }
-                section id="summary" {
-                    h2 { (words.summary_title) }
-                    ul.summary { @for line in &summary { li { (line) } } }
-                    p.note { (words.summary_rule) }
-                }
+                (brief_section(&brief, words))
                 @for (name, title) in &sets {
                     (set_section(review, name, title))
                 }
@@ -156,6 +161,30 @@ pub(crate) fn html(review: &Review) -> String {
         }
     }
     .into_string()
+}
+
+/// The brief a committee reads first: how to read it, a paragraph per
+/// area, then what stands out.
+fn brief_section(brief: &Brief, words: &Words) -> Markup {
+    html! {
+        section id="summary" .brief {
+            h2 { (words.brief_title) }
+            div.how {
+                h3 { (words.brief_how_title) }
+                ul { @for line in &brief.how_to_read { li { (line) } } }
+            }
+            @for area in &brief.areas {
+                div.area {
+                    h3 { (area.title) }
+                    @for paragraph in &area.paragraphs { p { (paragraph) } }
+                    @for note in &area.notes { p.note { (note) } }
+                }
+            }
+            h3 { (words.brief_standing_out) }
+            ul.summary { @for line in &brief.standing_out { li { (line) } } }
+            p.note { (words.summary_rule) }
+        }
+    }
 }
 
 /// One set: its tables, its charts, the notes on breaks and what is left
