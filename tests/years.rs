@@ -138,16 +138,36 @@ fn a_kpi_page_gives_koladas_definition_charts_and_years() {
     let opening: String = definition.chars().take(80).collect();
     assert!(kpi_page.contains(&opening), "{opening}");
     assert!(kpi_page.contains(n20900["title"].as_str().unwrap()));
-    assert!(kpi_page.contains("href=\"https://api.kolada.se/v3/kpi/N20900\""));
+    // A link people can open (kolada.se), not the API's JSON.
+    assert!(kpi_page.contains("href=\"https://www.kolada.se/verktyg/fri-sokning/?kpis=N20900\""));
+    assert!(!kpi_page.contains("api.kolada.se"));
     // Its chart over time and each peer's own value (Tjörn and its 7 + 7 peers).
     assert_eq!(kpi_page.matches("<svg").count(), 2);
     let bars = &kpi_page[kpi_page.rfind("<svg").unwrap()..];
     for peer in ["Eksjö", "Hallstahammar", "Tjörn"] {
         assert!(bars.contains(&format!(">\n{peer}\n<")), "{peer}");
     }
+    // Both groups told apart, each with its own mean, never one mean for both.
+    for group in [
+        "Medel: Liknande kommuner äldreomsorg, Tjörn, 2024",
+        "Medel: Tjörn – egna jämförelsekommuner, äldreomsorg",
+    ] {
+        assert!(bars.contains(group), "{group}");
+    }
+    assert!(
+        !bars.contains("Jämförelsekommunerna"),
+        "no single mean for two groups"
+    );
     // The reading notes and the years against both groups.
     assert!(kpi_page.contains("metodbyte 2019"));
     assert!(kpi_page.contains("Med värde 290 av 290 (2022)"));
     assert_eq!(kpi_page.matches("<table class=\"years\">").count(), 2);
     assert!(kpi_page.contains("Källa: Kolada. Bearbetning: nyckeltal"));
+    // A signed figure in kronor differs in kronor, not in points (N28008).
+    let start = page.find("id=\"kpi-N28008\"").expect("N28008's page");
+    let n28008 = &page[start..start + page[start..].find("</p>").unwrap() + 400];
+    assert!(
+        n28008.contains("skillnader i kr/inv") && !n28008.contains("procentenheter"),
+        "{n28008}"
+    );
 }

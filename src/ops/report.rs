@@ -35,7 +35,7 @@ use crate::model::years::format_years;
 use crate::model::{Gender, Municipality, Observation};
 use crate::refdata::IndicatorSet;
 use crate::render::charts::{
-    bars_svg, kpi_trend, panels_svg, Bars, ChartFormat, Panel, Panels, Role,
+    bars_svg, kpi_trend, panels_svg, Bar, Bars, ChartFormat, Member, Panel, Panels, Role,
 };
 use crate::render::exports::write_csv;
 use crate::render::html::html;
@@ -389,10 +389,8 @@ fn kpi_pages(
             .max_by_key(|r| r.year);
         let bars = match latest {
             Some(row) if !matches!(kpi.scale, Scale::Category | Scale::Total) => {
-                let year = i64::from(row.year);
-                let mean = row.peer_mean;
-                peer_bars(kpi, municipality, tables, values, year, mean, lang, cx)?
-                    .map(|svg| (year, svg))
+                peer_bars(kpi, municipality, tables, values, row.year, lang, cx)?
+                    .map(|svg| (i64::from(row.year), svg))
             }
             _ => None,
         };
@@ -406,50 +404,67 @@ fn kpi_pages(
 }
 
 /// The municipality and every member of its peer groups for one KPI and
-/// year, largest first.
-#[allow(clippy::too_many_arguments)]
+/// year, largest first, each bar told apart by its group, each group with
+/// its own mean.
 fn peer_bars(
     kpi: &KpiPlan,
     municipality: &Municipality,
     tables: &[(Vec<KpiPlan>, Vec<ComparedRow>)],
     values: &[Observation],
-    year: i64,
-    mean: Option<f64>,
+    year: i32,
     lang: Lang,
     cx: &Context,
 ) -> Result<Option<String>> {
-    let mut places: Vec<String> = vec![municipality.id.clone()];
-    for (kpis, _) in tables {
-        if let Some(k) = kpis.iter().find(|k| k.id == kpi.id) {
-            places.extend(
-                k.peers
-                    .members
-                    .iter()
-                    .filter(|m| !places.contains(m))
-                    .cloned()
-                    .collect::<Vec<_>>(),
-            );
-        }
+    let words = lang.words();
+    // Each group with its members, its name and its mean that year.
+    let mut groups: Vec<(Vec<String>, String, Option<f64>)> = Vec::new();
+    for (kpis, table) in tables {
+        let Some(k) = kpis.iter().find(|k| k.id == kpi.id) else {
+            continue;
+        };
+        let mean = table
+            .iter()
+            .find(|r| r.kpi == kpi.id && r.year == year)
+            .and_then(|r| r.peer_mean);
+        groups.push((k.peers.members.clone(), peers_title(&k.peers, words), mean));
     }
-    let mut bars: Vec<(String, f64, bool)> = value_rows(values)
-        .filter(|(k, id, y, _)| {
-            *k == kpi.id && i64::from(*y) == year && places.iter().any(|p| p == id)
+    let member = |id: &str| {
+        if id == municipality.id {
+            return Some(Member::Own);
+        }
+        let of: Vec<usize> = (0..groups.len())
+            .filter(|&n| groups[n].0.iter().any(|m| m == id))
+            .collect();
+        match of.as_slice() {
+            [] => None,
+            [one] => Some(Member::Group(*one)),
+            _ => Some(Member::Several),
+        }
+    };
+    let mut bars: Vec<Bar> = value_rows(values)
+        .filter(|(k, _, y, _)| *k == kpi.id && *y == year)
+        .filter_map(|(_, id, _, value)| {
+            Some(Bar {
+                name: cx.catalogue.name(id),
+                value,
+                member: member(id)?,
+            })
         })
-        .map(|(_, id, _, value)| (cx.catalogue.name(id), value, id == municipality.id))
         .collect();
     if bars.len() < 2 {
         return Ok(None);
     }
-    bars.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let words = lang.words();
+    bars.sort_by(|a, b| b.value.total_cmp(&a.value));
     let title = format!("{} {} {year}", kpi.id, kpi.label_in(lang));
-    let group = kpi.peers.title.clone();
-    let mean_name = format!("{}: {group}", words.mean_of);
+    let groups: Vec<(String, Option<f64>)> = groups
+        .into_iter()
+        .map(|(_, name, mean)| (name, mean))
+        .collect();
     Ok(Some(bars_svg(&Bars {
         title: &title,
         unit: &kpi.unit,
         bars: &bars,
-        mean: mean.map(|m| (mean_name.as_str(), m)),
+        groups: &groups,
         lang,
     })?))
 }

@@ -13,7 +13,7 @@ mod panels;
 mod scatter;
 mod waterfall;
 
-pub(crate) use bars::{bars_svg, Bars};
+pub(crate) use bars::{bars_svg, Bar, Bars, Member};
 pub(crate) use lines::kpi_trend;
 pub(crate) use panels::{panels_svg, Panel, Panels};
 pub(crate) use scatter::{scatter, Scatter};

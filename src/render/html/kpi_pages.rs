@@ -11,20 +11,26 @@ use crate::document::review::{direction_text, KpiPage, Review, Section};
 use crate::document::words::Words;
 use crate::model::scale::Scale;
 
-/// Kolada's own description of a KPI (API v3).
+/// The KPI on kolada.se (its free search, with the definition and the
+/// figures), for people; the API's JSON is for programs.
 fn kpi_url(id: &str) -> String {
-    format!("https://api.kolada.se/v3/kpi/{id}")
+    format!("https://www.kolada.se/verktyg/fri-sokning/?kpis={id}")
 }
 
-/// What kind of figure it is, for people.
-fn scale_text(scale: Scale, words: &Words) -> &'static str {
-    words.scales[match scale {
-        Scale::Amount => 0,
-        Scale::Percent => 1,
-        Scale::Signed => 2,
-        Scale::Total => 3,
-        Scale::Category => 4,
-    }]
+/// What kind of figure it is, for people: a signed figure's differences
+/// are percentage points only when it is in percent.
+fn scale_text(kpi: &KpiPlan, words: &Words) -> String {
+    match kpi.scale {
+        Scale::Signed if !kpi.in_points() => words.scale_signed_unit.replace("{unit}", &kpi.unit),
+        scale => words.scales[match scale {
+            Scale::Amount => 0,
+            Scale::Percent => 1,
+            Scale::Signed => 2,
+            Scale::Total => 3,
+            Scale::Category => 4,
+        }]
+        .to_string(),
+    }
 }
 
 /// Every KPI's page, in the order of the sets.
@@ -70,7 +76,7 @@ fn kpi_page(review: &Review, page: &KpiPage, kpi: &KpiPlan, sections: &[&Section
             }
             p.kpi-meta {
                 @if !kpi.unit.is_empty() { (kpi.unit) " · " }
-                (scale_text(kpi.scale, words)) " · " (direction_text(kpi.direction, words))
+                (scale_text(kpi, words)) " · " (direction_text(kpi.direction, words))
                 @if !kpi.breaks.is_empty() {
                     " · " (words.method_change) " " (kpi.breaks.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(", "))
                 }
