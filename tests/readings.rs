@@ -557,3 +557,93 @@ fn derived_figures_carry_no_binary_noise() {
         .unwrap();
     assert_eq!(row["change_from_previous_year"], "-2.5912");
 }
+
+/// A municipality's values of a KPI by year, from the dump.
+fn series(kpi: &str, id: &str) -> std::collections::BTreeMap<i32, f64> {
+    dump_values(kpi)
+        .into_iter()
+        .filter(|((place, _, gender), _)| place == id && gender == "T")
+        .map(|((_, year, _), value)| (year, value))
+        .collect()
+}
+
+#[test]
+fn a_share_that_falls_by_more_than_half_is_marked_though_its_points_are_few() {
+    // Tjörn's N20897 (65+ with municipal home health care) 6,95 % → 2,87 %
+    // in 2019: −4,1 points (under the 5 points a share needs) but −59 %,
+    // where its other changes in 2018–2022 move a few percent.
+    let values = series("N20897", "1419");
+    let relative = |year: i32| 100.0 * (values[&year] - values[&(year - 1)]) / values[&(year - 1)];
+    let points = values[&2019] - values[&2018];
+    assert!(points.abs() < 5.0 && points.abs() >= 2.0, "{points}");
+    let mut others: Vec<f64> = [2018, 2020, 2021, 2022]
+        .iter()
+        .map(|y| relative(*y).abs())
+        .collect();
+    others.sort_by(f64::total_cmp);
+    let typical = (others[1] + others[2]) / 2.0;
+    assert!(relative(2019).abs() > 3.0 * typical && relative(2019).abs() >= 20.0);
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.toml");
+    std::fs::write(
+        &spec,
+        "municipality = \"Tjörn\"\nsets = [\"nara-vard\"]\nyears = \"2018-2022\"\npeers = [\"auto\"]\n",
+    )
+    .unwrap();
+    let out = dir.path().join("pack");
+    ok(nyckeltal_offline_snapshot()
+        .arg("report")
+        .arg(&spec)
+        .arg("-o")
+        .arg(&out));
+    let page = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let years = &page[page.find("<table class=\"years\">").unwrap()..];
+    let row = &years[years.find("N20897").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains("2,87‡"), "the 2019 figure is marked: {row}");
+}
+
+#[test]
+fn a_small_numbers_mark_survives_a_missing_count_and_says_whose_year() {
+    // Ljusnarsberg's U23701 in 2019: Kolada has no N23805 (residents 65+)
+    // for 2019; the nearest year's count (2018) is under 150.
+    let counts = series("N23805", "1864");
+    assert!(!counts.contains_key(&2019), "the test needs the gap");
+    assert!(counts[&2018] < 150.0, "{}", counts[&2018]);
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("lj.csv");
+    ok(nyckeltal_offline_snapshot()
+        .args([
+            "compare",
+            "Ljusnarsberg",
+            "--set",
+            "forflyttningar",
+            "--year",
+            "2019",
+            "-o",
+        ])
+        .arg(&csv));
+    let mut reader = csv::Reader::from_path(&csv).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let row = reader
+        .records()
+        .map(Result::unwrap)
+        .find(|r| &r[0] == "U23701")
+        .unwrap();
+    // The export keeps the count of the year itself (none), and flags it.
+    assert_eq!(&row[column("base_count")], "");
+    assert_eq!(&row[column("small_numbers")], "true");
+    let table = ok(nyckeltal_offline_snapshot().args([
+        "compare",
+        "Ljusnarsberg",
+        "--set",
+        "forflyttningar",
+        "--years",
+        "2015-2019",
+    ]));
+    assert!(
+        table.contains("† U23701, Ljusnarsberg 2019: Kolada has no N23805 for 2019; the mark rests on the count of 2018"),
+        "{table}"
+    );
+}

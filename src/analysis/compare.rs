@@ -16,7 +16,7 @@
 //! (`Scale::ranked`, `relative`, `numeric`), applied row by row.
 
 use super::categories::label_categories;
-use super::kpi::{Comparison, KpiPlan};
+use super::kpi::{BaseCount, Comparison, KpiPlan};
 use super::national::{few_values, quantile, NationalRanks, RankBand, Standing};
 use super::quality::mark_volatile;
 use super::row::ComparedRow;
@@ -68,7 +68,8 @@ fn row(comparison: &Comparison, national: &NationalRanks, kpi: &KpiPlan, year: i
     let exact = |base: Option<f64>| value.zip(base).map(|(v, b)| difference(b, v));
     let key = (kpi.id.clone(), year);
     let counts = comparison.counts.get(&key);
-    let base_count = counts.map(|(count, _)| *count);
+    // The count of the year itself; another year's only flags small numbers.
+    let base_count = counts.filter(|c| c.year == year).map(|c| c.count);
     ComparedRow {
         kpi: kpi.id.clone(),
         kpi_title: kpi.title.clone(),
@@ -119,6 +120,7 @@ fn row(comparison: &Comparison, national: &NationalRanks, kpi: &KpiPlan, year: i
         rolling_mean: kpi.rolling.is_some(),
         base_count,
         small_numbers: small_numbers(counts, value),
+        count_from: counts.filter(|c| c.year != year).map(|c| c.year),
         volatile: None,
     }
 }
@@ -135,9 +137,9 @@ fn band(own: Option<&Standing>, ranked: bool, few: bool) -> RankBand {
 
 /// Whether a figure rests on fewer people than the set's count allows:
 /// unknown where the set names no count for the KPI, or Kolada has none.
-fn small_numbers(counts: Option<&(f64, f64)>, value: Option<f64>) -> Option<bool> {
+fn small_numbers(counts: Option<&BaseCount>, value: Option<f64>) -> Option<bool> {
     match counts {
-        Some((count, below)) => Some(*count < *below && value.is_some()),
+        Some(c) => Some(c.count < c.below && value.is_some()),
         _ if value.is_none() => Some(false),
         _ => None,
     }

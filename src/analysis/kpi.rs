@@ -121,8 +121,18 @@ pub(crate) struct Comparison<'a> {
     /// peers are a Kolada group the municipality was left out of.
     pub group_values: ByKpiYear<f64>,
     /// The count each figure rests on, where the set names one, per KPI
-    /// and year: (the count, the count under which it is flagged).
-    pub counts: ByKpiYear<(f64, f64)>,
+    /// and year.
+    pub counts: ByKpiYear<BaseCount>,
+}
+
+/// The count a figure rests on and the count under which it is flagged.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct BaseCount {
+    pub count: f64,
+    pub below: f64,
+    /// The count's year: the figure's own, or the nearest year Kolada has
+    /// a count for when the figure's own year has none.
+    pub year: i32,
 }
 
 /// Figures per (KPI, year).

@@ -10,13 +10,16 @@
 
 use std::collections::HashMap;
 
-use super::row::ComparedRow;
+use super::row::{ComparedRow, Volatile};
 use crate::model::scale::Scale;
 
 pub(crate) const VOLATILE_TIMES: f64 = 3.0;
 pub(crate) const VOLATILE_HISTORY: usize = 3;
 pub(crate) const VOLATILE_PERCENT: f64 = 20.0;
 pub(crate) const VOLATILE_POINTS: f64 = 5.0;
+/// A share's relative change counts only where it moved this many points:
+/// 0,1 % → 0,3 % is +200 % and means nothing.
+pub(crate) const VOLATILE_SHARE_POINTS: f64 = 2.0;
 
 /// Mark each row whose change is far beyond its municipality's usual in
 /// the KPI (`ComparedRow::volatile`): each series gathered in one pass, so
@@ -29,7 +32,7 @@ pub(crate) fn mark_volatile(rows: &mut [ComparedRow]) {
             .or_default()
             .push(i);
     }
-    let marks: Vec<(usize, (f64, f64))> = by_series
+    let marks: Vec<(usize, Volatile)> = by_series
         .values()
         .flat_map(|series| {
             series
@@ -42,22 +45,43 @@ pub(crate) fn mark_volatile(rows: &mut [ComparedRow]) {
     }
 }
 
-/// A change far beyond the municipality's usual: (this change, the median
-/// size of its other changes), in percent for an amount, else in the KPI's
-/// units.
-fn volatile(rows: &[ComparedRow], series: &[usize], at: usize) -> Option<(f64, f64)> {
-    let relative = match rows[at].scale {
-        Scale::Amount => true,
-        Scale::Percent | Scale::Signed => false,
-        _ => return None,
-    };
-    let change = |row: &ComparedRow| {
-        if relative {
-            row.change_from_previous_year_pct
-        } else {
-            row.change_from_previous_year
-        }
-    };
+/// A row's change on the year before, in percent of the year before.
+fn relative_change(row: &ComparedRow) -> Option<f64> {
+    row.change_from_previous_year_pct.or_else(|| {
+        let change = row.change_from_previous_year?;
+        let before = row.value? - change;
+        (before > 0.0).then(|| 100.0 * change / before)
+    })
+}
+
+/// An amount is judged by its change in percent; a share by its change in
+/// points, or in percent where it moved at least
+/// [`VOLATILE_SHARE_POINTS`] (6,95 % → 2,87 % is −4,1 points but −59 %).
+fn volatile(rows: &[ComparedRow], series: &[usize], at: usize) -> Option<Volatile> {
+    let by_points = |r: &ComparedRow| r.change_from_previous_year;
+    match rows[at].scale {
+        Scale::Amount => judge(rows, series, at, relative_change, true),
+        Scale::Percent | Scale::Signed => judge(rows, series, at, by_points, false).or_else(|| {
+            let points = rows[at].change_from_previous_year?;
+            if points.abs() < VOLATILE_SHARE_POINTS || rows[at].unit.trim() != "%" {
+                return None;
+            }
+            judge(rows, series, at, relative_change, true)
+        }),
+        _ => None,
+    }
+}
+
+/// Whether a row's change (by `change`) is more than [`VOLATILE_TIMES`]
+/// the median size of the series' other changes (at least
+/// [`VOLATILE_HISTORY`] of them) and at least the floor of its unit.
+fn judge(
+    rows: &[ComparedRow],
+    series: &[usize],
+    at: usize,
+    change: fn(&ComparedRow) -> Option<f64>,
+    percent: bool,
+) -> Option<Volatile> {
     let this = &rows[at];
     let now = change(this)?;
     let mut others: Vec<f64> = series
@@ -75,12 +99,16 @@ fn volatile(rows: &[ComparedRow], series: &[usize], at: usize) -> Option<(f64, f
     } else {
         others[middle]
     };
-    let floor = if relative {
+    let floor = if percent {
         VOLATILE_PERCENT
     } else {
         VOLATILE_POINTS
     };
-    (now.abs() > VOLATILE_TIMES * typical && now.abs() >= floor).then_some((now, typical))
+    (now.abs() > VOLATILE_TIMES * typical && now.abs() >= floor).then_some(Volatile {
+        change: now,
+        typical,
+        percent,
+    })
 }
 
 /// The counties whose adults answer Liv & Hälsa rather than the national

@@ -101,9 +101,12 @@ pub(crate) struct ComparedRow {
     pub base_count: Option<f64>,
     /// Unknown where the set names no count for the KPI, or Kolada has none.
     pub small_numbers: Option<bool>,
+    /// The year of the count `small_numbers` rests on, when Kolada has
+    /// none for the row's own year (the nearest year's). Not exported.
+    pub count_from: Option<i32>,
     /// A change far beyond the municipality's own history in the table:
     /// (this change, its typical change); see `quality`. Not exported.
-    pub volatile: Option<(f64, f64)>,
+    pub volatile: Option<Volatile>,
 }
 
 /// The rows as the export table (see [`COLUMNS`]), each column in the
@@ -200,4 +203,14 @@ pub(crate) fn kpis_without_figures(rows: &[ComparedRow]) -> Vec<String> {
         .filter(|(_, has)| !has)
         .map(|(k, _)| k.to_string())
         .collect()
+}
+
+/// A change far beyond the municipality's usual (see `quality`): this
+/// change and the median size of its other changes, in percent
+/// (`percent`) or in the KPI's units (points for a share).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Volatile {
+    pub change: f64,
+    pub typical: f64,
+    pub percent: bool,
 }

@@ -7,6 +7,7 @@ use super::words::{format_number, NumberStyle, Words};
 use crate::analysis::kpi::KpiPlan;
 use crate::analysis::national::{Position, RankBand};
 use crate::analysis::row::ComparedRow;
+use crate::analysis::row::Volatile;
 use crate::model::scale::Scale;
 
 /// What a difference is measured in.
@@ -129,7 +130,7 @@ pub(crate) struct Reading {
     pub small_numbers: bool,
     /// A change far beyond the municipality's own history: (this change,
     /// its typical change), in % for an amount, else in points.
-    pub volatile: Option<(f64, f64)>,
+    pub volatile: Option<Volatile>,
     pub value: Shown,
     /// The peers' mean; for a category how many peers are at each level;
     /// for a total the KPI that compares sizes fairly.

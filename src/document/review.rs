@@ -567,6 +567,23 @@ fn reading_notes(rows: &[(&Section, usize, &KpiPlan)], words: &Words) -> Vec<Str
             );
         }
     }
+    // A mark that rests on another year's count says so.
+    for (section, row, kpi) in rows {
+        let compared = &section.table[*row];
+        if let (Some(true), Some(from), Some((count, ..))) =
+            (compared.small_numbers, compared.count_from, &kpi.small)
+        {
+            notes.push(
+                words
+                    .note_small_from
+                    .replace("{kpi}", &kpi.id)
+                    .replace("{name}", &compared.municipality)
+                    .replace("{year}", &compared.year.to_string())
+                    .replace("{count}", count)
+                    .replace("{from}", &from.to_string()),
+            );
+        }
+    }
     if rows.iter().any(|(_, _, k)| k.rolling.is_some()) {
         notes.push(words.note_rolling.to_string());
     }
@@ -659,10 +676,12 @@ fn volatile_notes(
     let mut notes = Vec::new();
     for (section, row, kpi) in rows {
         let compared = &section.table[*row];
-        let Some((now, typical)) = compared.volatile else {
+        let Some(volatile) = compared.volatile else {
             continue;
         };
-        let unit = if kpi.scale == Scale::Amount {
+        let (now, typical) = (volatile.change, volatile.typical);
+        // In the unit the rule judged it in: percent, or points of a share.
+        let unit = if volatile.percent {
             format!("{}%", style.unit_space)
         } else {
             format!("{}{}", style.unit_space, words.points)

@@ -23,7 +23,7 @@ use super::fetch::fetch;
 use super::peers::{other_regions, resolve_peers};
 use super::Context;
 use crate::analysis::compare::compare;
-use crate::analysis::kpi::{Bands, ByKpiYear, Comparison, KpiPlan, KpiSpec};
+use crate::analysis::kpi::{Bands, BaseCount, ByKpiYear, Comparison, KpiPlan, KpiSpec};
 use crate::analysis::national::{few_values, NationalRanks};
 use crate::analysis::row::ComparedRow;
 use crate::base::error;
@@ -384,17 +384,35 @@ impl Figures {
     }
 
     /// The count each KPI's figure rests on for the municipality, where the
-    /// set names one: (count, the count under which it is flagged).
-    fn counts_for(&self, municipality: &str, kpis: &[KpiPlan]) -> ByKpiYear<(f64, f64)> {
+    /// set names one; where Kolada has no count for a year, the nearest
+    /// year's (the earlier one on a tie), so a missing count never hides
+    /// the mark.
+    fn counts_for(&self, municipality: &str, kpis: &[KpiPlan]) -> ByKpiYear<BaseCount> {
         let mut out = ByKpiYear::new();
         for kpi in kpis {
             let Some((count, threshold, _)) = &kpi.small else {
                 continue;
             };
+            let known: Vec<(i32, f64)> = self
+                .counts
+                .iter()
+                .filter(|((k, m, _), _)| k == count && m == municipality)
+                .map(|((_, _, year), value)| (*year, *value))
+                .collect();
             for &year in &self.years {
-                let cell = (count.clone(), municipality.to_string(), year);
-                if let Some(value) = self.counts.get(&cell) {
-                    out.insert((kpi.id.clone(), year), (*value, *threshold));
+                let nearest = known
+                    .iter()
+                    .min_by_key(|(y, _)| ((y - year).abs(), *y))
+                    .copied();
+                if let Some((found, value)) = nearest {
+                    out.insert(
+                        (kpi.id.clone(), year),
+                        BaseCount {
+                            count: value,
+                            below: *threshold,
+                            year: found,
+                        },
+                    );
                 }
             }
         }
