@@ -256,6 +256,49 @@ fn a_comparison_across_two_surveys_says_so() {
         text.contains("Note: the comparison mixes two surveys"),
         "a caveat in the summary"
     );
+    // Figures from two surveys get no rank or colour in the country:
+    // Eda's daily smoking (Liv & Hälsa) was "rank 267 of 268, red" among
+    // mostly HLV municipalities. The export says the same.
+    let eda = ok(nyckeltal_offline_snapshot().args([
+        "compare",
+        "Eda",
+        "--set",
+        "levnadsvanor",
+        "--summary",
+    ]));
+    let line = eda
+        .lines()
+        .find(|l| l.starts_with("- ") && l.contains("(U01402)"))
+        .unwrap_or_else(|| panic!("{eda}"));
+    assert!(!line.contains("rank") && !line.contains("red"), "{line}");
+    let row = eda.lines().find(|l| l.contains("│ U01402")).unwrap();
+    let cells: Vec<&str> = row.split('┆').map(str::trim).collect();
+    assert_eq!(
+        (cells[6], cells[8]),
+        ("–", "–"),
+        "no rank in Sweden, no band: {row}"
+    );
+    // Its label no longer claims 16–84 years for Värmland's 18–84.
+    assert!(!eda.contains("Röker dagligen, 16–84 år"), "{eda}");
+    let dir = tempfile::tempdir().unwrap();
+    let csv_path = dir.path().join("eda.csv");
+    ok(nyckeltal_offline_snapshot()
+        .args(["compare", "Eda", "--set", "levnadsvanor", "-o"])
+        .arg(&csv_path));
+    let mut reader = csv::Reader::from_path(&csv_path).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    for record in reader
+        .records()
+        .map(Result::unwrap)
+        .filter(|r| &r[0] == "U01402")
+    {
+        assert_eq!(&record[at("rank_national")], "");
+        assert!(
+            ["none", "grey", "few"].contains(&&record[at("band")]),
+            "{record:?}"
+        );
+    }
     // Within Värmland: one survey, no note.
     let output = run(nyckeltal_offline_snapshot().args([
         "compare",

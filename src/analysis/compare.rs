@@ -18,7 +18,7 @@
 use super::categories::label_categories;
 use super::kpi::{BaseCount, Comparison, KpiPlan};
 use super::national::{few_values, quantile, NationalRanks, RankBand, Standing};
-use super::quality::mark_volatile;
+use super::quality::{answers_liv_och_halsa, mark_volatile, two_survey_sources};
 use super::row::ComparedRow;
 use crate::base::text::{decimal_mean, difference, without_noise};
 
@@ -56,12 +56,8 @@ fn row(comparison: &Comparison, national: &NationalRanks, kpi: &KpiPlan, year: i
     let (ranked, relative) = (kpi.scale.ranked(), kpi.scale.relative());
     let unbroken = !kpi.breaks_at(year) && kpi.rolling.is_none();
     let few = few_values(national_n as usize, comparison.total);
+    let in_country = ranked && placed_in_country(kpi, national, year);
     let only = |allowed: bool, figure: Option<f64>| figure.filter(|_| allowed);
-    // A share of a base that is above zero; empty otherwise.
-    let pct = |part: Option<f64>, base: Option<f64>| match (part, base) {
-        (Some(part), Some(base)) if base > 0.0 => Some(without_noise(part * 100.0 / base)),
-        _ => None,
-    };
     let minus = |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| a - b);
     let peer_mean = only(ranked, peers.mean);
     let clean_mean = only(ranked, peers.shown_mean);
@@ -85,9 +81,9 @@ fn row(comparison: &Comparison, national: &NationalRanks, kpi: &KpiPlan, year: i
         peer_min: only(ranked, peers.min),
         peer_max: only(ranked, peers.max),
         rank_in_peers: peers.rank.filter(|_| ranked && peers.n > 0),
-        rank_national: own.map(|s| s.rank_national).filter(|_| ranked),
+        rank_national: own.map(|s| s.rank_national).filter(|_| in_country),
         national_n,
-        national_percentile: only(ranked, own.and_then(|s| s.national_percentile))
+        national_percentile: only(in_country, own.and_then(|s| s.national_percentile))
             .map(without_noise),
         deviation_from_peer_mean: if ranked { exact(clean_mean) } else { None },
         deviation_from_peer_mean_pct: only(relative, pct(minus(value, peer_mean), peer_mean)),
@@ -100,7 +96,7 @@ fn row(comparison: &Comparison, national: &NationalRanks, kpi: &KpiPlan, year: i
             relative && unbroken,
             pct(minus(value, previous), previous),
         ),
-        band: band(own, ranked, few),
+        band: band(own, in_country, few),
         preliminary: kpi.preliminary_year == Some(year),
         scale: kpi.scale,
         unit: kpi.unit.clone(),
@@ -109,7 +105,7 @@ fn row(comparison: &Comparison, national: &NationalRanks, kpi: &KpiPlan, year: i
         national_levels: None,
         series_break: kpi.breaks_at(year),
         direction: kpi.direction,
-        position: own.map(|s| s.position).filter(|_| ranked && !few),
+        position: own.map(|s| s.position).filter(|_| in_country && !few),
         national_total: comparison.total as u32,
         few_values: few,
         group_value: comparison
@@ -122,6 +118,33 @@ fn row(comparison: &Comparison, national: &NationalRanks, kpi: &KpiPlan, year: i
         small_numbers: small_numbers(counts, value),
         count_from: counts.filter(|c| c.year != year).map(|c| c.year),
         volatile: None,
+    }
+}
+
+/// Whether a KPI's figures of a year may be ranked and coloured in the
+/// country: not where the places with a figure answer two surveys (Liv &
+/// Hälsa in five counties, HLV in the rest: other ages, other years),
+/// whose rank would set one survey against the other.
+fn placed_in_country(kpi: &KpiPlan, national: &NationalRanks, year: i32) -> bool {
+    if !two_survey_sources(&kpi.description) {
+        return true;
+    }
+    let (mut lh, mut hlv) = (false, false);
+    for place in national.places(&kpi.id, year) {
+        if answers_liv_och_halsa(place) {
+            lh = true;
+        } else {
+            hlv = true;
+        }
+    }
+    !(lh && hlv)
+}
+
+/// A share of a base that is above zero, in percent; empty otherwise.
+fn pct(part: Option<f64>, base: Option<f64>) -> Option<f64> {
+    match (part, base) {
+        (Some(part), Some(base)) if base > 0.0 => Some(without_noise(part * 100.0 / base)),
+        _ => None,
     }
 }
 

@@ -118,6 +118,14 @@ impl NationalRanks {
         self.ranked.get(&(kpi.to_string(), year))?.get(place)
     }
 
+    /// The places with a value for a KPI and year.
+    pub(crate) fn places(&self, kpi: &str, year: i32) -> impl Iterator<Item = &str> {
+        self.ranked
+            .get(&(kpi.to_string(), year))
+            .into_iter()
+            .flat_map(|places| places.keys().map(String::as_str))
+    }
+
     /// How many places have a value for a KPI and year.
     pub(crate) fn count(&self, kpi: &str, year: i32) -> u32 {
         self.ranked
