@@ -386,6 +386,28 @@ pub(crate) struct Population {
 }
 
 impl Review {
+    /// The KPIs of a section an earlier set of the same subject already
+    /// shows, each with that set's title: a pack shows a KPI once.
+    pub(crate) fn shown_earlier(&self, section: &Section) -> Vec<(String, String)> {
+        let Some(at) = self.sections.iter().position(|s| std::ptr::eq(s, section)) else {
+            return Vec::new();
+        };
+        let mut out: Vec<(String, String)> = Vec::new();
+        for kpi in section.shown_kpis() {
+            let earlier = self.sections[..at].iter().find(|s| {
+                s.subject == section.subject
+                    && s.set.name != section.set.name
+                    && s.shown_kpis().iter().any(|k| k.id == kpi.id)
+            });
+            if let Some(earlier) = earlier {
+                if !out.iter().any(|(k, _)| *k == kpi.id) {
+                    out.push((kpi.id.clone(), earlier.set.title_in(self.lang).to_string()));
+                }
+            }
+        }
+        out
+    }
+
     /// The sets in order of appearance: (name, title in the review's language).
     pub(crate) fn sets(&self) -> Vec<(&str, &str)> {
         let mut sets: Vec<(&str, &str)> = Vec::new();

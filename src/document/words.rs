@@ -151,6 +151,7 @@ pub(crate) struct Words {
     /// "{kpi}", "{below}", "{count}"
     pub note_small: &'static str,
     pub note_small_from: &'static str,
+    pub note_shown_earlier: &'static str,
     pub note_volatile: &'static str,
     pub note_sources: &'static str,
     pub summary_sources: &'static str,
@@ -377,6 +378,7 @@ pub(crate) static SV: Words = Words {
     note_sources: "{kpi}: jämförelsen blandar två enkäter. {lh} svarar i Liv & Hälsa (18–84 år, ett enskilt år), {hlv} i Hälsa på lika villkor (16–84 år, medel för fyra år); skillnaden kan delvis bero på enkäten. Jämför helst inom samma län.",
     summary_sources: "jämförelsen blandar två enkäter (Liv & Hälsa och Hälsa på lika villkor)",
     note_volatile: "‡ {kpi}, {name} {year}: förändringen mot året före ({change}) är mer än tre gånger så stor som kommunens vanliga förändring under de år som visas ({typical}); kontrollera hur brukarna räknats eller om verksamheten ändrats innan den tolkas.",
+    note_shown_earlier: "{kpi} finns också i den här uppsättningen men visas en gång, under {set}.",
     note_small_from: "† {kpi}, {name} {year}: Kolada har inget {count} för {year}; markeringen bygger på antalet {from}, närmaste år med ett antal.",
     note_small: "† {kpi}: värdet vilar på få personer (färre än {below} enligt {count}) och kan svänga mycket mellan åren; läs det tillsammans med åren före.",
     note_rolling: "Treårsmedelvärden (3-årsm) överlappar året före, så ingen förändring beräknas på dem.",
@@ -587,6 +589,7 @@ pub(crate) static EN: Words = Words {
     note_sources: "{kpi}: the comparison mixes two surveys. {lh} answer Liv & Hälsa (18–84 years, a single year), {hlv} the national Hälsa på lika villkor (16–84 years, a mean of four years); part of the difference may be the survey's. Preferably compare within one county.",
     summary_sources: "the comparison mixes two surveys (Liv & Hälsa and Hälsa på lika villkor)",
     note_volatile: "‡ {kpi}, {name} {year}: the change on the year before ({change}) is more than three times the municipality's usual change in the years shown ({typical}); check how the users were counted or whether the service changed before reading it.",
+    note_shown_earlier: "{kpi} is in this set too but is shown once, under {set}.",
     note_small_from: "† {kpi}, {name} {year}: Kolada has no {count} for {year}; the mark rests on the count of {from}, the nearest year with one.",
     note_small: "† {kpi}: the figure rests on few people (fewer than {below} according to {count}) and can swing much from year to year; read it with the years before.",
     note_rolling: "Three-year means (3-year mean) overlap the year before, so no change is computed on them.",

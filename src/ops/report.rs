@@ -525,6 +525,7 @@ fn member_panels(
             panels: &panels,
             median: &median,
             breaks: &kpi.breaks,
+            from_zero: kpi.scale != Scale::Signed,
             lang,
         })?;
         out.push(Figure {

@@ -34,6 +34,8 @@ struct LineChart<'a> {
     pub breaks: &'a [i32],
     /// The attribution under the chart.
     pub source: &'a str,
+    /// A level (an amount, a share, a total): the axis from zero.
+    pub from_zero: bool,
     pub lang: Lang,
 }
 
@@ -91,9 +93,36 @@ pub(super) struct Extent {
     pub y_min: f64,
     pub y_max: f64,
     pub pad: f64,
+    /// The axis starts at zero.
+    pub zero: bool,
 }
 
 impl Extent {
+    /// A level's axis from zero, where every figure is above it, so a gap
+    /// is drawn at its true size (N20007 from 49 000 made a 20 % gap look
+    /// like half the chart).
+    pub(super) fn from_zero(self) -> Extent {
+        if self.y_min < 0.0 {
+            return self;
+        }
+        Extent {
+            y_min: 0.0,
+            pad: (self.y_max * 0.08).max(1e-9),
+            zero: true,
+            ..self
+        }
+    }
+
+    /// The y axis: from zero, or with room below the lowest figure.
+    pub(super) fn y_range(&self) -> std::ops::Range<f64> {
+        let bottom = if self.zero {
+            0.0
+        } else {
+            self.y_min - self.pad
+        };
+        bottom..self.y_max + self.pad
+    }
+
     pub(super) fn of(points: &[(i32, f64)]) -> Extent {
         let (x_min, x_max) = points
             .iter()
@@ -117,6 +146,7 @@ impl Extent {
             y_min,
             y_max,
             pad,
+            zero: false,
         }
     }
 }
@@ -132,7 +162,11 @@ fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChar
     if points.is_empty() {
         return Err(error::not_found("no figures to draw for these years"));
     }
-    let extent = Extent::of(&points);
+    let extent = if chart.from_zero {
+        Extent::of(&points).from_zero()
+    } else {
+        Extent::of(&points)
+    };
     let keys: Vec<Key> = chart
         .series
         .iter()
@@ -152,7 +186,7 @@ fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChar
         x_max,
         y_min,
         y_max,
-        pad,
+        ..
     } = extent;
     let lang = chart.lang;
     let mut plot = ChartBuilder::on(&upper)
@@ -160,7 +194,7 @@ fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChar
         .margin(MARGIN as u32)
         .x_label_area_size(36)
         .y_label_area_size(92)
-        .build_cartesian_2d(x_min..x_max, (y_min - pad)..(y_max + pad))
+        .build_cartesian_2d(x_min..x_max, extent.y_range())
         .map_err(|e| fail(&e))?;
     plot.configure_mesh()
         .x_labels((x_max - x_min + 1).min(12) as usize)
@@ -292,6 +326,7 @@ pub(crate) fn kpi_trend(
             series: &series,
             breaks: &kpi.breaks,
             source: words.attribution,
+            from_zero: kpi.scale != Scale::Signed,
             lang,
         },
         format,

@@ -30,6 +30,8 @@ pub(crate) struct Panels<'a> {
     /// The national median, the same in every panel.
     pub median: &'a [(i32, f64)],
     pub breaks: &'a [i32],
+    /// A level (an amount, a share, a total): the axis from zero.
+    pub from_zero: bool,
     pub lang: Lang,
 }
 
@@ -97,7 +99,11 @@ fn extent(chart: &Panels) -> Extent {
         .chain(chart.median)
         .copied()
         .collect();
-    Extent::of(&points)
+    if chart.from_zero {
+        Extent::of(&points).from_zero()
+    } else {
+        Extent::of(&points)
+    }
 }
 
 fn draw_panel<DB: DrawingBackend>(
@@ -112,10 +118,7 @@ fn draw_panel<DB: DrawingBackend>(
         .margin(6)
         .x_label_area_size(18)
         .y_label_area_size(44)
-        .build_cartesian_2d(
-            extent.x_min..extent.x_max,
-            (extent.y_min - extent.pad)..(extent.y_max + extent.pad),
-        )
+        .build_cartesian_2d(extent.x_min..extent.x_max, extent.y_range())
         .map_err(|e| fail(&e))?;
     let range = extent.y_max - extent.y_min;
     plot.configure_mesh()

@@ -146,23 +146,28 @@ fn chain_block(
     };
     html! {
         div.chain {
-            div.head {
-                h4 { (chain.label.get(lang)) ", " (chain.unit) }
-                p.sentence { (sentence(explained, chain, latest, lang, lang.numbers())) }
-                p.kpi-meta { (words.explain_identity_label) ": " (chain.identity(words.explain_rest_word)) }
-            }
-            div {
-                @if let Some(svg) = chart {
-                    figure.waterfall { (PreEscaped(svg)) }
+            div.top {
+                div.head {
+                    h4 { (chain.label.get(lang)) ", " (chain.unit) }
+                    p.sentence { (sentence(explained, chain, latest, lang, lang.numbers())) }
+                    p.kpi-meta { (words.explain_identity_label) ": " (chain.identity(words.explain_rest_word)) }
                 }
-            }
-            div {
-                @if let Ok(kr) = &latest.kr {
-                    (latest_table(explained, chain, splits, kr, lang))
+                div.split {
+                    div {
+                        @if let Some(svg) = chart {
+                            figure.waterfall { (PreEscaped(svg)) }
+                        }
+                    }
+                    div {
+                        @if let Ok(kr) = &latest.kr {
+                            (latest_table(explained, chain, splits, kr, lang))
+                        }
+                    }
                 }
             }
             div.years {
                 @if splits.len() > 1 {
+                    h5 { (chain.label.get(lang)) " · " (words.years_title) }
                     (years_table(chain, splits, lang))
                 }
                 @for split in splits {

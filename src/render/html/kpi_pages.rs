@@ -36,10 +36,17 @@ fn scale_text(kpi: &KpiPlan, words: &Words) -> String {
 /// Every KPI's page, in the order of the sets.
 pub(crate) fn kpi_pages_section(review: &Review) -> Markup {
     let words = review.lang.words();
+    // A KPI in two sets gets one page, its first set's.
+    let mut pages: Vec<&KpiPage> = Vec::new();
+    for page in &review.kpi_pages {
+        if !pages.iter().any(|p| p.kpi == page.kpi) {
+            pages.push(page);
+        }
+    }
     html! {
         section id="kpis" {
             h2 { (words.kpi_pages_title) }
-            @for page in &review.kpi_pages {
+            @for page in &pages {
                 @let sections: Vec<&Section> = review.sections.iter().filter(|s| s.set.name == page.set_name).collect();
                 // Only KPIs with a figure to show: the tables leave the others out with a note.
                 @if let Some(kpi) = sections.first().and_then(|s| s.shown_kpis().into_iter().find(|k| k.id == page.kpi)) {

@@ -11,7 +11,7 @@ use super::years::{network_years, single_years};
 use crate::analysis::kpi::KpiPlan;
 use crate::document::brief::{brief, Brief};
 use crate::document::reading::{rank_text, Band, Reading, Shown};
-use crate::document::review::{direction_text, level_counts, PeerGroup, Review, Section};
+use crate::document::review::{direction_text, level_counts, Figure, PeerGroup, Review, Section};
 use crate::document::summary::member_summaries;
 use crate::document::words::Words;
 use crate::model::lang::Lang;
@@ -49,20 +49,26 @@ div.how { background: #f2f5f9; border-left: 4px solid #005eb8; padding: .3rem 1r
 div.how h3 { margin: .3rem 0; font-size: 1rem; } div.how ul { margin: .2rem 0; padding-left: 1.2rem; } div.how li { font-size: .9rem; margin: .15rem 0; }
 div.area p { max-width: 70rem; line-height: 1.4; margin: .3rem 0; }
 p.sentence { font-size: 1.05rem; max-width: 60rem; }
-div.chain { display: grid; grid-template-columns: minmax(0, 11fr) minmax(0, 9fr); gap: 0 1.5rem; margin: 1.5rem 0 2rem; }
-div.chain > .head, div.chain > .years { grid-column: 1 / -1; }
-@media screen and (max-width: 900px) { div.chain { grid-template-columns: minmax(0, 1fr); } }
+div.chain { margin: 1.5rem 0 2rem; }
+div.chain div.split { display: grid; grid-template-columns: minmax(0, 11fr) minmax(0, 9fr); gap: 0 1.5rem; }
+div.chain h5 { margin: .4rem 0 .1rem; font-size: .85rem; color: #444; }
+@media screen and (max-width: 900px) { div.chain div.split { grid-template-columns: minmax(0, 1fr); } }
 figure.waterfall { margin: .3rem 0; }
 table.explain, table.explain-years { margin-top: .3rem; }
 tr.total td { border-bottom: 2px solid #999; }
-footer { margin-top: 3rem; font-size: .85rem; color: #444; border-top: 1px solid #ccc; }
+footer { margin-top: 1.2rem; font-size: .85rem; color: #444; border-top: 1px solid #ccc; }
+footer h3 { font-size: .95rem; margin: .5rem 0 .2rem; } footer p { margin: .15rem 0; }
 @page { size: A4 landscape; margin: 12mm 12mm 14mm;
   @bottom-right { content: counter(page) " / " counter(pages); font: 8pt "DejaVu Sans", Arial, sans-serif; color: #555; } }
 h2.toc { font-size: 1rem; margin: 1rem 0 .3rem; border: 0; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10pt; padding: 0; }
-  section { margin-top: 0; }
-  section + section, #cost-quality { break-before: page; }
+  /* The sets follow one another without a forced page: a set's notes
+     never stand alone on a page. Tables keep their headings (.keep). */
+  #members, #cost-quality, #explain, #kpis { break-before: page; }
+  section { margin-top: .8rem; }
+  section h2 { break-after: avoid; }
+  #cost-quality figure svg { max-height: 150mm; width: auto; max-width: 100%; }
   nav ul { display: block; columns: 2; } nav li { margin: .1rem 0; }
   div.member { break-inside: avoid; }
   div.kpi-page { break-before: page; border: 0; margin: 0; }
@@ -70,7 +76,13 @@ h2.toc { font-size: 1rem; margin: 1rem 0 .3rem; border: 0; }
   div.kpi-page p.definition { font-size: 9pt; margin: .2rem 0; }
   table.years { font-size: 7.5pt; }
   table.years td, table.years th { padding: .05rem .25rem; }
-  div.chain { break-inside: avoid; margin: .4rem 0 .8rem; }
+  div.chain { margin: .3rem 0 .5rem; }
+  /* A chain's heading, sentence, waterfall and split stay together; its
+     years may follow on the next page, under their own heading. */
+  div.chain > .top, div.chain > .years { break-inside: avoid; }
+  figure.waterfall svg { max-height: 62mm; width: auto; max-width: 100%; }
+  table.explain, table.explain-years { font-size: 7.5pt; margin: .1rem 0 .3rem; }
+  table.explain td, table.explain th, table.explain-years td, table.explain-years th { padding: .02rem .25rem; }
   p.sentence { font-size: 10.5pt; margin: .2rem 0; }
   section.brief { font-size: 9.5pt; }
   section.brief h3 { margin: .5rem 0 .15rem; }
@@ -117,6 +129,7 @@ pub(crate) fn html(review: &Review) -> String {
                         li { a href="#summary" { (words.brief_title) } }
                         @for (name, title) in &sets { li { a href={ "#" (name) } { (title) } } }
                         @if !members.is_empty() { li { a href="#members" { (words.members_title) } } }
+                        li { a href="#how" { (words.how_to_read) } }
                         @if review.cost_quality.is_some() { li { a href="#cost-quality" { (words.cost_quality) } } }
                         @if !review.explanations.is_empty() { li { a href="#explain" { (words.explain_title) } } }
                         @if !review.kpi_pages.is_empty() { li { a href="#kpis" { (words.kpi_pages_title) } } }
@@ -124,6 +137,17 @@ pub(crate) fn html(review: &Review) -> String {
                     }
                 }
                 (brief_section(&brief, words))
+                // How to read the tables, before the first of them.
+                section id="how" {
+                    h2 { (words.how_to_read) }
+                    @for note in review.general_notes() { p.note { (note) } }
+                    @for note in review.row_notes(&all) { p.note { (note) } }
+                    // Where the figures come from, where every reader finds it.
+                    footer {
+                        h3 { (words.source_sheet) }
+                        @for line in review.provenance.lines(lang) { p { (line) } }
+                    }
+                }
                 @for (name, title) in &sets {
                     (set_section(review, name, title))
                 }
@@ -151,12 +175,7 @@ pub(crate) fn html(review: &Review) -> String {
                 @if !review.kpi_pages.is_empty() {
                     (kpi_pages_section(review))
                 }
-                footer {
-                    h3 { (words.how_to_read) }
-                    @for note in review.row_notes(&all) { p { (note) } }
-                    @for note in review.general_notes() { p { (note) } }
-                    @for line in review.provenance.lines(lang) { p { (line) } }
-                }
+
             }
         }
     }
@@ -189,7 +208,7 @@ fn brief_section(brief: &Brief, words: &Words) -> Markup {
 
 /// One set: its tables, its charts, the notes on breaks and what is left
 /// out, and what Kolada does not measure.
-fn set_section(review: &Review, name: &str, title: &str) -> Markup {
+fn set_section<'a>(review: &'a Review, name: &str, title: &str) -> Markup {
     let lang = review.lang;
     let words = lang.words();
     let sections: Vec<&Section> = review
@@ -197,24 +216,43 @@ fn set_section(review: &Review, name: &str, title: &str) -> Markup {
         .iter()
         .filter(|s| s.set.name == name)
         .collect();
+    // A KPI an earlier set already shows is shown once, there.
+    let earlier: Vec<(String, String)> = sections
+        .iter()
+        .flat_map(|s| review.shown_earlier(s))
+        .collect();
+    let skip: Vec<&str> = earlier.iter().map(|(k, _)| k.as_str()).collect();
+    let fresh = |kpis: Vec<&'a KpiPlan>| -> Vec<&'a KpiPlan> {
+        kpis.into_iter()
+            .filter(|k| !skip.contains(&k.id.as_str()))
+            .collect()
+    };
     html! {
         section id=(name) {
             h2 { (title) }
             @for section in &sections {
                 @if section.is_network() {
                     h3 { (words.every_member_of) " " (section.subject) }
-                    (network_tables(section, lang))
+                    (network_tables(section, &fresh(section.shown_kpis()), lang))
                 } @else {
                     @for (group, kpis) in section.by_group() {
-                        (compare_table(section, group, &kpis, review.provenance.computed_groups, lang))
-                        (single_years(section, group, &kpis, lang, true))
+                        @let kpis = fresh(kpis);
+                        @if !kpis.is_empty() {
+                            (compare_table(section, group, &kpis, review.provenance.computed_groups, lang))
+                            (single_years(section, group, &kpis, lang, true))
+                        }
                     }
                 }
             }
+            // A chart stands here unless its KPI has a page of its own
+            // (a municipality's trend charts), so each is shown once.
             div.charts {
-                @for figure in review.figures.iter().filter(|f| f.set_name == name) {
+                @for figure in review.figures.iter().filter(|f| f.set_name == name && !skip.iter().any(|k| f.caption.starts_with(&format!("{k} — "))) && !on_kpi_page(review, f)) {
                     figure.wide[figure.wide] { (PreEscaped(&figure.svg)) figcaption { (figure.caption) } }
                 }
+            }
+            @for (kpi, set) in &earlier {
+                p.note { (words.note_shown_earlier.replace("{kpi}", kpi).replace("{set}", set)) }
             }
             @for note in review.set_notes(&sections) {
                 p.note { (note) }
@@ -224,6 +262,13 @@ fn set_section(review: &Review, name: &str, title: &str) -> Markup {
             }
         }
     }
+}
+
+/// Whether a set's chart stands on its KPI's own page.
+fn on_kpi_page(review: &Review, figure: &Figure) -> bool {
+    review.kpi_pages.iter().any(|p| {
+        p.set_name == figure.set_name && figure.caption.starts_with(&format!("{} — ", p.kpi))
+    })
 }
 
 /// The figure cells of a reading, the band coloured.
@@ -305,11 +350,11 @@ fn compare_table(
 /// Per KPI, every member of the network in the latest year any has a
 /// figure, best first; the year, the set's judgement and how many in the
 /// country have a figure above the table.
-fn network_tables(section: &Section, lang: Lang) -> Markup {
+fn network_tables(section: &Section, kpis: &[&KpiPlan], lang: Lang) -> Markup {
     let words: &Words = lang.words();
     html! {
         p.members { (section.groups.first().map(|g| g.names.join(", ")).unwrap_or_default()) }
-        @for kpi in section.shown_kpis() {
+        @for kpi in kpis {
             @let rows = section.ranked_rows(kpi);
             @let latest = section.latest_year(&kpi.id);
             @let coverage = rows.first().and_then(|&r| section.reading(r, kpi, words).coverage);
