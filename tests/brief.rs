@@ -253,33 +253,6 @@ fn the_brief_fits_two_a4_pages() {
     let end = page.find("<section id=\"how\"").unwrap();
     let cut = dir.path().join("brief.html");
     std::fs::write(&cut, format!("{}</body></html>", &page[..end])).unwrap();
-    let pdf = dir.path().join("brief.pdf");
-    let output = std::process::Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-pdf-header-footer",
-        ])
-        .arg(format!(
-            "--user-data-dir={}",
-            dir.path().join("profile").display()
-        ))
-        .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg(format!("file://{}", cut.display()))
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let bytes = std::fs::read(&pdf).unwrap();
-    let pages = bytes.windows(11).filter(|w| w == b"/Type /Page").count()
-        - bytes.windows(12).filter(|w| w == b"/Type /Pages").count();
+    let pages = printed_pages(dir.path(), &cut);
     assert!((1..=2).contains(&pages), "the brief takes {pages} A4 pages");
 }

@@ -22,35 +22,6 @@ fn pack(dir: &Path, example: &str) -> std::path::PathBuf {
     out
 }
 
-/// The pages of a page printed to A4 by headless Chromium.
-fn printed_pages(dir: &Path, html: &Path) -> usize {
-    let pdf = dir.join("print.pdf");
-    let output = std::process::Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-pdf-header-footer",
-        ])
-        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
-        .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg(format!("file://{}", html.display()))
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let bytes = std::fs::read(&pdf).unwrap();
-    bytes.windows(11).filter(|w| w == b"/Type /Page").count()
-        - bytes.windows(12).filter(|w| w == b"/Type /Pages").count()
-}
-
 #[test]
 fn tjorns_pack_prints_on_fewer_pages_than_before_with_every_kpi_once() {
     if !tool_available("chromium") {

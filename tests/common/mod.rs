@@ -232,3 +232,33 @@ pub fn peer_list_ids(name: &str) -> Vec<String> {
 pub fn edited_by_hand(snapshot: &Path) {
     std::fs::remove_file(snapshot.join(".nyckeltal.json")).unwrap();
 }
+
+/// A page printed to A4 by headless Chromium (as a reader prints the
+/// pack), and how many pages it takes.
+pub fn printed_pages(dir: &Path, html: &Path) -> usize {
+    let pdf = dir.join("print.pdf");
+    let output = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .expect("chromium runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let bytes = std::fs::read(&pdf).unwrap();
+    bytes.windows(11).filter(|w| w == b"/Type /Page").count()
+        - bytes.windows(12).filter(|w| w == b"/Type /Pages").count()
+}
