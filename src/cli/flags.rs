@@ -426,6 +426,13 @@ pub(crate) struct ReportArgs {
     /// The folder to write (replaced as a whole when it exists).
     #[arg(long, short = 'o', value_name = "DIR")]
     pub output: PathBuf,
+    /// Also write report.pdf (A4), printed by Chromium, Google Chrome or
+    /// Microsoft Edge (found on PATH or where it installs itself).
+    #[arg(long)]
+    pub pdf: bool,
+    /// The browser that prints --pdf, when it is not found by itself.
+    #[arg(long, value_name = "PATH", env = "NYCKELTAL_BROWSER")]
+    pub browser: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -1,22 +1,34 @@
-//! `nyckeltal report SPEC.toml -o DIR`
+//! `nyckeltal report SPEC.toml -o DIR [--pdf]`
 //!
 //! The autumn review pack from a saved spec: `DIR/report.html`,
-//! `DIR/report.xlsx` and `DIR/data.csv`, in Swedish unless `--lang en` or
-//! the spec's `lang`. The folder is built aside and put in place whole.
+//! `DIR/report.xlsx` and `DIR/data.csv` (and `DIR/report.pdf` with
+//! `--pdf`), in Swedish unless `--lang en` or the spec's `lang`. The folder
+//! is built aside and put in place whole.
 
 use anyhow::Result;
 
 use crate::cli::flags::{GlobalArgs, ReportArgs};
 use crate::cli::session::{notes, with_context};
 use crate::ops::report::{build, write};
+use crate::render::pdf::find_browser;
 
 pub(crate) fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<()> {
+    // The browser is found before the work, so a missing one costs nothing.
+    let browser = args
+        .pdf
+        .then(|| find_browser(args.browser.as_deref()))
+        .transpose()?;
     let pack = with_context(global, |cx| build(&args.spec, global.lang(), cx))?;
-    write(&pack, &args.output)?;
+    write(&pack, &args.output, browser.as_ref())?;
+    let pdf = if browser.is_some() {
+        "report.pdf, "
+    } else {
+        ""
+    };
     notes(
         global,
         &[format!(
-            "wrote {}/report.html, report.xlsx and data.csv ({} rows)",
+            "wrote {}/report.html, {pdf}report.xlsx and data.csv ({} rows)",
             args.output.display(),
             pack.tidy.height()
         )],

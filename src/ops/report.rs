@@ -39,6 +39,7 @@ use crate::render::charts::{
 };
 use crate::render::exports::write_csv;
 use crate::render::html::html;
+use crate::render::pdf::Browser;
 use crate::render::workbook::review_workbook;
 use crate::resolve::spec::{load, Spec, Subject};
 
@@ -117,10 +118,11 @@ pub(crate) fn build(spec_path: &Path, lang: Option<Lang>, cx: &Context) -> Resul
     Ok(Pack { review, tidy })
 }
 
-/// Write the pack's three files into `dir`, built aside and put in place
-/// whole; a folder is replaced only when it holds nothing but a pack
-/// nyckeltal wrote, unchanged.
-pub(crate) fn write(pack: &Pack, dir: &Path) -> Result<()> {
+/// Write the pack's files into `dir` (report.pdf too, printed by
+/// `browser`), built aside and put in place whole; a folder is replaced
+/// only when it holds nothing but a pack nyckeltal wrote, unchanged. The
+/// PDF is in the folder's manifest, so the folder can be written again.
+pub(crate) fn write(pack: &Pack, dir: &Path, browser: Option<&Browser>) -> Result<()> {
     let mut csv = Vec::new();
     write_csv(&mut csv, &pack.tidy, false)?;
     let xlsx = review_workbook(&pack.review, &pack.tidy)?;
@@ -128,7 +130,11 @@ pub(crate) fn write(pack: &Pack, dir: &Path) -> Result<()> {
     write_dir(dir, FolderKind::Report, |folder| {
         write_file(folder, "report.html", page.as_bytes())?;
         write_file(folder, "report.xlsx", &xlsx)?;
-        write_file(folder, "data.csv", &csv)
+        write_file(folder, "data.csv", &csv)?;
+        match browser {
+            Some(browser) => browser.print(&folder.join("report.html"), &folder.join("report.pdf")),
+            None => Ok(()),
+        }
     })
 }
 
