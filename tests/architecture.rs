@@ -496,10 +496,11 @@ fn named_paths(source: &Source, modules: &BTreeSet<Vec<String>>) -> Vec<Vec<Stri
     }
     // A path that begins with a child module of the file's own: in a `use`
     // (`use bars::Bars;`, `use lines::{a, b}`) or in code (`years::sheet(…)`).
-    let children = modules.iter().filter_map(|m| {
-        (m.len() == source.module.len() + 1 && m.starts_with(&source.module)).then(|| m.last())
-    });
-    for child in children.flatten() {
+    let children = modules
+        .iter()
+        .filter(|m| m.len() == source.module.len() + 1 && m.starts_with(&source.module))
+        .filter_map(|m| m.last());
+    for child in children {
         for at in starts(&format!("{child}::")) {
             let mut i = at;
             for path in path_tree(&chars, &mut i) {

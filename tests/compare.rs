@@ -17,6 +17,16 @@ const SET_ARGS: [&str; 9] = [
     "--format",
 ];
 
+/// Tjörn's elderly-care costs against its own list.
+const TJORN_ELDERLY_COSTS: [&str; 6] = [
+    "compare",
+    "tjorn",
+    "--set",
+    "aldreomsorg-kostnad",
+    "--peers",
+    "tjorn-aldreomsorg",
+];
+
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
@@ -153,14 +163,7 @@ fn xlsx_holds_numbers_as_numbers_with_a_source_sheet() {
 
 #[test]
 fn the_terminal_view_shows_the_latest_year_per_kpi_with_peers_and_source() {
-    let out = ok(nyckeltal_offline_snapshot().args([
-        "compare",
-        "tjorn",
-        "--set",
-        "aldreomsorg-kostnad",
-        "--peers",
-        "tjorn-aldreomsorg",
-    ]));
+    let out = ok(nyckeltal_offline_snapshot().args(TJORN_ELDERLY_COSTS));
     assert!(
         out.contains("N20900 Nettokostnadsavvikelse äldreomsorg, %"),
         "{out}"
@@ -169,7 +172,7 @@ fn the_terminal_view_shows_the_latest_year_per_kpi_with_peers_and_source() {
         out.contains("2022"),
         "the latest year with figures by default"
     );
-    assert!(out.contains("Peers (tjorn-aldreomsorg"), "{out}");
+    assert!(out.contains("Peers tjorn-aldreomsorg (Tjörn"), "{out}");
     for name in [
         "Hallstahammar",
         "Hörby",
@@ -511,4 +514,63 @@ fn changes_on_last_year_are_there_for_years_with_gaps() {
                 && !r["change_from_previous_year_pct"].is_empty()),
         "{out}"
     );
+}
+
+/// A Swedish controller reads Swedish on the terminal: by --lang, by
+/// NYCKELTAL_LANG, or by a sv_* locale, with decimal commas; scripts still
+/// get English CSV columns and decimal points.
+#[test]
+fn the_terminal_speaks_swedish_to_a_swedish_user() {
+    let args = [&TJORN_ELDERLY_COSTS[..], &["--summary"]].concat();
+    let swedish = |out: &str| {
+        for words in [
+            "Sammanfattning",
+            "gruppens medel",
+            "rang i riket",
+            "-20,9 % (-15 005 kr/inv 65+)",
+            "-11,91 p.e.",
+            "lägre än medlet för Tjörn – egna jämförelsekommuner",
+            "Jämförelsegrupp tjorn-aldreomsorg (Tjörn",
+        ] {
+            assert!(out.contains(words), "{words:?} in {out}");
+        }
+        assert!(
+            !out.contains("peer mean") && !out.contains("Summary"),
+            "{out}"
+        );
+    };
+    swedish(&ok(nyckeltal_offline_snapshot()
+        .args(&args)
+        .args(["--lang", "sv"])));
+    swedish(&ok(nyckeltal_offline_snapshot()
+        .env("NYCKELTAL_LANG", "sv")
+        .args(&args)));
+    swedish(&ok(nyckeltal_offline_snapshot()
+        .env("LANG", "sv_SE.UTF-8")
+        .args(&args)));
+    // The flag wins over the locale; no locale means English.
+    let english = ok(nyckeltal_offline_snapshot()
+        .env("LANG", "sv_SE.UTF-8")
+        .args(&args)
+        .args(["--lang", "en"]));
+    assert!(
+        english.contains("peer mean") && english.contains("-20.9 %"),
+        "{english}"
+    );
+    let plain = ok(nyckeltal_offline_snapshot().args(&args));
+    assert!(
+        plain.contains("Summary") && !plain.contains("Sammanfattning"),
+        "{plain}"
+    );
+
+    let csv = ok(nyckeltal_offline_snapshot()
+        .env("LANG", "sv_SE.UTF-8")
+        .args(TJORN_ELDERLY_COSTS)
+        .args(["--format", "csv"]));
+    let header = csv.lines().next().unwrap();
+    assert!(
+        header.starts_with("kpi,kpi_title,municipality_id"),
+        "{header}"
+    );
+    assert!(csv.contains(",-4.4413,"), "decimal points in CSV: {csv}");
 }

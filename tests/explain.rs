@@ -10,6 +10,16 @@ use std::collections::HashMap;
 
 use common::*;
 
+/// Tjörn's elderly care explained against its own list.
+const TJORN_ELDERLY: [&str; 6] = [
+    "explain",
+    "Tjörn",
+    "--area",
+    "äldreomsorg",
+    "--peers",
+    "tjorn-aldreomsorg",
+];
+
 /// Figures of the dump by KPI, for (place, year).
 struct Dump(HashMap<String, HashMap<(String, i32, String), f64>>);
 
@@ -437,14 +447,7 @@ fn an_implausible_user_count_is_flagged() {
 
 #[test]
 fn the_terminal_reads_top_down_with_a_sentence() {
-    let table = ok(nyckeltal_offline_snapshot().args([
-        "explain",
-        "Tjörn",
-        "--area",
-        "äldreomsorg",
-        "--peers",
-        "tjorn-aldreomsorg",
-    ]));
+    let table = ok(nyckeltal_offline_snapshot().args(TJORN_ELDERLY));
     assert!(table.contains("N21009 = N21701 × N21006 / 100"), "{table}");
     assert!(
         table.contains("Home care, cost per inhabitant 65+ is 35.0 % lower than the peers'. This is because fewer people have home care (4.5 % against 6.9 %; 101.2 % of the gap)."),
@@ -474,14 +477,7 @@ fn the_terminal_reads_top_down_with_a_sentence() {
 
 #[test]
 fn sentences_name_every_large_piece_and_no_share_where_pieces_cancel() {
-    let elderly = ok(nyckeltal_offline_snapshot().args([
-        "explain",
-        "Tjörn",
-        "--area",
-        "äldreomsorg",
-        "--peers",
-        "tjorn-aldreomsorg",
-    ]));
+    let elderly = ok(nyckeltal_offline_snapshot().args(TJORN_ELDERLY));
     // Special housing 80+: the coverage piece (56 % of the gap) is named
     // beside the cost per resident, and the age structure that pulls the
     // other way, as shares.
@@ -646,5 +642,46 @@ fn the_pack_explains_in_english_and_checks_its_spec() {
             && stderr(&output).contains("explain is for a municipality's review"),
         "{}",
         stderr(&output)
+    );
+}
+
+/// explain in Swedish: headings, term names, the sentence and the footer,
+/// with decimal commas; its CSV keeps English columns.
+#[test]
+fn explain_speaks_swedish_with_lang_sv() {
+    let args = TJORN_ELDERLY;
+    let out = ok(nyckeltal_offline_snapshot()
+        .args(args)
+        .args(["--lang", "sv"]));
+    for words in [
+        "Tjörn — Äldreomsorg",
+        "Hemtjänst, kostnad per invånare 65+ (kr/inv 65+) — N21009 = N21701 × N21006 / 100",
+        "gruppens medel",
+        "-9 792 (-35,0 %)",
+        "Andel 65+ med hemtjänst (N21701)",
+        "4,49",
+        "täckning",
+        "kostnad per brukare",
+        "åldersstruktur",
+        "är 35,0 % lägre än jämförelsekommunernas. Det beror på att färre har hemtjänst",
+        "Jämfört med tjorn-aldreomsorg",
+        "Kostnader i löpande priser.",
+    ] {
+        assert!(out.contains(words), "{words:?} in {out}");
+    }
+    for english in [
+        "peers' mean",
+        "coverage",
+        "Compared with",
+        "This is because",
+    ] {
+        assert!(!out.contains(english), "{english:?} in {out}");
+    }
+    let csv = ok(nyckeltal_offline_snapshot()
+        .args(args)
+        .args(["--lang", "sv", "--format", "csv"]));
+    assert!(
+        csv.starts_with("municipality_id,municipality,year,area,chain,chain_label"),
+        "{csv}"
     );
 }

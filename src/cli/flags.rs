@@ -85,8 +85,10 @@ pub(crate) struct GlobalArgs {
     #[arg(long, short, global = true)]
     pub quiet: bool,
 
-    /// Language of the review documents (report.html, workbooks, charts): sv or en
-    /// [default: the spec's lang, else sv]. Terminal tables and CSV columns stay English.
+    /// Language of the readings: the review documents (report.html, workbooks,
+    /// charts) [default: the spec's lang, else sv] and the terminal's tables,
+    /// notes and sentences of compare and explain [default: sv for a sv_* locale,
+    /// else en]. CSV and JSON column names stay English.
     #[arg(
         long,
         global = true,
@@ -103,6 +105,24 @@ impl GlobalArgs {
         self.lang.map(|l| match l {
             LangArg::Sv => Lang::Sv,
             LangArg::En => Lang::En,
+        })
+    }
+
+    /// The terminal's language: the flag (or NYCKELTAL_LANG), else the
+    /// locale (LC_ALL, LC_MESSAGES, LANG: Swedish for `sv_*`), else
+    /// English.
+    pub(crate) fn terminal_lang(&self) -> Lang {
+        self.lang().unwrap_or_else(|| {
+            let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+                .iter()
+                .filter_map(|name| std::env::var(name).ok())
+                .find(|value| !value.is_empty())
+                .unwrap_or_default();
+            if locale.to_lowercase().starts_with("sv") {
+                Lang::Sv
+            } else {
+                Lang::En
+            }
         })
     }
 }

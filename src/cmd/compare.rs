@@ -34,6 +34,11 @@ pub(crate) fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<()> {
     let years = (args.year.as_deref().or(args.years.as_deref()))
         .map(parse_years)
         .transpose()?;
+    // The terminal reads in the locale's language; a document in its own.
+    let lang = match target.format {
+        Format::Table => global.terminal_lang(),
+        _ => global.lang().unwrap_or_default(),
+    };
     let asked = Asked {
         municipality: &args.municipality,
         peers: &args.peers.peers,
@@ -45,6 +50,7 @@ pub(crate) fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<()> {
             gender: args.gender.gender(),
         },
         bands: args.bands.bands(),
+        lang,
     };
     with_context(global, |cx| {
         let many = names_several(&args.municipality, cx)?;
@@ -55,11 +61,11 @@ pub(crate) fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<()> {
         };
         match target.format {
             Format::Table => {
-                let review = review(&compared, Lang::En, cx)?;
+                let review = review(&compared, lang, cx)?;
                 show(&compared, &review, &target, args.summary, cx)
             }
             Format::Xlsx if !many => {
-                let review = review(&compared, global.lang().unwrap_or_default(), cx)?;
+                let review = review(&compared, lang, cx)?;
                 let bytes = review_workbook(&review, &compared_table(&compared.table))?;
                 write_to(target.path.as_deref(), |out| Ok(out.write_all(&bytes)?))
             }
@@ -73,14 +79,9 @@ pub(crate) fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<()> {
 }
 
 /// The title line: the municipality (or network) and the set.
-fn title(compared: &Compared) -> String {
+fn title(compared: &Compared, lang: Lang) -> String {
     match &compared.set {
-        Some(set) => format!(
-            "{} — {} ({})",
-            compared.label,
-            set.title_in(Lang::En),
-            set.name
-        ),
+        Some(set) => format!("{} — {} ({})", compared.label, set.title_in(lang), set.name),
         None => compared.label.clone(),
     }
 }
@@ -95,10 +96,12 @@ fn show(
     cx: &Context,
 ) -> Result<()> {
     let section = &review.sections[0];
+    let lang = review.lang;
+    let term = &lang.words().term;
     let views = if compared.single.is_some() {
-        terminal::compare(section)
+        terminal::compare(section, lang)
     } else {
-        terminal::compare_many(section)
+        terminal::compare_many(section, lang)
     };
     let mut footer = Vec::new();
     // With one table the peers stand below it; with several, above each.
@@ -106,9 +109,9 @@ fn show(
         footer.extend(compared.peer_lines.iter().cloned());
     }
     footer.extend(review.table_notes(&[section]));
-    footer.push(BANDS_LINE.to_string());
+    footer.push(term.bands_line.to_string());
     footer.extend(processed_lines(cx.catalogue.source()));
-    let title = title(compared);
+    let title = title(compared, lang);
     let summary = if summary {
         summary_lines(review)
     } else {
@@ -117,7 +120,7 @@ fn show(
     write_to(target.path.as_deref(), |out| {
         writeln!(out, "{title}")?;
         if !summary.is_empty() {
-            writeln!(out, "\nSummary")?;
+            writeln!(out, "\n{}", term.summary)?;
             for line in &summary {
                 writeln!(out, "- {line}")?;
             }
@@ -137,8 +140,3 @@ fn show(
         Ok(())
     })
 }
-
-/// What the band column means, in one line (`compare --help` says more).
-const BANDS_LINE: &str = "band: nyckeltal's own reading of the rank in Sweden, not Kolada's: \
-green/yellow/red by the direction the set calls better (the column better), \
-low/middle/high where the set gives none";

@@ -52,6 +52,8 @@ pub(crate) struct Asked<'a> {
     pub peers: &'a str,
     pub request: Request<'a>,
     pub bands: Bands,
+    /// The language of the lines that name the peers.
+    pub lang: Lang,
 }
 
 /// Whether the municipality argument names several: a list, a group id or
@@ -72,7 +74,7 @@ pub(crate) fn one(asked: &Asked, cx: &Context) -> Result<Compared> {
     Ok(Compared {
         spreads: spreads(&figures.national.values),
         label: municipality.title.clone(),
-        peer_lines: peer_lines(&peers, cx),
+        peer_lines: peer_lines(&peers, asked.lang, cx),
         single: Some(municipality.clone()),
         set: figures.set,
         kpis,
@@ -119,7 +121,7 @@ pub(crate) fn several(asked: &Asked, cx: &Context) -> Result<Compared> {
         .enumerate()
         .map(|(i, plan)| fetch_and_settle(plan, asked.bands, Some(i) == first_plan, cx))
         .collect::<Result<Vec<_>>>()?;
-    combine(label, &subjects, &plan_of, &figures, cx)
+    combine(label, &subjects, &plan_of, &figures, asked.lang, cx)
 }
 
 /// The members' tables one after the other, with their peer lines.
@@ -128,6 +130,7 @@ fn combine(
     subjects: &[SubjectPeers],
     plan_of: &[usize],
     figures: &[Figures],
+    lang: Lang,
     cx: &Context,
 ) -> Result<Compared> {
     let mut table: Vec<ComparedRow> = Vec::new();
@@ -135,7 +138,7 @@ fn combine(
     let mut peer_lines_all = Vec::new();
     for (subject, &plan) in subjects.iter().zip(plan_of) {
         let (subject_kpis, part) = figures[plan].compare(subject)?;
-        for line in peer_lines(subject, cx) {
+        for line in peer_lines(subject, lang, cx) {
             peer_lines_all.push(format!("{}: {line}", subject.municipality.title));
         }
         table.extend(part);
@@ -163,7 +166,7 @@ fn combine(
 }
 
 /// "Peers (label): A, B, C" once per distinct peer group.
-fn peer_lines(peers: &SubjectPeers, cx: &Context) -> Vec<String> {
+fn peer_lines(peers: &SubjectPeers, lang: Lang, cx: &Context) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for group in peers.groups() {
         let names: Vec<String> = group
@@ -171,7 +174,12 @@ fn peer_lines(peers: &SubjectPeers, cx: &Context) -> Vec<String> {
             .iter()
             .map(|id| cx.catalogue.name(id))
             .collect();
-        let line = format!("Peers ({}): {}", group.label, names.join(", "));
+        let line = lang
+            .words()
+            .term
+            .peers_line
+            .replace("{label}", &group.label)
+            .replace("{names}", &names.join(", "));
         if !lines.contains(&line) {
             lines.push(line);
         }

@@ -10,7 +10,7 @@ use crate::analysis::table::{self, Values};
 use crate::base::text::terminal_float;
 use crate::document::reading::{rank_text, Band, Reading, Shown};
 use crate::document::review::Section;
-use crate::document::words::{Words, TERMINAL};
+use crate::document::words::Words;
 use crate::model::lang::Lang;
 use crate::model::scale::Direction;
 
@@ -60,8 +60,8 @@ pub(crate) struct View {
 /// when the KPIs have more than one. Names are never split inside a
 /// word: when a table is wider than the terminal, the KPI column holds the
 /// id alone and the names follow under the table.
-pub(crate) fn compare(section: &Section) -> Vec<View> {
-    let words = Lang::En.words();
+pub(crate) fn compare(section: &Section, lang: Lang) -> Vec<View> {
+    let words = lang.words();
     let groups = section.by_group();
     let several = groups.len() > 1;
     let mut views = Vec::new();
@@ -74,7 +74,7 @@ pub(crate) fn compare(section: &Section) -> Vec<View> {
                 group.names.join(", ")
             )
         });
-        let full = compare_table(section, &kpis, true);
+        let full = compare_table(section, &kpis, true, lang);
         if !too_wide(&full) {
             views.push(View {
                 heading,
@@ -87,7 +87,7 @@ pub(crate) fn compare(section: &Section) -> Vec<View> {
             .iter()
             .map(|k| format!("{} {}{}", k.id, k.label, unit_suffix(k)))
             .collect();
-        let mut compact = compare_table(section, &kpis, false);
+        let mut compact = compare_table(section, &kpis, false, lang);
         // Without the names it fits: no wrapping at all.
         compact.set_content_arrangement(ContentArrangement::Disabled);
         views.push(View {
@@ -124,10 +124,10 @@ fn unit_suffix(kpi: &KpiPlan) -> String {
 }
 
 /// "lower", "higher" or "–": which way the set calls better.
-fn better(direction: Direction) -> &'static str {
+fn better(direction: Direction, words: &Words) -> &'static str {
     match direction {
-        Direction::LowerIsBetter => "lower",
-        Direction::HigherIsBetter => "higher",
+        Direction::LowerIsBetter => words.term.lower,
+        Direction::HigherIsBetter => words.term.higher,
         Direction::Neutral => "–",
     }
 }
@@ -145,9 +145,9 @@ fn right(text: String) -> Cell {
 }
 
 /// A row's year and figures, from its value to its band.
-fn figure_cells(reading: &Reading, colour: bool) -> Vec<Cell> {
-    let words = Lang::En.words();
-    let text = |shown: &Shown| shown.text(TERMINAL, words);
+fn figure_cells(reading: &Reading, colour: bool, lang: Lang) -> Vec<Cell> {
+    let words = lang.words();
+    let text = |shown: &Shown| shown.text(lang.terminal_numbers(), words);
     vec![
         Cell::new(reading.year_text()),
         right(text(&reading.value)),
@@ -165,10 +165,11 @@ fn shows_group_value(section: &Section, rows: &[usize]) -> bool {
     rows.iter().any(|&r| section.table[r].group_value.is_some())
 }
 
-fn compare_table(section: &Section, kpis: &[&KpiPlan], with_names: bool) -> Table {
+fn compare_table(section: &Section, kpis: &[&KpiPlan], with_names: bool, lang: Lang) -> Table {
     let colour = colour_allowed();
-    let words = Lang::En.words();
-    let text = |shown: &Shown| shown.text(TERMINAL, words);
+    let words = lang.words();
+    let term = &words.term;
+    let text = |shown: &Shown| shown.text(lang.terminal_numbers(), words);
     let shown: Vec<(usize, &KpiPlan)> = kpis
         .iter()
         .filter_map(|k| section.shown_row(&k.id).map(|r| (r, *k)))
@@ -180,21 +181,21 @@ fn compare_table(section: &Section, kpis: &[&KpiPlan], with_names: bool) -> Tabl
     fit_to_terminal(&mut view);
     let wrap = |long: &'static str, short: &'static str| if with_names { long } else { short };
     let mut header = vec![
-        "KPI",
-        "year",
-        "value",
-        "peer mean",
-        "vs peers",
-        wrap("rank in peers", "rank in\npeers"),
-        wrap("rank in Sweden", "rank in\nSweden"),
-        wrap("with figure", "with\nfigure"),
-        "band",
-        "better",
+        term.kpi,
+        term.year,
+        term.value,
+        term.peer_mean,
+        term.vs_peers,
+        wrap(term.rank_in_peers, term.rank_in_peers_short),
+        wrap(term.rank_national, term.rank_national_short),
+        wrap(term.with_figure, term.with_figure_short),
+        term.band,
+        term.better,
     ];
     if group_value {
-        header.push(wrap("group value", "group\nvalue"));
+        header.push(wrap(term.group_value, term.group_value_short));
     }
-    header.push("trend");
+    header.push(term.trend);
     view.set_header(header);
     for (row, kpi) in shown {
         let all = section.rows(&kpi.id);
@@ -210,8 +211,8 @@ fn compare_table(section: &Section, kpis: &[&KpiPlan], with_names: bool) -> Tabl
         } else {
             kpi.id.clone()
         })];
-        line.extend(figure_cells(&reading, colour));
-        line.push(Cell::new(better(kpi.direction)));
+        line.extend(figure_cells(&reading, colour, lang));
+        line.push(Cell::new(better(kpi.direction, words)));
         if group_value {
             line.push(right(text(&reading.group_value)));
         }
@@ -228,10 +229,11 @@ fn compare_table(section: &Section, kpis: &[&KpiPlan], with_names: bool) -> Tabl
 /// municipality at its latest year with a figure, each against its own
 /// peers and ranked in the country, best rank in Sweden first; those
 /// without a figure named below the table.
-pub(crate) fn compare_many(section: &Section) -> Vec<View> {
+pub(crate) fn compare_many(section: &Section, lang: Lang) -> Vec<View> {
     let colour = colour_allowed();
-    let words = Lang::En.words();
-    let text = |shown: &Shown| shown.text(TERMINAL, words);
+    let words = lang.words();
+    let term = &words.term;
+    let text = |shown: &Shown| shown.text(lang.terminal_numbers(), words);
     let mut out = Vec::new();
     for kpi in section.shown_kpis() {
         let rows = section.member_rows(kpi);
@@ -240,25 +242,25 @@ pub(crate) fn compare_many(section: &Section) -> Vec<View> {
         view.load_preset(presets::UTF8_FULL_CONDENSED);
         fit_to_terminal(&mut view);
         let mut header = vec![
-            "municipality",
-            "year",
-            "value",
-            "peer mean",
-            "vs peers",
-            "rank in\npeers",
-            "rank in\nSweden",
-            "with\nfigure",
-            "band",
+            term.municipality,
+            term.year,
+            term.value,
+            term.peer_mean,
+            term.vs_peers,
+            term.rank_in_peers_short,
+            term.rank_national_short,
+            term.with_figure_short,
+            term.band,
         ];
         if group_value {
-            header.push("group\nvalue");
+            header.push(term.group_value_short);
         }
-        header.push("peers");
+        header.push(term.peers);
         view.set_header(header);
         for r in rows {
             let reading = section.reading(r, kpi, words);
             let mut line = vec![Cell::new(&section.table[r].municipality)];
-            line.extend(figure_cells(&reading, colour));
+            line.extend(figure_cells(&reading, colour, lang));
             if group_value {
                 line.push(right(text(&reading.group_value)));
             }
@@ -272,23 +274,27 @@ pub(crate) fn compare_many(section: &Section) -> Vec<View> {
         let mut below = Vec::new();
         let without = section.members_without(kpi);
         if !without.is_empty() {
-            below.push(format!(
-                "No figure in {}: {}",
-                section.years_text(),
-                without.join(", ")
-            ));
+            below.push(
+                term.no_figure_in
+                    .replace("{years}", &section.years_text())
+                    .replace("{names}", &without.join(", ")),
+            );
         }
         out.push(View {
-            heading: Some(format!(
-                "{} {}{} — {latest} · better: {}",
-                kpi.id,
-                kpi.label,
-                unit_suffix(kpi),
-                match kpi.direction {
-                    Direction::Neutral => "no judgement",
-                    other => better(other),
-                }
-            )),
+            heading: Some(
+                term.kpi_heading
+                    .replace("{kpi}", &kpi.id)
+                    .replace("{label}", &kpi.label)
+                    .replace("{unit}", &unit_suffix(kpi))
+                    .replace("{latest}", &latest)
+                    .replace(
+                        "{better}",
+                        match kpi.direction {
+                            Direction::Neutral => term.no_judgement,
+                            other => better(other, words),
+                        },
+                    ),
+            ),
             table: view,
             below,
         });
@@ -348,7 +354,7 @@ mod tests {
     use super::*;
 
     use crate::document::reading::decimals;
-    use crate::document::words::format_number;
+    use crate::document::words::{format_number, TERMINAL};
 
     /// A number as the terminal views write it: decimals by magnitude.
     fn number(value: f64) -> String {

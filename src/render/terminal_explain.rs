@@ -11,48 +11,51 @@ use crate::document::explain::{
     term_name, term_values, unsplit_text,
 };
 use crate::document::reading::decimals;
-use crate::document::words::{format_number, TERMINAL};
+use crate::document::words::{format_number, TermWords};
 use crate::model::lang::Lang;
 use crate::refdata::{Chain, Form};
 
 /// The terminal: per chain, its identity, the latest year's split top-down
 /// (total, pieces, rest, spread), the gap and its parts over the years,
 /// the sentence, and any doubts or reasons.
-pub(crate) fn explain_lines(explained: &Explained) -> Vec<String> {
+pub(crate) fn explain_lines(explained: &Explained, lang: Lang) -> Vec<String> {
+    let (words, style) = (lang.words(), lang.terminal_numbers());
     let mut out = Vec::new();
     for (chain, splits) in &explained.chains {
         out.push(String::new());
         out.push(format!(
             "{} ({}) — {}",
-            chain.label.get(Lang::En),
+            chain.label.get(lang),
             chain.unit,
-            chain.identity("other")
+            chain.identity(words.term.other)
         ));
         let Some(latest) = splits.last() else {
-            out.push(format!(
-                "  no figure for {} in {}",
-                chain.total,
-                years_text(&explained.years)
-            ));
+            out.push(
+                words
+                    .term
+                    .no_chain_figure
+                    .replace("{kpi}", &chain.total)
+                    .replace("{years}", &years_text(&explained.years)),
+            );
             continue;
         };
         match &latest.kr {
-            Ok(kr) => out.push(latest_table(explained, chain, latest, kr).to_string()),
+            Ok(kr) => out.push(latest_table(explained, chain, latest, kr, lang).to_string()),
             Err(why) => out.push(format!(
                 "  {}: {}",
                 latest.year,
-                unsplit_text(why, chain, Lang::En)
+                unsplit_text(why, chain, lang)
             )),
         }
         if splits.len() > 1 {
-            out.push(years_table(chain, splits).to_string());
+            out.push(years_table(chain, splits, lang).to_string());
         }
-        out.push(sentence(explained, chain, latest, Lang::En, TERMINAL));
+        out.push(sentence(explained, chain, latest, lang, style));
         for split in splits.iter().filter(|s| !s.flags.is_empty()) {
             out.push(format!(
                 "  {}: {}",
                 split.year,
-                flags_text(&split.flags, Lang::En, TERMINAL)
+                flags_text(&split.flags, lang, style)
             ));
         }
         if !latest.left_out.is_empty() {
@@ -61,13 +64,15 @@ pub(crate) fn explain_lines(explained: &Explained) -> Vec<String> {
                 .iter()
                 .map(|id| explained.name(id))
                 .collect();
-            out.push(format!(
-                "  {}: compared with {} of {} (without every piece: {})",
-                latest.year,
-                latest.compared,
-                latest.asked,
-                names.join(", ")
-            ));
+            out.push(
+                words
+                    .term
+                    .compared_of
+                    .replace("{year}", &latest.year.to_string())
+                    .replace("{compared}", &latest.compared.to_string())
+                    .replace("{asked}", &latest.asked.to_string())
+                    .replace("{names}", &names.join(", ")),
+            );
         }
     }
     out
@@ -94,64 +99,75 @@ fn new_table() -> Table {
 
 /// The latest year's split: the total, then each piece with the
 /// municipality's value, the comparison's, its part of the gap and share.
-fn latest_table(explained: &Explained, chain: &Chain, split: &Split, kr: &Decomposition) -> Table {
+fn latest_table(
+    explained: &Explained,
+    chain: &Chain,
+    split: &Split,
+    kr: &Decomposition,
+    lang: Lang,
+) -> Table {
+    let (words, style) = (&lang.words().term, lang.terminal_numbers());
     let gap = kr.gap(split.own);
     // One number of decimals for every amount in the chain's unit.
     let d = decimals([split.own]);
     let comparison = if explained.peers.is_some() {
-        "peers' mean"
+        words.peers_mean
     } else {
-        "Riket"
+        words.riket
     };
     let mut table = new_table();
     table.set_header(vec![
         split.year.to_string(),
         explained.municipality.title.clone(),
         comparison.to_string(),
-        "difference".to_string(),
-        "share".to_string(),
+        words.difference.to_string(),
+        words.share.to_string(),
     ]);
     // Shares only where they mean something: kronor alone when pieces nearly cancel.
     let meaningful = shares_mean_something(chain, kr, gap);
     let share = |c: f64| {
         if meaningful {
-            percent(100.0 * c / gap, TERMINAL)
+            percent(100.0 * c / gap, style)
         } else {
             "–".to_string()
         }
     };
     let pct = if kr.comparison != 0.0 {
-        format!(
-            " ({})",
-            signed_percent(100.0 * gap / kr.comparison, TERMINAL)
-        )
+        format!(" ({})", signed_percent(100.0 * gap / kr.comparison, style))
     } else {
         String::new()
     };
     table.add_row(vec![
-        TableCell::new(format!("{} ({})", chain.label.get(Lang::En), chain.total)),
-        right(format_number(split.own, d, TERMINAL, false)),
-        right(format_number(kr.comparison, d, TERMINAL, false)),
-        right(format!("{}{pct}", format_number(gap, d, TERMINAL, true))),
+        TableCell::new(format!("{} ({})", chain.label.get(lang), chain.total)),
+        right(format_number(split.own, d, style, false)),
+        right(format_number(kr.comparison, d, style, false)),
+        right(format!("{}{pct}", format_number(gap, d, style, true))),
         right(share(gap)),
     ]);
     for term in &kr.terms {
-        table.add_row(term_row(chain, term, d, &share));
+        table.add_row(term_row(chain, term, d, &share, lang));
     }
     table
 }
 
-fn term_row(chain: &Chain, term: &Term, d: usize, share: &dyn Fn(f64) -> String) -> Vec<TableCell> {
+fn term_row(
+    chain: &Chain,
+    term: &Term,
+    d: usize,
+    share: &dyn Fn(f64) -> String,
+    lang: Lang,
+) -> Vec<TableCell> {
+    let style = lang.terminal_numbers();
     let kpis = term_kpis(chain, term.kind);
     let name = match (term.kind, kpis.is_empty()) {
-        (TermKind::Rest | TermKind::Spread, _) | (_, true) => term_name(chain, term.kind, Lang::En),
-        _ => format!("{} ({kpis})", term_name(chain, term.kind, Lang::En)),
+        (TermKind::Rest | TermKind::Spread, _) | (_, true) => term_name(chain, term.kind, lang),
+        _ => format!("{} ({kpis})", term_name(chain, term.kind, lang)),
     };
     let shown = |v: Option<f64>| match (v, term.kind) {
         (Some(v), TermKind::Rest) if matches!(chain.form, Form::Product { .. }) => {
-            format!("{v:.4}")
+            format_number(v, 4, style, false)
         }
-        (Some(v), _) => figure(v, TERMINAL, false),
+        (Some(v), _) => figure(v, style, false),
         (None, _) => String::new(),
     };
     let (own, comparison) = term_values(chain, term);
@@ -159,13 +175,14 @@ fn term_row(chain: &Chain, term: &Term, d: usize, share: &dyn Fn(f64) -> String)
         TableCell::new(format!("  {name}")),
         right(shown(own)),
         right(shown(comparison)),
-        right(format_number(term.contribution, d, TERMINAL, true)),
+        right(format_number(term.contribution, d, style, true)),
         right(share(term.contribution)),
     ]
 }
 
 /// The gap and its parts in each year.
-fn years_table(chain: &Chain, splits: &[Split]) -> Table {
+fn years_table(chain: &Chain, splits: &[Split], lang: Lang) -> Table {
+    let (words, style) = (&lang.words().term, lang.terminal_numbers());
     let mut table = new_table();
     let d = decimals(splits.iter().map(|s| s.own));
     let kinds: Vec<TermKind> = splits
@@ -173,14 +190,12 @@ fn years_table(chain: &Chain, splits: &[Split]) -> Table {
         .find_map(|s| s.kr.as_ref().ok())
         .map(|d| d.terms.iter().map(|t| t.kind).collect())
         .unwrap_or_default();
-    let mut header = vec![
-        "year".to_string(),
-        "value".to_string(),
-        "comparison".to_string(),
-        "gap".to_string(),
-    ];
-    header.extend(kinds.iter().map(|k| short_label(chain, *k)));
+    let mut header: Vec<String> = [words.year, words.value, words.comparison, words.gap]
+        .map(str::to_string)
+        .to_vec();
+    header.extend(kinds.iter().map(|k| short_label(chain, *k, words)));
     table.set_header(header);
+    let number = |v: f64, plus: bool| right(format_number(v, d, style, plus));
     for split in splits {
         let mut row = vec![
             TableCell::new(format!(
@@ -188,32 +203,23 @@ fn years_table(chain: &Chain, splits: &[Split]) -> Table {
                 split.year,
                 if split.series_break { " ¦" } else { "" }
             )),
-            right(format_number(split.own, d, TERMINAL, false)),
+            number(split.own, false),
         ];
         match &split.kr {
             Ok(kr) => {
-                row.push(right(format_number(kr.comparison, d, TERMINAL, false)));
-                row.push(right(format_number(kr.gap(split.own), d, TERMINAL, true)));
-                row.extend(
-                    kr.terms
-                        .iter()
-                        .map(|t| right(format_number(t.contribution, d, TERMINAL, true))),
-                );
+                row.push(number(kr.comparison, false));
+                row.push(number(kr.gap(split.own), true));
+                row.extend(kr.terms.iter().map(|t| number(t.contribution, true)));
             }
             Err(why) => {
-                row.push(right(
+                let blank = || right(String::new());
+                row.push(split.comparison.map_or_else(blank, |c| number(c, false)));
+                row.push(
                     split
                         .comparison
-                        .map(|c| format_number(c, d, TERMINAL, false))
-                        .unwrap_or_default(),
-                ));
-                row.push(right(
-                    split
-                        .comparison
-                        .map(|c| format_number(split.own - c, d, TERMINAL, true))
-                        .unwrap_or_default(),
-                ));
-                row.push(TableCell::new(unsplit_text(why, chain, Lang::En)));
+                        .map_or_else(blank, |c| number(split.own - c, true)),
+                );
+                row.push(TableCell::new(unsplit_text(why, chain, lang)));
             }
         }
         table.add_row(row);
@@ -222,16 +228,16 @@ fn years_table(chain: &Chain, splits: &[Split]) -> Table {
 }
 
 /// A term's column heading in the years table.
-fn short_label(chain: &Chain, kind: TermKind) -> String {
+fn short_label(chain: &Chain, kind: TermKind, words: &TermWords) -> String {
     match (kind, &chain.form) {
         (TermKind::Factor(i), Form::Product { factors, .. }) => {
-            factors[i].kind.code().replace('_', " ")
+            words.kinds[factors[i].kind as usize].to_string()
         }
         (TermKind::Part(i), Form::Sum { parts }) => parts[i].kpi.clone(),
         // One word per meaning: a sum's rest is a part, a product's is rounding.
-        (TermKind::Rest, Form::Sum { .. }) => "other".to_string(),
-        (TermKind::Rest, _) => "rounding".to_string(),
-        (TermKind::Spread, _) => "spread".to_string(),
+        (TermKind::Rest, Form::Sum { .. }) => words.other.to_string(),
+        (TermKind::Rest, _) => words.rounding.to_string(),
+        (TermKind::Spread, _) => words.spread.to_string(),
         _ => String::new(),
     }
 }

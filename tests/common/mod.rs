@@ -41,6 +41,7 @@ pub fn nyckeltal(api_url: &str, cache: &Path) -> Command {
     ] {
         command.env_remove(proxy);
     }
+    without_locale(&mut command);
     command
         .env("NYCKELTAL_API_URL", api_url)
         .env("NYCKELTAL_CACHE_DIR", cache)
@@ -52,11 +53,20 @@ pub fn nyckeltal(api_url: &str, cache: &Path) -> Command {
 /// nyckeltal reading the shared snapshot.
 pub fn nyckeltal_offline_snapshot() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_nyckeltal"));
+    without_locale(&mut command);
     command
         .env_remove("NYCKELTAL_API_URL")
         .arg("--source")
         .arg(shared_data());
     command
+}
+
+/// The terminal's language follows the locale; tests pick it with --lang
+/// or LANG themselves, so a Swedish machine runs the same tests.
+fn without_locale(command: &mut Command) {
+    for name in ["LC_ALL", "LC_MESSAGES", "LANG", "NYCKELTAL_LANG"] {
+        command.env_remove(name);
+    }
 }
 
 pub fn run(command: &mut Command) -> Output {

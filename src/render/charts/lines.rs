@@ -101,7 +101,7 @@ impl Extent {
     /// A level's axis from zero, where every figure is above it, so a gap
     /// is drawn at its true size (N20007 from 49 000 made a 20 % gap look
     /// like half the chart).
-    pub(super) fn from_zero(self) -> Extent {
+    pub(super) fn reaching_zero(self) -> Extent {
         if self.y_min < 0.0 {
             return self;
         }
@@ -163,7 +163,7 @@ fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChar
         return Err(error::not_found("no figures to draw for these years"));
     }
     let extent = if chart.from_zero {
-        Extent::of(&points).from_zero()
+        Extent::of(&points).reaching_zero()
     } else {
         Extent::of(&points)
     };

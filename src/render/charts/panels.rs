@@ -100,7 +100,7 @@ fn extent(chart: &Panels) -> Extent {
         .copied()
         .collect();
     if chart.from_zero {
-        Extent::of(&points).from_zero()
+        Extent::of(&points).reaching_zero()
     } else {
         Extent::of(&points)
     }
