@@ -102,6 +102,26 @@ fn keys(chart: &Bars) -> Vec<Key> {
     keys
 }
 
+/// A bar's value on a white ground.
+fn value_label<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: String,
+    (x, y): (i32, i32),
+) -> Result<()> {
+    let font = ("sans-serif", 15).into_font().color(&BLACK);
+    let (w, h) = area
+        .estimate_text_size(&text, &font)
+        .map_err(|e| fail(&e))?;
+    area.draw(&Rectangle::new(
+        [(x - 2, y - 1), (x + w as i32 + 2, y + h as i32 + 1)],
+        WHITE.filled(),
+    ))
+    .map_err(|e| fail(&e))?;
+    area.draw(&Text::new(text, (x, y), font))
+        .map_err(|e| fail(&e))?;
+    Ok(())
+}
+
 /// The bars as SVG.
 pub(crate) fn bars_svg(chart: &Bars) -> Result<String> {
     register_font();
@@ -145,18 +165,8 @@ fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Bars) -> Resu
         ))
         .map_err(|e| fail(&e))?;
         let font = ("sans-serif", 15).into_font().color(&BLACK);
-        area.draw(&Text::new(
-            bar.name.clone(),
-            (MARGIN, top + 5),
-            font.clone(),
-        ))
-        .map_err(|e| fail(&e))?;
-        area.draw(&Text::new(
-            format_number(bar.value, places, style, false),
-            (b + 6, top + 5),
-            font,
-        ))
-        .map_err(|e| fail(&e))?;
+        area.draw(&Text::new(bar.name.clone(), (MARGIN, top + 5), font))
+            .map_err(|e| fail(&e))?;
     }
     let bottom = TOP + chart.bars.len() as i32 * ROW;
     area.draw(&PathElement::new(
@@ -173,6 +183,12 @@ fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Bars) -> Resu
                 colour(Role::Peers(n)),
             )?;
         }
+    }
+    // Values last, on white, so a mean's line never crosses a number.
+    for (i, bar) in chart.bars.iter().enumerate() {
+        let text = format_number(bar.value, places, style, false);
+        let at = (x(bar.value.max(0.0)) + 6, TOP + i as i32 * ROW + 5);
+        value_label(area, text, at)?;
     }
     Ok(())
 }
