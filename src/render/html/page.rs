@@ -244,13 +244,6 @@ fn set_section<'a>(review: &'a Review, name: &str, title: &str) -> Markup {
                     }
                 }
             }
-            // A chart stands here unless its KPI has a page of its own
-            // (a municipality's trend charts), so each is shown once.
-            div.charts {
-                @for figure in review.figures.iter().filter(|f| f.set_name == name && !skip.iter().any(|k| f.caption.starts_with(&format!("{k} — "))) && !on_kpi_page(review, f)) {
-                    figure.wide[figure.wide] { (PreEscaped(&figure.svg)) figcaption { (figure.caption) } }
-                }
-            }
             @for (kpi, set) in &earlier {
                 p.note { (words.note_shown_earlier.replace("{kpi}", kpi).replace("{set}", set)) }
             }
@@ -259,6 +252,14 @@ fn set_section<'a>(review: &'a Review, name: &str, title: &str) -> Markup {
             }
             @if let Some(text) = sections.first().and_then(|s| s.set.not_measured_in(lang)) {
                 p.missing { b { (words.not_measured) ": " } (text) }
+            }
+            // The notes stand under the tables they explain; then the
+            // charts, each shown once: here unless its KPI has a page of
+            // its own (a municipality's trend charts).
+            div.charts {
+                @for figure in review.figures.iter().filter(|f| f.set_name == name && !skip.iter().any(|k| f.caption.starts_with(&format!("{k} — "))) && !on_kpi_page(review, f)) {
+                    figure.wide[figure.wide] { (PreEscaped(&figure.svg)) figcaption { (figure.caption) } }
+                }
             }
         }
     }
