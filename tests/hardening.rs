@@ -158,19 +158,9 @@ fn tiny_snapshot(dir: &Path, kpi_title: &str, names: [&str; 2], totals: &str) ->
     root
 }
 
-fn on_snapshot(root: &Path) -> std::process::Command {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_nyckeltal"));
-    command
-        .env_remove("NYCKELTAL_API_URL")
-        .env("NO_COLOR", "1")
-        .arg("--source")
-        .arg(root);
-    command
-}
-
 /// `values` of the tiny snapshot's KPI.
 fn tiny_values(root: &Path, municipality: &str, years: &str) -> std::process::Command {
-    let mut command = on_snapshot(root);
+    let mut command = nyckeltal_on_snapshot(root);
     command.args([
         "values",
         "--kpi",
@@ -505,7 +495,7 @@ fn ids_that_are_no_kolada_ids_never_reach_a_url_or_a_file_name() {
     let kpis =
         serde_json::json!([{ "id": "N9/../../escaped", "title": "x", "municipality_type": "K" }]);
     std::fs::write(root.join("meta/kpi.json"), kpis.to_string()).unwrap();
-    let out = run(on_snapshot(&root).args([
+    let out = run(nyckeltal_on_snapshot(&root).args([
         "values",
         "--kpi",
         "N9/../../escaped",
@@ -626,7 +616,8 @@ fn csv_text_cells_cannot_start_a_formula_and_numbers_stay_numbers() {
         }
         assert!(text.contains("-4"), "negative figures untouched: {text}");
     }
-    let search = ok(on_snapshot(&root).args(["kpi", "search", "hyperlink", "--format", "csv"]));
+    let search =
+        ok(nyckeltal_on_snapshot(&root).args(["kpi", "search", "hyperlink", "--format", "csv"]));
     assert!(search.contains("'=HYPERLINK"), "{search}");
     assert!(!search
         .lines()
@@ -1115,7 +1106,7 @@ fn a_saved_snapshot_missing_a_file_or_cut_short_is_damaged() {
         let snap = dir.path().join("snap");
         assert_eq!(code(&save_snapshot(&snap, false)), 0);
         damage(&snap.join(totals));
-        let out = run(on_snapshot(&snap).args([
+        let out = run(nyckeltal_on_snapshot(&snap).args([
             "values",
             "--kpi",
             "N20900",
@@ -1445,7 +1436,7 @@ fn fuzz_world(dir: &Path) -> (PathBuf, PathBuf) {
 }
 
 fn in_world(root: &Path, data: &Path, cwd: &Path) -> std::process::Command {
-    let mut command = on_snapshot(root);
+    let mut command = nyckeltal_on_snapshot(root);
     command.arg("--data-dir").arg(data).current_dir(cwd);
     command
 }

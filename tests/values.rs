@@ -558,3 +558,105 @@ fn a_groups_own_value_is_koladas_mean_through_api_and_snapshot() {
         assert_eq!(a["municipality"], "Göteborgsregionen (ovägt medel)");
     }
 }
+
+/// The distinct KPIs of a `values --format csv` table, in order of first row.
+fn kpis_of(csv: &str) -> Vec<String> {
+    let mut kpis: Vec<String> = Vec::new();
+    for row in csv_rows(csv) {
+        if !kpis.contains(&row["kpi"]) {
+            kpis.push(row["kpi"].clone());
+        }
+    }
+    kpis
+}
+
+/// KPIs named by a file of ids, by `all` (what the source holds) and by a
+/// set give the same figures as the ids typed out.
+#[test]
+fn kpis_by_file_all_and_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("kpis.txt");
+    std::fs::write(&list, "N28018\n# elderly care\nN20900  # the headline\n\n").unwrap();
+    let small = dir.path().join("small");
+    let at_list = format!("@{}", list.display());
+    ok(nyckeltal_offline_snapshot()
+        .args(["snapshot", "save"])
+        .arg(&small)
+        .args(["--kpi", &at_list, "--years", "2021-2022"]));
+    let table = [
+        "--municipality",
+        "all",
+        "--years",
+        "2021-2022",
+        "--format",
+        "csv",
+    ];
+
+    let typed = ok(nyckeltal_offline_snapshot()
+        .args(["values", "--kpi", "N20900,N28018"])
+        .args(table));
+    let from_file = ok(nyckeltal_offline_snapshot()
+        .args(["values", "--kpi", &at_list])
+        .args(table));
+    assert_eq!(kpis_of(&from_file), ["N20900", "N28018"]);
+    assert_eq!(from_file, typed, "a file of ids is the ids typed out");
+    let every = ok(nyckeltal_on_snapshot(&small)
+        .args(["values", "--kpi", "all"])
+        .args(table));
+    assert_eq!(every, typed, "all: every KPI the snapshot holds, no more");
+
+    let set = ok(nyckeltal_offline_snapshot().args([
+        "set",
+        "show",
+        "aldreomsorg-kostnad",
+        "--format",
+        "csv",
+    ]));
+    let set_ids: Vec<String> = csv_rows(&set).iter().map(|r| r["kpi"].clone()).collect();
+    let by_set = ok(nyckeltal_offline_snapshot()
+        .args(["values", "--set", "aldreomsorg-kostnad"])
+        .args(table));
+    let by_ids = ok(nyckeltal_offline_snapshot()
+        .args(["values", "--kpi", &set_ids.join(",")])
+        .args(table));
+    assert_eq!(by_set, by_ids, "--set is its KPIs typed out");
+    assert_eq!(kpis_of(&by_set).len(), set_ids.len(), "{by_set}");
+}
+
+/// Offline, `--kpi all` is what the cache holds.
+#[test]
+fn kpi_all_offline_is_what_the_cache_holds() {
+    let emulator = emulator();
+    let cache = tempfile::tempdir().unwrap();
+    let selection = ["--municipality", "Tjörn", "--years", "2022"];
+    ok(nyckeltal(&emulator.url(), cache.path())
+        .args(["fetch", "--kpi", "N20007,U21468"])
+        .args(selection));
+    let held = ok(nyckeltal(&emulator.url(), cache.path())
+        .args(["--offline", "values", "--kpi", "all", "--format", "csv"])
+        .args(selection));
+    assert_eq!(kpis_of(&held), ["N20007", "U21468"]);
+}
+
+#[test]
+fn kpi_lists_that_cannot_be_read_are_refused() {
+    let selection = ["--municipality", "Tjörn", "--years", "2022"];
+    let missing = ["values", "--kpi", "@/nonexistent/kpis.txt"];
+    fails_offline(
+        &[&missing[..], &selection[..]].concat(),
+        2,
+        "cannot read the KPI list",
+    );
+    let folder = ["values", "--kpi", "@/"];
+    fails_offline(
+        &[&folder[..], &selection[..]].concat(),
+        2,
+        "not a regular file",
+    );
+    fails_offline(&[&["values"][..], &selection[..]].concat(), 2, "--kpi");
+    fails_offline(
+        &["compare", "Tjörn", "--kpi", "all"],
+        2,
+        "--kpi all is for values",
+    );
+}

@@ -165,13 +165,17 @@ pub(crate) enum Command {
     /// Fill the cache with figures, so later commands (and --offline) need no network.
     #[command(after_help = "Examples:
   nyckeltal fetch --kpi N20900,N20007,N21006,N23009 --municipality all --years 2015-2025
-  nyckeltal fetch --kpi N20900 --municipality Tjörn,G96190 --years 2022")]
+  nyckeltal fetch --kpi N20900 --municipality Tjörn,G96190 --years 2022
+  nyckeltal fetch --set aldreomsorg-kostnad --set nara-vard --municipality all --years 2015-2025")]
     Fetch(FetchArgs),
     /// Figures as a tidy long table: kpi, municipality_id, municipality, year, gender, value.
     #[command(after_help = "Examples:
   nyckeltal values --kpi N20900 --municipality Tjörn --years 2018-2022
   nyckeltal values --kpi N20900,N20007 --municipality G96190 --years 2022 -o gr.csv
-  nyckeltal values --kpi U21468 --municipality Tjörn --years 2022 --gender all --format json")]
+  nyckeltal values --kpi U21468 --municipality Tjörn --years 2022 --gender all --format json
+  nyckeltal values --set aldreomsorg-kostnad --municipality all --years 2018-2022 -o costs.csv
+  nyckeltal values --kpi @dashboard-kpis.txt --municipality all --years 2022 -o dashboard.parquet
+  nyckeltal --source ../shared/kolada values --kpi all --municipality all --years 1998-2022 -o kolada.parquet")]
     Values(ValuesArgs),
     /// List and show peer lists and networks (data/peers/*.toml and your own).
     #[command(
@@ -392,9 +396,25 @@ pub(crate) struct KpiChoice {
     /// Indicator sets (repeat the flag for several) [default with neither: every built-in set].
     #[arg(long = "set", value_name = "NAME")]
     pub sets: Vec<String>,
-    /// KPI ids, comma-separated.
-    #[arg(long, short = 'k', value_name = "IDS")]
+    /// KPI ids, comma-separated (N20900,N20007); @FILE for a file of ids, one per line; `all`
+    /// for every KPI the source has figures for.
+    #[arg(long, short = 'k', value_name = "IDS|@FILE|all")]
     pub kpi: Option<String>,
+}
+
+/// Which KPIs to export: ids, a file of ids, every KPI, or sets (at least one).
+#[derive(Debug, Args, Clone)]
+#[group(required = true, multiple = true)]
+pub(crate) struct KpiPick {
+    /// KPI ids, comma-separated (N20900,N20007); @FILE for a file of ids, one per line (# starts
+    /// a comment); `all` for every KPI the source has figures for (a snapshot's or an offline
+    /// cache's own; from the API, every KPI Kolada publishes for the places asked).
+    #[arg(long, short = 'k', value_name = "IDS|@FILE|all")]
+    pub kpi: Option<String>,
+    /// The KPIs of an indicator set, by name (aldreomsorg-kostnad) or .toml path; repeat the
+    /// flag for several, or add --kpi.
+    #[arg(long = "set", value_name = "NAME")]
+    pub sets: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -673,9 +693,8 @@ pub(crate) enum GroupCommand {
 /// What figures: KPIs × municipalities × years.
 #[derive(Debug, Args)]
 pub(crate) struct Selection {
-    /// KPI ids, comma-separated: N20900,N20007.
-    #[arg(long, short = 'k', value_name = "IDS")]
-    pub kpi: String,
+    #[command(flatten)]
+    pub kpis: KpiPick,
     /// Municipalities, comma-separated: codes or names (1419, Tjörn, "Tjörns kommun"),
     /// a group id for its members (G96190), mean:G96190 for the group's own value (the
     /// unweighted mean of its members), or `all` (the 290 municipalities).

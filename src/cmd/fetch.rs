@@ -21,7 +21,8 @@ pub(crate) fn run(args: &FetchArgs, global: &GlobalArgs) -> Result<()> {
         return Err(error::usage("fetch fills the cache; drop --no-cache"));
     }
     let selection = Selection {
-        kpi: &args.selection.kpi,
+        sets: &args.selection.kpis.sets,
+        kpi: args.selection.kpis.kpi.as_deref(),
         municipality: &args.selection.municipality,
         years: &args.selection.years,
     };

@@ -24,7 +24,8 @@ pub(crate) fn run(args: &ValuesArgs, global: &GlobalArgs) -> Result<()> {
     };
     let single = !matches!(args.gender, GenderChoice::T | GenderChoice::All);
     let selection = Selection {
-        kpi: &args.selection.kpi,
+        sets: &args.selection.kpis.sets,
+        kpi: args.selection.kpis.kpi.as_deref(),
         municipality: &args.selection.municipality,
         years: &args.selection.years,
     };

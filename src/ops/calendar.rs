@@ -18,7 +18,7 @@ use crate::resolve::kpis::chosen_kpis;
 pub(crate) fn calendar(sets: &[String], kpi: Option<&str>, cx: &Context) -> Result<Listing> {
     let today = chrono::Local::now().date_naive();
     let mut kpis: Vec<Kpi> = Vec::new();
-    for id in chosen_kpis(sets, kpi, cx.catalogue, cx.refdata)? {
+    for id in chosen_kpis(sets, kpi, &[], cx.catalogue, cx.refdata)? {
         let found = cx.catalogue.kpi(&id)?;
         kpis.push(found.ok_or_else(|| error::not_found(format!("unknown KPI id '{id}'")))?);
     }

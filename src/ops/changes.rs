@@ -137,7 +137,7 @@ fn snapshot_query(
     let catalogue = cx.catalogue;
     let asked = !chosen.sets.is_empty() || chosen.kpi.is_some();
     let kpis = match (stamp, asked) {
-        (_, true) => chosen_kpis(chosen.sets, chosen.kpi, catalogue, cx.refdata)?,
+        (_, true) => chosen_kpis(chosen.sets, chosen.kpi, &[], catalogue, cx.refdata)?,
         (Some(stamp), false) => stamp.kpis.clone(),
         (None, false) => {
             return Err(error::usage(format!(
@@ -176,7 +176,7 @@ pub(crate) fn since_date(
     cx: &Context,
 ) -> Result<Vec<Change>> {
     let catalogue = cx.catalogue;
-    let kpis = chosen_kpis(chosen.sets, chosen.kpi, catalogue, cx.refdata)?;
+    let kpis = chosen_kpis(chosen.sets, chosen.kpi, &[], catalogue, cx.refdata)?;
     let latest = catalogue.latest_year_or_last(&kpis);
     let years: Vec<i32> = ((latest - 24)..=latest).collect();
     cx.progress.begin("asking Kolada");

@@ -30,8 +30,8 @@ pub(crate) struct Asked<'a> {
 pub(crate) fn save(asked: Asked, cx: &Context) -> Result<String> {
     let catalogue = cx.catalogue;
     let source = catalogue.source();
-    let kpi_ids = chosen_kpis(asked.sets, asked.kpi, catalogue, cx.refdata)?;
     let mut entities = municipality_ids(asked.municipality, catalogue)?;
+    let kpi_ids = chosen_kpis(asked.sets, asked.kpi, &entities, catalogue, cx.refdata)?;
     // `all` for a KPI Kolada publishes for regions means the regions too,
     // so a region's rank among the 21 survives the freeze.
     if asked.municipality.trim() == "all" {

@@ -12,9 +12,10 @@ use crate::model::years::format_years;
 use crate::model::Gender;
 use crate::resolve::kpis::selection;
 
-/// KPIs × municipalities × years, as typed.
+/// KPIs (`--set` flags, `--kpi`) × municipalities × years, as typed.
 pub(crate) struct Selection<'a> {
-    pub kpi: &'a str,
+    pub sets: &'a [String],
+    pub kpi: Option<&'a str>,
     pub municipality: &'a str,
     pub years: &'a str,
 }
@@ -29,10 +30,11 @@ pub(crate) fn values(
 ) -> Result<(Table, Vec<String>)> {
     let catalogue = cx.catalogue;
     let query = selection(
-        selected.kpi,
+        (selected.sets, selected.kpi),
         selected.municipality,
         selected.years,
         catalogue,
+        cx.refdata,
     )?;
     if single_gender {
         for id in &query.kpis {
@@ -65,10 +67,11 @@ pub(crate) fn fill_cache(selected: &Selection, cx: &Context) -> Result<String> {
     let catalogue = cx.catalogue;
     let source = catalogue.source();
     let query = selection(
-        selected.kpi,
+        (selected.sets, selected.kpi),
         selected.municipality,
         selected.years,
         catalogue,
+        cx.refdata,
     )?;
     let observations = fetch(source, &query, cx.progress)?;
     let stats = source.stats();

@@ -1,27 +1,35 @@
 //! KPIs from what a person typed, and the checks of sets and factor files
 //! against Kolada's catalogue.
 
+use std::collections::HashSet;
+use std::path::Path;
+
 use anyhow::Result;
 
 use super::areas::area_of_kpi;
 use super::places::municipality_ids;
 use super::suggest::did_you_mean_kpi;
 use crate::base::error;
+use crate::base::read::read_hand_written;
 use crate::catalogue::Catalogue;
 use crate::model::scale::Direction;
 use crate::model::years::parse_years;
+use crate::model::Kpi;
 use crate::refdata::{Factor, FactorSet, IndicatorSet, Origin, RefData, SetEntry};
 use crate::source::ValueQuery;
 
-/// KPI ids, comma-separated, each checked against the catalogue.
+/// KPI ids as typed after `--kpi`: separated by commas or spaces, or
+/// `@FILE` (ids one per line, `#` starts a comment), each checked against
+/// the catalogue. `all` is for the commands that export figures
+/// ([`selection`], [`chosen_kpis`]).
 pub(crate) fn kpi_ids(text: &str, catalogue: &Catalogue) -> Result<Vec<String>> {
+    let typed = typed_ids(text)?;
+    if typed.iter().any(|id| id.eq_ignore_ascii_case(ALL)) {
+        return Err(error::usage(
+            "--kpi all is for values, fetch and snapshot save; here, name the KPIs or a set",
+        ));
+    }
     let mut ids = Vec::new();
-    let typed: Vec<String> = text
-        .split([',', ' '])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect();
     catalogue.prefetch_kpis(&typed)?;
     for raw in typed.iter().map(String::as_str) {
         match catalogue.kpi(raw)? {
@@ -40,7 +48,74 @@ pub(crate) fn kpi_ids(text: &str, catalogue: &Catalogue) -> Result<Vec<String>> 
     }
     if ids.is_empty() {
         return Err(error::usage(
-            "--kpi is empty; give KPI ids such as N20900,N20007",
+            "--kpi is empty; give KPI ids such as N20900,N20007, @FILE or all",
+        ));
+    }
+    Ok(ids)
+}
+
+/// `--kpi all`.
+const ALL: &str = "all";
+
+/// The words of `--kpi`, or of the file `--kpi @FILE` names.
+fn typed_ids(text: &str) -> Result<Vec<String>> {
+    let listed;
+    let words = match text.trim().strip_prefix('@') {
+        Some(path) => {
+            listed = read_hand_written(Path::new(path), "the KPI list")?;
+            listed
+                .lines()
+                .map(|line| line.split('#').next().unwrap_or(""))
+                .collect::<Vec<_>>()
+                .join(",")
+        }
+        None => text.to_string(),
+    };
+    Ok(words
+        .split([',', ' ', '\t', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect())
+}
+
+/// Whether `--kpi` asks for every KPI.
+fn asks_all(text: &str) -> bool {
+    text.trim().eq_ignore_ascii_case(ALL)
+}
+
+/// `--kpi all`: every KPI of the catalogue the source has figures for, in
+/// id order. A snapshot and an offline cache list their own; for the live
+/// API, every KPI Kolada has published a year of, for the kind of place
+/// asked (a KPI only for regions is not asked for municipalities; no
+/// places named means any).
+pub(crate) fn every_kpi(catalogue: &Catalogue, entities: &[String]) -> Result<Vec<String>> {
+    // No places named: any place.
+    let regional = entities.is_empty() || entities.iter().any(|id| id.starts_with("00"));
+    let municipal = entities.is_empty() || entities.iter().any(|id| !id.starts_with("00"));
+    let serves = |k: &Kpi| (municipal && k.for_municipalities()) || (regional && k.for_regions());
+    let mut ids: Vec<String> = match catalogue.source().kpis_with_figures()? {
+        Some(listed) => {
+            catalogue.prefetch_kpis(&listed)?;
+            let mut known = Vec::new();
+            for id in listed {
+                if catalogue.kpi(&id)?.is_some() {
+                    known.push(id);
+                }
+            }
+            known
+        }
+        None => catalogue
+            .kpis()?
+            .iter()
+            .filter(|k| k.latest_year().is_some() && serves(k))
+            .map(|k| k.id.clone())
+            .collect(),
+    };
+    ids.sort();
+    if ids.is_empty() {
+        return Err(error::not_found(
+            "--kpi all: the source holds figures for no KPI of its catalogue; fetch some first",
         ));
     }
     Ok(ids)
@@ -105,10 +180,12 @@ pub(crate) fn checked_sets(
 }
 
 /// The KPIs of `--set` flags and `--kpi`, in order, without repeats; every
-/// built-in set's when neither is given.
+/// built-in set's when neither is given. `entities` are the places asked
+/// for, if any: `--kpi all` leaves out KPIs Kolada has for none of them.
 pub(crate) fn chosen_kpis(
     sets: &[String],
     kpi: Option<&str>,
+    entities: &[String],
     catalogue: &Catalogue,
     refdata: &RefData,
 ) -> Result<Vec<String>> {
@@ -126,28 +203,28 @@ pub(crate) fn chosen_kpis(
         .into_iter()
         .flat_map(|set| set.entries.into_iter().map(|e| e.kpi))
         .collect();
-    if let Some(text) = kpi {
-        ids.extend(kpi_ids(text, catalogue)?);
+    match kpi {
+        Some(text) if asks_all(text) => ids.extend(every_kpi(catalogue, entities)?),
+        Some(text) => ids.extend(kpi_ids(text, catalogue)?),
+        None => {}
     }
-    let mut unique = Vec::new();
-    for id in ids {
-        if !unique.contains(&id) {
-            unique.push(id);
-        }
-    }
-    Ok(unique)
+    let mut seen = HashSet::new();
+    ids.retain(|id| seen.insert(id.clone()));
+    Ok(ids)
 }
 
-/// KPIs × municipalities × years as typed → a query of Kolada ids.
+/// KPIs (`--set` flags and `--kpi`) × municipalities × years as typed →
+/// a query of Kolada ids.
 pub(crate) fn selection(
-    kpis: &str,
+    (sets, kpi): (&[String], Option<&str>),
     municipalities: &str,
     years: &str,
     catalogue: &Catalogue,
+    refdata: &RefData,
 ) -> Result<ValueQuery> {
     let years = parse_years(years)?;
-    let kpis = kpi_ids(kpis, catalogue)?;
     let entities = municipality_ids(municipalities, catalogue)?;
+    let kpis = chosen_kpis(sets, kpi, &entities, catalogue, refdata)?;
     Ok(ValueQuery {
         kpis,
         entities,

@@ -524,6 +524,25 @@ impl DataSource for CachedSource {
         Ok(pick(&found, ids))
     }
 
+    /// Offline, the KPIs the cache holds figures for; online, the catalogue says.
+    fn kpis_with_figures(&self) -> Result<Option<Vec<String>>> {
+        if self.upstream.is_some() {
+            return Ok(None);
+        }
+        let Ok(entries) = std::fs::read_dir(self.cache.dir().join("values")) else {
+            return Ok(Some(Vec::new()));
+        };
+        let mut ids: Vec<String> = entries
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().to_str()?.strip_suffix(".json")?.to_string();
+                is_kolada_id(&name).then_some(name)
+            })
+            .collect();
+        ids.sort();
+        Ok(Some(ids))
+    }
+
     fn municipalities(&self) -> Result<Vec<Municipality>> {
         self.meta(
             "municipality",

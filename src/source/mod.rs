@@ -91,6 +91,12 @@ pub(crate) trait DataSource {
     }
     fn municipalities(&self) -> Result<Vec<Municipality>>;
     fn groups(&self) -> Result<Vec<Group>>;
+    /// The KPIs this source holds figures for (upper-case ids, sorted),
+    /// when it can list them (a snapshot's files, an offline cache);
+    /// `None` when only the catalogue can say (the live API).
+    fn kpis_with_figures(&self) -> Result<Option<Vec<String>>> {
+        Ok(None)
+    }
     /// Every value the source has for the query, sorted in output order.
     fn values(&self, query: &ValueQuery, progress: &dyn Progress) -> Result<Vec<Observation>>;
     fn stats(&self) -> FetchStats;

@@ -171,6 +171,35 @@ impl Snapshot {
 }
 
 /// Kolada ids from DDF geo codes: `1419` stays, `14` → `0014`, `0` → `0000`.
+/// The KPIs of a folder of datapoints files
+/// (`ddf--datapoints--<kpi><suffix>`); a name that is not a Kolada id is
+/// not a KPI's file. A missing folder holds none.
+fn kpis_in(dir: &Path, suffix: &str) -> Result<Vec<String>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => {
+            return Err(error::source(format!(
+                "cannot list {} ({e}); check the snapshot folder",
+                dir.display()
+            )))
+        }
+    };
+    let mut ids = Vec::new();
+    for entry in entries {
+        let name = entry
+            .map_err(|e| error::source(format!("cannot list {} ({e})", dir.display())))?
+            .file_name();
+        let id = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("ddf--datapoints--"))
+            .and_then(|n| n.strip_suffix(suffix))
+            .map(str::to_uppercase);
+        ids.extend(id.filter(|id| is_kolada_id(id)));
+    }
+    Ok(ids)
+}
+
 pub(crate) fn kolada_id(geo: &str) -> String {
     if geo.len() >= 4 {
         geo.to_string()
@@ -421,6 +450,19 @@ impl DataSource for Snapshot {
             kpis.iter().map(|k| k.id.as_str()),
         )?;
         Ok(kpis)
+    }
+
+    fn kpis_with_figures(&self) -> Result<Option<Vec<String>>> {
+        let mut ids = Vec::new();
+        for (dir, suffix) in [
+            (TOTALS_DIR, "--by--geo--year.csv"),
+            (GENDER_DIR, "--by--geo--gender--year.csv"),
+        ] {
+            ids.extend(kpis_in(&self.root.join(dir), suffix)?);
+        }
+        ids.sort();
+        ids.dedup();
+        Ok(Some(ids))
     }
 
     fn municipalities(&self) -> Result<Vec<Municipality>> {

@@ -52,12 +52,18 @@ pub fn nyckeltal(api_url: &str, cache: &Path) -> Command {
 
 /// nyckeltal reading the shared snapshot.
 pub fn nyckeltal_offline_snapshot() -> Command {
+    nyckeltal_on_snapshot(&shared_data())
+}
+
+/// nyckeltal reading a snapshot folder.
+pub fn nyckeltal_on_snapshot(root: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_nyckeltal"));
     without_locale(&mut command);
     command
         .env_remove("NYCKELTAL_API_URL")
+        .env("NO_COLOR", "1")
         .arg("--source")
-        .arg(shared_data());
+        .arg(root);
     command
 }
 
