@@ -660,3 +660,97 @@ fn kpi_lists_that_cannot_be_read_are_refused() {
         "--kpi all is for values",
     );
 }
+
+/// `n` KPIs (by id, from the `skip`th on) that the shared dump has
+/// figures for and the catalogue knows, one per line.
+fn dump_kpis(skip: usize, n: usize) -> String {
+    let catalogue = std::fs::read_to_string(shared_data().join("meta/kpi.json")).unwrap();
+    let mut ids: Vec<String> =
+        std::fs::read_dir(shared_data().join("ddf/datapoints--by--geo--year"))
+            .unwrap()
+            .filter_map(|f| {
+                let name = f.ok()?.file_name().into_string().ok()?;
+                let id = name
+                    .strip_prefix("ddf--datapoints--")?
+                    .strip_suffix("--by--geo--year.csv")?;
+                Some(id.to_uppercase())
+            })
+            .filter(|id| catalogue.contains(&format!("\"{id}\"")))
+            .collect();
+    ids.sort();
+    ids[skip..skip + n].join("\n")
+}
+
+/// A fetch stopped half-way (Ctrl-C) and run again asks at most 10 % more
+/// than one that runs through, and the cache ends with the same figures.
+#[test]
+#[cfg(unix)]
+fn a_stopped_fetch_resumes_where_it_stopped() {
+    use std::sync::atomic::Ordering;
+    let emulator = emulator_with(|c| c.latency = std::time::Duration::from_millis(5));
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("kpis.txt");
+    // Two queries of 25 KPIs, about 40 pages in all. One at a time: a stop
+    // loses at most three pages (one in flight, one waiting to be taken
+    // in, one being kept).
+    std::fs::write(&list, dump_kpis(150, 50)).unwrap();
+    let at_list = format!("@{}", list.display());
+    let selection = [
+        "--kpi",
+        &at_list,
+        "--municipality",
+        "all",
+        "--years",
+        "1998-2022",
+    ];
+    let fetch = [&["--jobs", "1", "fetch"][..], &selection[..]].concat();
+    let data_requests = || emulator.counters().data_requests.load(Ordering::SeqCst);
+
+    let whole = dir.path().join("whole");
+    let mark = data_requests();
+    ok(nyckeltal(&emulator.url(), &whole).args(&fetch));
+    let uninterrupted = data_requests() - mark;
+
+    let stopped = dir.path().join("stopped");
+    let mark = data_requests();
+    let mut child = nyckeltal(&emulator.url(), &stopped)
+        .args(&fetch)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while data_requests() - mark < uninterrupted / 2 && start.elapsed().as_secs() < 300 {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let interrupt = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupt.success());
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "stopped half-way, not finished");
+    let before = data_requests() - mark;
+
+    let mark = data_requests();
+    let rerun = run(nyckeltal(&emulator.url(), &stopped).args(&fetch));
+    assert!(rerun.status.success(), "{}", stderr(&rerun));
+    let after = data_requests() - mark;
+    assert!(
+        stderr(&rerun).contains("KPIs already in the cache"),
+        "{}",
+        stderr(&rerun)
+    );
+    eprintln!("{before} requests before the stop, {after} after, {uninterrupted} in one run");
+    assert!(
+        (before + after) * 10 <= uninterrupted * 11,
+        "{before} before the stop + {after} after it, against {uninterrupted} in one run"
+    );
+
+    let figures = |cache: &std::path::Path| {
+        ok(nyckeltal(&emulator.url(), cache)
+            .args(["--offline", "values"])
+            .args(selection)
+            .args(["--format", "csv"]))
+    };
+    assert!(figures(&stopped) == figures(&whole), "the same figures");
+}

@@ -24,8 +24,9 @@ use crate::model::ids::{first_invalid_id, refuse_invalid_ids};
 use crate::model::{Group, Kpi, Municipality, Observation};
 
 pub(crate) use config::{ClientConfig, DEFAULT_API_URL};
+pub(crate) use planner::{asks_everybody, Entities, ValueRequest};
 use planner::{even_chunks, MAX_IDS_PER_SLOT};
-pub(crate) use planner::{Entities, ValueRequest};
+pub(crate) use pool::{KeptPage, KeptPages, PageJournal};
 use transport::Transport;
 pub(crate) use transport::WaitNotice;
 
@@ -119,7 +120,7 @@ impl KoladaClient {
         progress: &dyn Progress,
     ) -> Result<Vec<Observation>> {
         let mut observations = Vec::new();
-        self.values_each(requests, progress, |_, answered| {
+        self.values_each(requests, None, progress, |_, answered| {
             observations.extend(answered);
             Ok(())
         })?;
@@ -129,10 +130,13 @@ impl KoladaClient {
     /// Fetch the values of the requests, handing each query's answer to
     /// `answered` (on the calling thread) as soon as it is complete, with
     /// the exact scope it covers: so a cache keeps what was answered even
-    /// when a later query fails or the run is stopped.
+    /// when a later query fails or the run is stopped. A `journal` keeps
+    /// each page as it arrives, and a query begun by a stopped run goes on
+    /// from where it stopped.
     pub(crate) fn values_each(
         &self,
         requests: &[ValueRequest],
+        journal: Option<&dyn PageJournal>,
         progress: &dyn Progress,
         mut answered: impl FnMut(&ValueRequest, Vec<Observation>) -> Result<()>,
     ) -> Result<()> {
@@ -142,7 +146,7 @@ impl KoladaClient {
             keep_deleted: false,
             jobs: self.jobs,
         };
-        pool::run(&self.transport, &fetch, progress, |scope, rows| {
+        pool::run(&self.transport, &fetch, journal, progress, |scope, rows| {
             answered(scope, rows.into_iter().map(|(o, _)| o).collect())
         })
     }
@@ -162,7 +166,7 @@ impl KoladaClient {
             keep_deleted: true,
             jobs: self.jobs,
         };
-        pool::run(&self.transport, &fetch, progress, |_, rows| {
+        pool::run(&self.transport, &fetch, None, progress, |_, rows| {
             changes.extend(rows);
             Ok(())
         })?;

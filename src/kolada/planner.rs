@@ -14,6 +14,12 @@ pub(crate) const PER_PAGE: usize = 5000;
 /// costs fewer requests than listing them 25 at a time.
 const BULK_THRESHOLD: usize = 3 * MAX_IDS_PER_SLOT;
 
+/// Whether asking for this many places goes best as one query for
+/// everybody, filtered here.
+pub(crate) fn asks_everybody(places: usize) -> bool {
+    places > BULK_THRESHOLD
+}
+
 /// Which entities a value request covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Entities {
@@ -54,7 +60,7 @@ impl ValueRequest {
         let (groups, places): (Vec<String>, Vec<String>) =
             ids.into_iter().partition(|id| is_group_id(id));
         let mut out = Vec::new();
-        if places.len() > BULK_THRESHOLD {
+        if asks_everybody(places.len()) {
             out.push(ValueRequest {
                 kpis: kpis.clone(),
                 entities: Entities::All,
@@ -96,7 +102,14 @@ pub(crate) fn plan_queries(request: &ValueRequest) -> Vec<Query> {
     };
     let mut queries = Vec::new();
     for entities in entity_chunks {
-        for kpis in even_chunks(&request.kpis, MAX_IDS_PER_SLOT) {
+        // KPIs in runs of 25 in the asked order, not evenly: a repeat of a
+        // stopped fetch asks for the same queries less the answered ones
+        // (whole runs of 25), so it finds the pages it kept.
+        for kpis in request
+            .kpis
+            .chunks(MAX_IDS_PER_SLOT)
+            .map(<[String]>::to_vec)
+        {
             for years in even_chunks(&request.years, MAX_IDS_PER_SLOT) {
                 let year_text: Vec<String> = years.iter().map(i32::to_string).collect();
                 let path = match &entities {

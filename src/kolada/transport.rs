@@ -29,6 +29,24 @@ pub(crate) const MAX_PAGES_PER_QUERY: usize = 400;
 pub(crate) const MAX_ROWS_PER_QUERY: usize = 2_000_000;
 pub(crate) const MAX_BYTES_PER_QUERY: u64 = 512 * 1024 * 1024;
 
+/// Where a walk through a query's pages starts: its first page, or the
+/// page after those an interrupted run kept.
+pub(crate) struct Walk {
+    pub url: Url,
+    pub pages_before: usize,
+    pub rows_before: usize,
+}
+
+impl From<Url> for Walk {
+    fn from(url: Url) -> Walk {
+        Walk {
+            url,
+            pages_before: 0,
+            rows_before: 0,
+        }
+    }
+}
+
 /// The longest wait a `Retry-After` is honoured for (also never longer than `--timeout`).
 const LONGEST_RETRY_AFTER: Duration = Duration::from_secs(60);
 
@@ -97,23 +115,39 @@ impl Transport {
     }
 
     /// Every item of a paged list, following `next_url` (absolute or relative).
-    /// A next_url that leads back to a page already read, a page that adds
-    /// nothing but points on, or a query past [`MAX_PAGES_PER_QUERY`],
-    /// [`MAX_ROWS_PER_QUERY`] or [`MAX_BYTES_PER_QUERY`] ends the walk with
-    /// an error (exit 5) rather than going on for ever.
     pub(crate) fn get_all<T: DeserializeOwned>(&self, first: Url) -> Result<Vec<T>> {
         let mut items = Vec::new();
-        let mut url = first.clone();
+        self.walk_pages(Walk::from(first), |page: Vec<T>, _| {
+            items.extend(page);
+            Ok(())
+        })?;
+        Ok(items)
+    }
+
+    /// The pages of a list from `walk.url` on, each handed to `on_page`
+    /// with the URL of the next (none after the last) as it arrives. A
+    /// next_url that leads back to a page already read, a page that adds
+    /// nothing but points on, or a query past [`MAX_PAGES_PER_QUERY`],
+    /// [`MAX_ROWS_PER_QUERY`] or [`MAX_BYTES_PER_QUERY`] (counting the
+    /// pages read before, by an interrupted run) ends the walk with an
+    /// error (exit 5) rather than going on for ever.
+    pub(crate) fn walk_pages<T: DeserializeOwned>(
+        &self,
+        walk: Walk,
+        mut on_page: impl FnMut(Vec<T>, Option<&Url>) -> Result<()>,
+    ) -> Result<()> {
+        let first = walk.url.clone();
+        let mut url = walk.url;
         let mut visited: HashSet<String> = HashSet::new();
-        let mut bytes = 0u64;
+        let (mut rows, mut bytes) = (walk.rows_before, 0u64);
         loop {
             visited.insert(url.as_str().to_string());
             let (page, size): (Envelope<T>, u64) = self.get_json(&url)?;
             bytes += size;
             let added = page.values.len();
-            items.extend(page.values);
-            if visited.len() >= MAX_PAGES_PER_QUERY
-                || items.len() > MAX_ROWS_PER_QUERY
+            rows += added;
+            if walk.pages_before + visited.len() >= MAX_PAGES_PER_QUERY
+                || rows > MAX_ROWS_PER_QUERY
                 || bytes > MAX_BYTES_PER_QUERY
             {
                 return Err(error::network(format!(
@@ -124,7 +158,7 @@ impl Transport {
                 )));
             }
             let Some(next) = page.next_url.filter(|next| !next.is_empty()) else {
-                return Ok(items);
+                return on_page(page.values, None);
             };
             let next_url = self.follow(&url, &next).map_err(|e| {
                 error::network(format!(
@@ -141,8 +175,18 @@ impl Transport {
                     "the server sent an empty page with a next_url for {url}; stopping: try again later or check --api-url"
                 )));
             }
+            on_page(page.values, Some(&next_url))?;
             url = next_url;
         }
+    }
+
+    /// Whether `url` is under this transport's base (scheme, host, port and
+    /// path): a kept next page's URL is followed only then.
+    pub(crate) fn is_under_base(&self, url: &Url) -> bool {
+        url.scheme() == self.base.scheme()
+            && url.host_str() == self.base.host_str()
+            && url.port_or_known_default() == self.base.port_or_known_default()
+            && url.path().starts_with(self.base.path())
     }
 
     /// The next page: `next` resolved against the current URL, kept on our

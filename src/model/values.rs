@@ -42,7 +42,7 @@ pub(crate) fn plausible_figure(value: f64) -> bool {
 
 /// One value of one KPI for one municipality (or region, or group) in one
 /// year and gender, exactly as Kolada sent it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Observation {
     pub kpi: String,
     /// Municipality, region or group id.

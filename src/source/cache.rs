@@ -1,210 +1,29 @@
 //! The local store: metadata with a time-to-live, values kept per KPI with a
-//! record of which cells were asked, so a repeated query makes no request.
-//!
-//! Every file is `nyckeltal-cache 1 crc32=XXXXXXXX` on the first line and
-//! JSON after it. A file that fails the check is reported, removed and
-//! fetched again; writes go to a temporary file that is renamed into place.
+//! record of which cells were asked, so a repeated query makes no request,
+//! and the pages of a query kept as they arrive, so a stopped fetch
+//! resumes (files: [`super::store`], pages: [`super::journal`]).
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use super::journal::Pages;
+pub(crate) use super::store::Cache;
 use super::{DataSource, Described, FetchStats, ValueQuery};
 use crate::base::error;
 use crate::base::progress::Progress;
-use crate::base::write::{clean_stale_temps, temp_prefix};
-use crate::kolada::{Entities, KoladaClient, ValueRequest};
+use crate::kolada::{asks_everybody, Entities, KoladaClient, ValueRequest};
 use crate::model::ids::{is_group_id, is_kolada_id};
 use crate::model::years::format_years;
 use crate::model::{sort_observations, Gender, Group, Kpi, Municipality, Observation};
 
-const MAGIC: &str = "nyckeltal-cache 1";
-/// The file whose lock orders the writes of runs sharing a cache folder.
-const LOCK_FILE: &str = ".lock";
 /// How long KPI, municipality and group lists are trusted before a refetch.
 pub(crate) const DEFAULT_META_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
-
-/// The cache directory of one API base URL (the live API and an emulator
-/// never share figures).
-pub(crate) struct Cache {
-    dir: PathBuf,
-    api_url: url::Url,
-    /// What went wrong with files along the way, for people (see
-    /// [`DataSource::take_notes`]).
-    notes: RefCell<Vec<String>>,
-}
-
-impl Cache {
-    pub(crate) fn new(root: &Path, api_url: &url::Url) -> Cache {
-        Cache {
-            dir: root.join(folder_name(api_url)),
-            api_url: api_url.clone(),
-            notes: RefCell::new(Vec::new()),
-        }
-    }
-
-    /// The API whose answers this folder keeps.
-    pub(crate) fn api_url(&self) -> &url::Url {
-        &self.api_url
-    }
-
-    /// The platform's cache directory, e.g. `~/.cache/nyckeltal` on Linux.
-    pub(crate) fn default_root() -> Option<PathBuf> {
-        directories::ProjectDirs::from("se", "nyckeltal", "nyckeltal")
-            .map(|d| d.cache_dir().to_path_buf())
-    }
-
-    pub(crate) fn dir(&self) -> &Path {
-        &self.dir
-    }
-
-    /// The stored item, or `None` when it is absent or corrupt (then removed, with a warning).
-    pub(crate) fn load<T: DeserializeOwned>(&self, name: &str) -> Option<T> {
-        let path = self.dir.join(name);
-        let bytes = match std::fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
-            Err(e) => {
-                self.note(format!(
-                    "warning: cannot read cache file {} ({e}); fetching it again",
-                    path.display()
-                ));
-                return None;
-            }
-        };
-        match decode(&bytes) {
-            Ok(value) => Some(value),
-            Err(reason) => {
-                self.note(format!(
-                    "warning: discarded corrupt cache file {} ({reason}); fetching it again",
-                    path.display()
-                ));
-                let _ = std::fs::remove_file(&path);
-                None
-            }
-        }
-    }
-
-    fn note(&self, text: String) {
-        self.notes.borrow_mut().push(text);
-    }
-
-    /// The notes so far, each given once.
-    pub(crate) fn take_notes(&self) -> Vec<String> {
-        std::mem::take(&mut *self.notes.borrow_mut())
-    }
-
-    /// Store an item; when that fails, a note says it is used but not kept.
-    fn keep<T: Serialize>(&self, name: &str, value: &T, what: &str) {
-        if let Err(e) = self.store(name, value) {
-            self.note(format!("warning: {e:#}; {what} used but not kept"));
-        }
-    }
-
-    /// Store what `merge` makes of the item as it is on disk now, under the
-    /// cache's lock: two runs fetching the same KPI at once each add their
-    /// cells, and neither loses the other's (the last rename no longer wins).
-    /// Returns the merged item, also when it could not be kept (with a note).
-    fn keep_merged<T: Serialize + DeserializeOwned>(
-        &self,
-        name: &str,
-        what: &str,
-        merge: impl FnOnce(Option<T>) -> T,
-    ) -> T {
-        let _held = self.lock();
-        let merged = merge(self.load(name));
-        self.keep(name, &merged, what);
-        merged
-    }
-
-    /// The cache folder's lock, held while the returned file lives; `None`
-    /// where it cannot be taken (a read-only cache: nothing is kept anyway).
-    fn lock(&self) -> Option<std::fs::File> {
-        std::fs::create_dir_all(&self.dir).ok()?;
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(self.dir.join(LOCK_FILE))
-            .ok()?;
-        file.lock().ok()?;
-        Some(file)
-    }
-
-    pub(crate) fn store<T: Serialize>(&self, name: &str, value: &T) -> Result<()> {
-        let path = self.dir.join(name);
-        let parent = path.parent().unwrap_or(&self.dir);
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create cache directory {}", parent.display()))?;
-        let body = serde_json::to_vec(value)?;
-        clean_stale_temps(parent);
-        let mut file = tempfile::Builder::new()
-            .prefix(&temp_prefix())
-            .suffix(".tmp")
-            .tempfile_in(parent)?;
-        writeln!(file, "{MAGIC} crc32={:08x}", crc32fast::hash(&body))?;
-        file.write_all(&body)?;
-        file.as_file().sync_all()?;
-        file.persist(&path)
-            .with_context(|| format!("cannot write cache file {}", path.display()))?;
-        Ok(())
-    }
-}
-
-/// The cache folder's name for an API URL, one per URL and never shared:
-/// letters, digits and dots as they are, `/` as `-`, the port after `_`,
-/// anything else as `%XX` (so `…/test/v3` and `…/test-v3` differ). The
-/// live API's folder is `api.kolada.se-v3`.
-fn folder_name(api_url: &url::Url) -> String {
-    fn escaped(text: &str) -> String {
-        let mut out = String::new();
-        for c in text.chars() {
-            match c {
-                c if c.is_ascii_alphanumeric() || c == '.' => out.push(c),
-                '/' => out.push('-'),
-                c => {
-                    let mut buf = [0u8; 4];
-                    for b in c.encode_utf8(&mut buf).bytes() {
-                        out.push_str(&format!("%{b:02x}"));
-                    }
-                }
-            }
-        }
-        out
-    }
-    let port = api_url.port().map(|p| format!("_{p}")).unwrap_or_default();
-    let name = format!(
-        "{}{port}{}",
-        escaped(api_url.host_str().unwrap_or("local")),
-        escaped(api_url.path())
-    );
-    name.trim_end_matches('-').to_string()
-}
-
-fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
-    let newline = bytes
-        .iter()
-        .position(|&b| b == b'\n')
-        .ok_or("no header line")?;
-    let header = std::str::from_utf8(&bytes[..newline]).map_err(|_| "header is not text")?;
-    let expected = header
-        .strip_prefix(MAGIC)
-        .and_then(|rest| rest.trim().strip_prefix("crc32="))
-        .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-        .ok_or("not a nyckeltal cache file of this version")?;
-    let body = &bytes[newline + 1..];
-    if crc32fast::hash(body) != expected {
-        return Err("checksum mismatch".into());
-    }
-    serde_json::from_slice(body).map_err(|e| format!("invalid content: {e}"))
-}
 
 #[derive(Serialize, Deserialize)]
 struct Stamped<T> {
@@ -397,20 +216,25 @@ impl CachedSource {
 type Missing = BTreeMap<(Vec<String>, Vec<i32>), Vec<String>>;
 
 impl CachedSource {
-    /// What the cache holds for each asked KPI, and what it lacks. With
-    /// --refresh every asked cell counts as missing, but the rest of what
-    /// the cache holds for the KPI stays.
-    fn held_and_missing(
-        &self,
-        query: &ValueQuery,
-    ) -> Result<(BTreeMap<String, KpiEntry>, Missing)> {
-        let mut entries: BTreeMap<String, KpiEntry> = BTreeMap::new();
-        let mut missing = Missing::new();
+    /// What the cache holds for each asked KPI.
+    fn entries(&self, query: &ValueQuery) -> Result<BTreeMap<String, KpiEntry>> {
+        let mut entries = BTreeMap::new();
         for kpi in &query.kpis {
             let entry = self
                 .cache
                 .load::<KpiEntry>(&values_file(kpi)?)
                 .unwrap_or_default();
+            entries.insert(kpi.clone(), entry);
+        }
+        Ok(entries)
+    }
+
+    /// What the held entries lack of the query. With --refresh every asked
+    /// cell counts as missing, but the rest of what the cache holds for
+    /// the KPI stays.
+    fn missing(&self, query: &ValueQuery, entries: &BTreeMap<String, KpiEntry>) -> Missing {
+        let mut missing = Missing::new();
+        for (kpi, entry) in entries {
             let mut lacking_entities = BTreeSet::new();
             let mut lacking_years = BTreeSet::new();
             for entity in &query.entities {
@@ -430,50 +254,122 @@ impl CachedSource {
                     .or_default()
                     .push(kpi.clone());
             }
-            entries.insert(kpi.clone(), entry);
         }
-        Ok((entries, missing))
+        // In the asked order, as the queries go.
+        for kpis in missing.values_mut() {
+            kpis.sort_by_key(|k| query.kpis.iter().position(|q| q == k));
+        }
+        missing
     }
 
-    /// Ask Kolada for what is missing. Each answered query is merged and
-    /// stored as it arrives: a failure or a kill later keeps what was
-    /// answered, and a repeat asks only for the rest.
+    /// Ask Kolada for what is missing: first the rest of the queries a
+    /// stopped run began (from the page where it stopped), then what is
+    /// still missing. Each page is kept as it arrives and each answered
+    /// query merged and stored, so a failure or a kill later keeps what was
+    /// answered and a repeat asks only for the rest.
     fn fetch_missing(
         &self,
         client: &KoladaClient,
+        query: &ValueQuery,
         missing: Missing,
         entries: &mut BTreeMap<String, KpiEntry>,
         progress: &dyn Progress,
     ) -> Result<()> {
+        let pages = Pages::new(&self.cache);
+        pages.clear_stale();
+        let begun = if self.refresh {
+            Vec::new()
+        } else {
+            begun_for(&pages, query, &missing)
+        };
+        self.note_what_is_held(entries.len(), &missing, begun.len());
+        let missing = if begun.is_empty() {
+            missing
+        } else {
+            client.values_each(&begun, Some(&pages), progress, |scope, fresh| {
+                self.store_answer(scope, &fresh, entries)
+            })?;
+            self.missing(query, entries)
+        };
         let requests: Vec<ValueRequest> = missing
             .into_iter()
             .flat_map(|((entities, years), kpis)| {
                 ValueRequest::split_for_bulk(kpis, entities, years)
             })
             .collect();
-        client.values_each(&requests, progress, |scope, fresh| {
-            for kpi in &scope.kpis {
-                let answered: Vec<Observation> = fresh
-                    .iter()
-                    .filter(|o| &o.kpi == kpi && scope.entities.covers(&o.entity))
-                    .cloned()
-                    .collect();
-                let in_memory = entries.remove(kpi).unwrap_or_default();
-                let merged = self.cache.keep_merged(
-                    &values_file(kpi)?,
-                    "the figures are",
-                    |on_disk: Option<KpiEntry>| {
-                        // What another run stored meanwhile is kept.
-                        let mut entry = on_disk.unwrap_or(in_memory);
-                        entry.merge(scope, &answered);
-                        entry
-                    },
-                );
-                entries.insert(kpi.clone(), merged);
-            }
-            Ok(())
+        client.values_each(&requests, Some(&pages), progress, |scope, fresh| {
+            self.store_answer(scope, &fresh, entries)
         })
     }
+
+    /// An answered query merged into each of its KPIs' entries and stored.
+    fn store_answer(
+        &self,
+        scope: &ValueRequest,
+        fresh: &[Observation],
+        entries: &mut BTreeMap<String, KpiEntry>,
+    ) -> Result<()> {
+        for kpi in &scope.kpis {
+            let answered: Vec<Observation> = fresh
+                .iter()
+                .filter(|o| &o.kpi == kpi && scope.entities.covers(&o.entity))
+                .cloned()
+                .collect();
+            let in_memory = entries.remove(kpi).unwrap_or_default();
+            let merged = self.cache.keep_merged(
+                &values_file(kpi)?,
+                "the figures are",
+                |on_disk: Option<KpiEntry>| {
+                    // What another run stored meanwhile is kept.
+                    let mut entry = on_disk.unwrap_or(in_memory);
+                    entry.merge(scope, &answered);
+                    entry
+                },
+            );
+            entries.insert(kpi.clone(), merged);
+        }
+        Ok(())
+    }
+
+    /// "1 203 of 1 953 KPIs already in the cache": what a repeated fetch
+    /// still needs, said when part of it is held.
+    fn note_what_is_held(&self, asked: usize, missing: &Missing, begun: usize) {
+        let lacking: BTreeSet<&String> = missing.values().flatten().collect();
+        let held = asked - lacking.len().min(asked);
+        if self.refresh || (held == 0 && begun == 0) {
+            return;
+        }
+        let mut note = format!(
+            "note: {held} of {asked} KPIs already in the cache; asking Kolada for the other {}",
+            lacking.len()
+        );
+        if begun > 0 {
+            note.push_str(&format!(
+                ", going on from the pages a stopped fetch kept ({begun} queries)"
+            ));
+        }
+        self.cache.note(note);
+    }
+}
+
+/// The queries a stopped run began that this query needs: within what it
+/// asks, and holding a KPI it lacks.
+fn begun_for(pages: &Pages, query: &ValueQuery, missing: &Missing) -> Vec<ValueRequest> {
+    let lacking: BTreeSet<&String> = missing.values().flatten().collect();
+    let places = query.entities.iter().filter(|e| !is_group_id(e)).count();
+    pages
+        .begun()
+        .into_iter()
+        .filter(|begun| {
+            begun.kpis.iter().all(|k| query.kpis.contains(k))
+                && begun.kpis.iter().any(|k| lacking.contains(k))
+                && begun.years.iter().all(|y| query.years.contains(y))
+                && match &begun.entities {
+                    Entities::All => asks_everybody(places),
+                    Entities::Ids(ids) => ids.iter().all(|id| query.entities.contains(id)),
+                }
+        })
+        .collect()
 }
 
 impl DataSource for CachedSource {
@@ -560,7 +456,8 @@ impl DataSource for CachedSource {
     }
 
     fn values(&self, query: &ValueQuery, progress: &dyn Progress) -> Result<Vec<Observation>> {
-        let (mut entries, missing) = self.held_and_missing(query)?;
+        let mut entries = self.entries(query)?;
+        let missing = self.missing(query, &entries);
         // Rows exist only for cells fetched earlier, so what the query finds
         // in the cache now is what the cache answers.
         if !self.refresh {
@@ -574,7 +471,7 @@ impl DataSource for CachedSource {
             let Some(client) = &self.upstream else {
                 return Err(error::not_cached(describe_missing(&missing)));
             };
-            self.fetch_missing(client, missing, &mut entries, progress)?;
+            self.fetch_missing(client, query, missing, &mut entries, progress)?;
         }
         let mut fetched = self.fetched.borrow_mut();
         for (kpi, entry) in &entries {
@@ -654,34 +551,6 @@ fn describe_missing(missing: &BTreeMap<(Vec<String>, Vec<i32>), Vec<String>>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_api_url_has_its_own_folder() {
-        let name = |url: &str| folder_name(&url::Url::parse(url).unwrap());
-        assert_eq!(name("https://api.kolada.se/v3"), "api.kolada.se-v3");
-        assert_eq!(name("https://api.kolada.se/v3/"), "api.kolada.se-v3");
-        assert_eq!(name("http://127.0.0.1:8080/v3"), "127.0.0.1_8080-v3");
-        assert_ne!(name("http://m.se/test/v3"), name("http://m.se/test-v3"));
-        assert_ne!(name("http://m.se/a_1/v3"), name("http://m.se:1/a/v3"));
-    }
-
-    #[test]
-    fn corrupt_files_are_detected() {
-        let dir = tempfile::tempdir().unwrap();
-        let cache = Cache::new(
-            dir.path(),
-            &url::Url::parse("http://127.0.0.1/v3/").unwrap(),
-        );
-        cache.store("x.json", &vec![1.5f64, 2.25]).unwrap();
-        assert_eq!(cache.load::<Vec<f64>>("x.json"), Some(vec![1.5, 2.25]));
-        let path = cache.dir().join("x.json");
-        let mut bytes = std::fs::read(&path).unwrap();
-        let last = bytes.len() - 3;
-        bytes[last] = b'9'; // 2.25 → 2.95: still valid JSON, wrong number
-        std::fs::write(&path, &bytes).unwrap();
-        assert_eq!(cache.load::<Vec<f64>>("x.json"), None);
-        assert!(!path.exists(), "a corrupt file is removed");
-    }
 
     #[test]
     fn merge_replaces_revised_and_deleted_values() {

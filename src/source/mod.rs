@@ -6,8 +6,10 @@
 
 pub(crate) mod api;
 pub(crate) mod cache;
+mod journal;
 pub(crate) mod snapshot;
 pub(crate) mod snapshot_save;
+mod store;
 
 use anyhow::Result;
 
