@@ -1,7 +1,8 @@
 //! The review workbook with typed cells: a controller sorts and filters
 //! it. Years, marks, ranks, what a rank is out of and differences each in
 //! a column of their own, as numbers; the cost split in the book's
-//! language, one method per sheet.
+//! language, one method per sheet; and each peer's own figures on a sheet
+//! and in the pack's peers.csv, read from the figures already fetched.
 
 mod common;
 
@@ -201,6 +202,10 @@ fn pack(spec: &str, args: &[&str]) -> (tempfile::TempDir, PathBuf) {
         .arg(&out)
         .current_dir(env!("CARGO_MANIFEST_DIR")));
     (dir, out)
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * b.abs().max(1.0)
 }
 
 /// Tjörn's 2022 figure of a KPI and the mean of a group's, from the dump.
@@ -437,6 +442,7 @@ fn an_english_book_names_its_sheets_and_the_split_in_english() {
     let book = out.join("report.xlsx");
     let names = sheet_names(&book);
     for name in [
+        "Peers",
         "Data",
         "Cost explained",
         "Cost explained, geometric",
@@ -463,4 +469,158 @@ fn an_english_book_names_its_sheets_and_the_split_in_english() {
     ] {
         costs.column(header, heading);
     }
+    // The CSV keeps its English columns in either language.
+    let peers = std::fs::read_to_string(out.join("peers.csv")).unwrap();
+    assert!(peers.starts_with("set,kpi,municipality_id,municipality,group,year,value\n"));
+}
+
+#[test]
+fn peers_csv_holds_every_member_of_both_groups_with_its_own_value() {
+    let (_dir, out) = pack("tjorn-hosten.toml", &[]);
+    let text = std::fs::read_to_string(out.join("peers.csv")).unwrap();
+    assert!(text.starts_with("set,kpi,municipality_id,municipality,group,year,value\n"));
+    let manifest = std::fs::read_to_string(out.join(".nyckeltal.json")).unwrap();
+    assert!(manifest.contains("\"peers.csv\""), "{manifest}");
+    let rows = csv_rows(&text);
+    let dump = dump_values("N20007");
+    let n20007: Vec<&HashMap<String, String>> = rows
+        .iter()
+        .filter(|r| {
+            r["set"] == "aldreomsorg-kostnad" && r["kpi"] == "N20007" && r["year"] == "2022"
+        })
+        .collect();
+    for r in &n20007 {
+        let value: f64 = r["value"].parse().unwrap();
+        let id = r["municipality_id"].clone();
+        assert!(close(value, dump[&(id, 2022, "T".to_string())]), "{r:?}");
+    }
+    let in_group = |prefix: &str| -> Vec<String> {
+        n20007
+            .iter()
+            .filter(|r| r["group"].starts_with(prefix))
+            .map(|r| r["municipality_id"].clone())
+            .collect()
+    };
+    assert_eq!(in_group("G176709 "), group_member_ids("G176709"));
+    assert_eq!(
+        in_group("tjorn-aldreomsorg"),
+        peer_list_ids("tjorn-aldreomsorg")
+    );
+    // Tjörn itself once, in no group; nobody else.
+    let own: Vec<_> = n20007.iter().filter(|r| r["group"].is_empty()).collect();
+    assert_eq!(own.len(), 1);
+    assert_eq!(own[0]["municipality"], "Tjörn");
+    assert_eq!(n20007.len(), 1 + 7 + 7);
+    // A group's rows average to the peers' mean of data.csv.
+    let data = csv_rows(&std::fs::read_to_string(out.join("data.csv")).unwrap());
+    for group in data.iter().filter(|r| {
+        r["set"] == "aldreomsorg-kostnad" && r["kpi"] == "N20007" && r["year"] == "2022"
+    }) {
+        let values: Vec<f64> = n20007
+            .iter()
+            .filter(|r| r["group"] == group["peer_group"])
+            .map(|r| r["value"].parse().unwrap())
+            .collect();
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        let peer_mean: f64 = group["peer_mean"].parse().unwrap();
+        assert!((mean - peer_mean).abs() < 1e-6, "{}", group["peer_group"]);
+    }
+    // Every year of the spec with a figure, every KPI of the sets with one.
+    let years: std::collections::BTreeSet<&str> = rows.iter().map(|r| r["year"].as_str()).collect();
+    assert_eq!(years.first(), Some(&"2013"));
+    assert_eq!(years.last(), Some(&"2022"));
+    assert!(rows.iter().any(|r| r["set"] == "aldreomsorg-kvalitet"));
+    assert!(rows.iter().any(|r| r["set"] == "funktionshinder-kostnad"
+        && r["group"].starts_with("tjorn-funktionshinder")));
+}
+
+#[test]
+fn the_peers_sheet_has_a_row_per_place_and_a_number_per_year() {
+    let (_dir, out) = pack("tjorn-hosten.toml", &[]);
+    let book = out.join("report.xlsx");
+    let names = sheet_names(&book);
+    let at = names
+        .iter()
+        .position(|n| n == "Jämförelsekommuner")
+        .unwrap();
+    assert_eq!(names[at + 1], "Data", "before the tidy sheets: {names:?}");
+    let peers = sheet(&book, "Jämförelsekommuner");
+    let header = peers.header("Uppsättning", "Nyckeltal");
+    let year_2013 = peers.column(header, "Kommun") + 2;
+    let years: Vec<f64> = (0..10)
+        .map(|i| peers.at(header, year_2013 + i).number())
+        .collect();
+    assert_eq!(years, (2013..=2022).map(f64::from).collect::<Vec<_>>());
+    let kpi = "N20007 Kostnad äldreomsorg per invånare 65+, kr/inv 65+";
+    let rows = peers.rows_where(
+        header,
+        &[
+            ("Uppsättning", "Äldreomsorg – kostnader"),
+            ("Nyckeltal", kpi),
+        ],
+    );
+    assert_eq!(rows.len(), 15, "Tjörn and the seven of each group");
+    let place = peers.column(header, "Kommun");
+    let group = peers.column(header, "Jämförelsegrupp");
+    assert_eq!(peers.at(rows[0], place), Value::Text("Tjörn".to_string()));
+    assert_eq!(
+        peers.at(rows[0], group),
+        Value::Text("kommunen som granskas".to_string())
+    );
+    let dump = dump_values("N20007");
+    let names_by_id: HashMap<String, String> = {
+        let text = std::fs::read_to_string(shared_data().join("meta/municipality.json")).unwrap();
+        let places: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+        places
+            .iter()
+            .filter(|p| p["type"] == "K")
+            .map(|p| {
+                (
+                    p["title"].as_str().unwrap().to_string(),
+                    p["id"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    for r in rows {
+        let name = peers.at(r, place);
+        let id = &names_by_id[name.text()];
+        let value = peers.at(r, year_2013 + 9).number();
+        assert!(
+            close(value, dump[&(id.clone(), 2022, "T".to_string())]),
+            "{name:?}"
+        );
+    }
+}
+
+#[test]
+fn a_networks_peers_are_its_members_with_the_figures_of_its_tables() {
+    let (_dir, out) = pack("gr-natverk.toml", &[]);
+    let peers = csv_rows(&std::fs::read_to_string(out.join("peers.csv")).unwrap());
+    let data = csv_rows(&std::fs::read_to_string(out.join("data.csv")).unwrap());
+    let key = |r: &HashMap<String, String>| {
+        (
+            r["set"].clone(),
+            r["kpi"].clone(),
+            r["municipality_id"].clone(),
+            r["year"].clone(),
+        )
+    };
+    let tables: HashMap<_, f64> = data
+        .iter()
+        .filter(|r| !r["value"].is_empty())
+        .map(|r| (key(r), r["value"].parse().unwrap()))
+        .collect();
+    assert!(!peers.is_empty());
+    for r in &peers {
+        assert_eq!(r["group"], "Göteborgsregionen", "the network is the group");
+        let value: f64 = r["value"].parse().unwrap();
+        assert!(close(value, tables[&key(r)]), "{r:?}");
+    }
+    assert_eq!(peers.len(), tables.len(), "every member's figure, once");
+    let sheets = sheet_names(&out.join("report.xlsx"));
+    assert!(
+        sheets.contains(&"Jämförelsekommuner".to_string()),
+        "{sheets:?}"
+    );
 }

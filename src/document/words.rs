@@ -328,6 +328,13 @@ pub(crate) struct Words {
     pub ranked_in_network: &'static str,
     /// How many places the country has (290 municipalities, 21 regions).
     pub places_in_country: &'static str,
+    /// The column of the set on the peers' sheet.
+    pub set: &'static str,
+    /// The peers' sheet: its title and what it holds.
+    pub peers_sheet_title: &'static str,
+    pub peers_sheet_note: &'static str,
+    /// The group cell of the municipality reviewed.
+    pub reviewed: &'static str,
 }
 
 pub(crate) static SV: Words = Words {
@@ -583,6 +590,10 @@ pub(crate) static SV: Words = Words {
     ranked_in_peers: "Antal i gruppen",
     ranked_in_network: "Antal i nätverket",
     places_in_country: "Antal i riket",
+    set: "Uppsättning",
+    peers_sheet_title: "Varje kommuns eget värde",
+    peers_sheet_note: "Kommunens och varje jämförelsekommuns eget värde per år, per uppsättning och nyckeltal, med gruppen eller grupperna kommunen hör till. Gruppens medel, skillnaderna och rangen står på uppsättningens blad.",
+    reviewed: "kommunen som granskas",
 };
 
 pub(crate) static EN: Words = Words {
@@ -841,6 +852,10 @@ pub(crate) static EN: Words = Words {
     ranked_in_peers: "Ranked among peers",
     ranked_in_network: "Ranked in the network",
     places_in_country: "Places in Sweden",
+    set: "Set",
+    peers_sheet_title: "Each place's own figure",
+    peers_sheet_note: "The municipality's and each peer's own figure per year, per set and KPI, with the group or groups it belongs to. The group's mean, the differences and the ranks are on the set's sheet.",
+    reviewed: "the municipality reviewed",
 };
 
 #[cfg(test)]

@@ -3,10 +3,11 @@
 //! (headings in the document's language, every figure a number in a
 //! column of its own, number formats per scale, band colours, frozen
 //! header, A4 landscape one page wide with the header row repeated) and
-//! its years, then the tidy long table, the cost splits (a sheet per
-//! method), then the source sheet: provenance, fetch dates per KPI,
-//! definitions.
+//! its years, then each peer's own figures, the tidy long table, the cost
+//! splits (a sheet per method), then the source sheet: provenance, fetch
+//! dates per KPI, definitions.
 
+mod peers;
 mod set_sheet;
 mod styles;
 mod years;
@@ -30,11 +31,13 @@ fn build_review_workbook(review: &Review, tidy: &Table) -> Result<Vec<u8>> {
     let mut book = Workbook::new();
     // The book's own sheets keep their names: a set titled "Data" or
     // "Källa" gets "Data 2" (Excel compares sheet names without case).
+    let peers_sheet = peers::sheet_name(review);
     let mut names: HashSet<String> = [
         words.data_sheet,
         words.explain_sheet,
         words.explain_log_sheet,
         words.source_sheet,
+        peers_sheet,
     ]
     .iter()
     .map(|n| n.to_lowercase())
@@ -52,6 +55,11 @@ fn build_review_workbook(review: &Review, tidy: &Table) -> Result<Vec<u8>> {
         let years_title = format!("{} {title}", words.years_sheet);
         sheet.set_name(sheet_name(&years_title, name, &mut names))?;
         years::years_sheet(sheet, review.lang, title, &sections)?;
+    }
+    if !review.peer_values.is_empty() {
+        let sheet = book.add_worksheet();
+        sheet.set_name(peers_sheet)?;
+        peers::peers_sheet(sheet, review)?;
     }
     let data = book.add_worksheet();
     data.set_name(words.data_sheet)?;
