@@ -151,8 +151,13 @@ fn xlsx_holds_numbers_as_numbers_with_a_source_sheet() {
     // The years sheet holds the same figure as a number, every year.
     let years = read("xl/worksheets/sheet2.xml");
     assert!(years.contains("<v>-4.4413</v>") && years.contains("<v>-4.5628</v>"));
-    // The tidy table: Tjörn's N20900 for 2018 (-4.4413) is a number cell in column H.
-    let data = read("xl/worksheets/sheet3.xml");
+    // The tidy table (after the peers' sheet): Tjörn's N20900 for 2018
+    // (-4.4413) is a number cell in column H.
+    assert!(
+        workbook.contains("<sheet name=\"Data\" sheetId=\"4\""),
+        "{workbook}"
+    );
+    let data = read("xl/worksheets/sheet4.xml");
     assert!(
         data.contains("<c r=\"H2\"><v>-4.4413</v></c>"),
         "value as a number"

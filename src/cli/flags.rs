@@ -257,7 +257,7 @@ Examples:
   nyckeltal changes --since 2026-09-01 --set aldreomsorg-kostnad
   nyckeltal changes --since meeting-2026 --kpi N20900 -o changes.csv")]
     Changes(ChangesArgs),
-    /// The autumn review pack from a spec file: report.html, report.xlsx and data.csv in a folder.
+    /// The autumn review pack from a spec file: report.html, report.xlsx, data.csv and peers.csv in a folder.
     #[command(after_help = "Examples:
   nyckeltal report examples/tjorn-hosten.toml -o out/tjorn
   nyckeltal --source meeting-2026 report examples/gr-natverk.toml -o out/gr

@@ -1,9 +1,9 @@
 //! `nyckeltal report SPEC.toml -o DIR [--pdf]`
 //!
 //! The autumn review pack from a saved spec: `DIR/report.html`,
-//! `DIR/report.xlsx` and `DIR/data.csv` (and `DIR/report.pdf` with
-//! `--pdf`), in Swedish unless `--lang en` or the spec's `lang`. The folder
-//! is built aside and put in place whole.
+//! `DIR/report.xlsx`, `DIR/data.csv` and `DIR/peers.csv` (and
+//! `DIR/report.pdf` with `--pdf`), in Swedish unless `--lang en` or the
+//! spec's `lang`. The folder is built aside and put in place whole.
 
 use anyhow::Result;
 
@@ -28,9 +28,10 @@ pub(crate) fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<()> {
     notes(
         global,
         &[format!(
-            "wrote {}/report.html, {pdf}report.xlsx and data.csv ({} rows)",
+            "wrote {}/report.html, {pdf}report.xlsx, data.csv ({} rows) and peers.csv ({} rows)",
             args.output.display(),
-            pack.tidy.height()
+            pack.tidy.height(),
+            pack.peers.height()
         )],
     );
     Ok(())

@@ -55,6 +55,64 @@ const COLUMNS: [(&str, Kind); 26] = [
 /// against the geometric mean (`log`); an unsplit gap as its total row
 /// with the reason.
 pub(crate) fn tidy(explained: &Explained) -> Result<Table> {
+    table_of(&COLUMNS, rows(explained, Lang::En))
+}
+
+/// The split as the pack's workbook shows it, a sheet per method (`kr`
+/// or `log`), so a pivot counts each gap once: the tidy table's columns
+/// without `method` and `term`, headed, labelled and explained in `lang`.
+pub(crate) fn sheet(explained: &Explained, method: &str, lang: Lang) -> Result<Table> {
+    let words = lang.words();
+    let at = |name: &str| COLUMNS.iter().position(|(n, _)| *n == name);
+    let (Some(method_at), Some(term_at), Some(kind_at), Some(status_at)) =
+        (at("method"), at("term"), at("term_kind"), at("status"))
+    else {
+        anyhow::bail!("the split's table lacks a column");
+    };
+    let word = |cell: &Cell, codes: &[&str], words: &[&'static str]| -> Cell {
+        let code = cell.text();
+        let found = codes.iter().position(|c| *c == code);
+        found.map_or(code, |i| words[i].to_string()).into()
+    };
+    let rows: Vec<Vec<Cell>> = rows(explained, lang)
+        .into_iter()
+        .filter(|row| row[method_at].text() == method)
+        .map(|mut row| {
+            row[kind_at] = word(&row[kind_at], &KIND_CODES, &words.explain_kinds);
+            row[status_at] = word(&row[status_at], &STATUS_CODES, &words.explain_statuses);
+            // The later column first, so the earlier keeps its place.
+            row.remove(term_at.max(method_at));
+            row.remove(term_at.min(method_at));
+            row
+        })
+        .collect();
+    let columns: Vec<(&str, Kind)> = COLUMNS
+        .iter()
+        .filter(|(name, _)| !matches!(*name, "method" | "term"))
+        .zip(words.explain_columns)
+        .map(|((_, kind), heading)| (heading, *kind))
+        .collect();
+    table_of(&columns, rows)
+}
+
+/// The codes of `term_kind` and of `status`, in the order of their words
+/// (`Words::explain_kinds`, `Words::explain_statuses`).
+const KIND_CODES: [&str; 10] = [
+    "total",
+    "coverage",
+    "cost_per_user",
+    "age_structure",
+    "structure",
+    "above_reference",
+    "part",
+    "rest",
+    "spread",
+    "factor",
+];
+const STATUS_CODES: [&str; 3] = ["split", "unsplit", "no_comparison"];
+
+/// The tidy table's rows, their labels, reasons and doubts in `lang`.
+fn rows(explained: &Explained, lang: Lang) -> Vec<Vec<Cell>> {
     let mut rows = Vec::new();
     for (chain, splits) in &explained.chains {
         for split in splits {
@@ -62,6 +120,7 @@ pub(crate) fn tidy(explained: &Explained) -> Result<Table> {
                 explained,
                 chain,
                 split,
+                lang,
             };
             match &split.kr {
                 Ok(kr) => {
@@ -74,7 +133,7 @@ pub(crate) fn tidy(explained: &Explained) -> Result<Table> {
             }
         }
     }
-    table_of(&COLUMNS, rows)
+    rows
 }
 
 /// What every row of one split begins and ends with.
@@ -82,6 +141,8 @@ struct RowStart<'a> {
     explained: &'a Explained,
     chain: &'a Chain,
     split: &'a Split,
+    /// The language of the labels: English in the tidy table.
+    lang: Lang,
 }
 
 impl RowStart<'_> {
@@ -100,8 +161,10 @@ impl RowStart<'_> {
             self.split.year.into(),
             e.set.area.clone().into(),
             self.chain.id.clone().into(),
-            self.chain.label.get(Lang::En).into(),
-            self.chain.identity("other").into(),
+            self.chain.label.get(self.lang).into(),
+            self.chain
+                .identity(self.lang.words().explain_rest_word)
+                .into(),
             self.chain.unit.clone().into(),
             e.comparison_label().into(),
             method.into(),
@@ -124,7 +187,11 @@ impl RowStart<'_> {
             Cell::from(self.split.asked),
             status.into(),
             Cell::from((!reason.is_empty()).then_some(reason)),
-            Cell::from(flags_text(&self.split.flags, Lang::En, TERMINAL)),
+            Cell::from(flags_text(
+                &self.split.flags,
+                self.lang,
+                plain_style(self.lang),
+            )),
             Cell::from(self.split.series_break),
         ]);
         cells
@@ -138,7 +205,7 @@ impl RowStart<'_> {
         let total = vec![
             "total".into(),
             "total".into(),
-            self.chain.label.get(Lang::En).into(),
+            self.chain.label.get(self.lang).into(),
             self.chain.total.clone().into(),
         ];
         let mut rows = vec![self.row(
@@ -160,7 +227,7 @@ impl RowStart<'_> {
             let cells = vec![
                 code.into(),
                 kind.into(),
-                term_name(self.chain, term.kind, Lang::En).into(),
+                term_name(self.chain, term.kind, self.lang).into(),
                 term_kpis(self.chain, term.kind).into(),
             ];
             let (own, comparison) = term_values(self.chain, term);
@@ -188,7 +255,7 @@ impl RowStart<'_> {
         let total = vec![
             "total".into(),
             "total".into(),
-            self.chain.label.get(Lang::En).into(),
+            self.chain.label.get(self.lang).into(),
             self.chain.total.clone().into(),
         ];
         let status = if *why == Unsplit::NoComparison {
@@ -196,7 +263,7 @@ impl RowStart<'_> {
         } else {
             "unsplit"
         };
-        let reason = unsplit_text(why, self.chain, Lang::En);
+        let reason = unsplit_text(why, self.chain, self.lang);
         self.row(
             "kr",
             total,
@@ -264,12 +331,7 @@ pub(crate) fn term_kpis(chain: &Chain, kind: TermKind) -> String {
 /// Why a gap is not split, for people.
 pub(crate) fn unsplit_text(why: &Unsplit, chain: &Chain, lang: Lang) -> String {
     let words = lang.words();
-    // Numbers in plain text: the terminal's style in English, the documents' in Swedish.
-    let style = if lang == Lang::En {
-        TERMINAL
-    } else {
-        lang.numbers()
-    };
+    let style = plain_style(lang);
     match why {
         Unsplit::Missing(ids) => words.explain_missing.replace("{kpis}", &ids.join(", ")),
         Unsplit::Identity(off) => words
@@ -280,6 +342,15 @@ pub(crate) fn unsplit_text(why: &Unsplit, chain: &Chain, lang: Lang) -> String {
                 &percent(chain.tolerance.unwrap_or(0.0) * 100.0, style),
             ),
         Unsplit::NoComparison => words.explain_no_comparison.to_string(),
+    }
+}
+
+/// Numbers in plain text: the terminal's style in English, the documents' in Swedish.
+fn plain_style(lang: Lang) -> NumberStyle {
+    if lang == Lang::En {
+        TERMINAL
+    } else {
+        lang.numbers()
     }
 }
 

@@ -385,6 +385,22 @@ impl Shown {
     }
 }
 
+impl Shown {
+    /// A difference in two figures for two columns: (in the KPI's unit or
+    /// in points, in percent of the mean), each missing where the scale
+    /// has none (a share has no percent, a category neither).
+    pub(crate) fn unit_and_percent(&self) -> (Shown, Shown) {
+        match self {
+            Shown::Both(percent, unit) => ((**unit).clone(), (**percent).clone()),
+            Shown::Number {
+                suffix: Suffix::Percent,
+                ..
+            } => (Shown::Missing, self.clone()),
+            other => (other.clone(), Shown::Missing),
+        }
+    }
+}
+
 /// "56 959 kr/inv 65+", "74,0 %".
 pub(crate) fn with_unit(number: &str, unit: &str, space: char) -> String {
     if unit.is_empty() || number == "–" {
@@ -462,6 +478,25 @@ mod tests {
             amount.text(Lang::Sv.numbers(), Lang::Sv.words()),
             "1\u{a0}045\u{a0}118"
         );
+    }
+
+    #[test]
+    fn a_difference_splits_into_its_unit_and_its_percent() {
+        let number = |value: f64, suffix: Suffix| Shown::Number {
+            value,
+            decimals: 1,
+            plus: true,
+            suffix,
+        };
+        let pct = number(-15.6, Suffix::Percent);
+        let kr = number(-10564.0, Suffix::Unit("kr/inv 65+".into()));
+        let both = Shown::Both(Box::new(pct.clone()), Box::new(kr.clone()));
+        assert_eq!(both.unit_and_percent(), (kr.clone(), pct.clone()));
+        assert_eq!(pct.unit_and_percent(), (Shown::Missing, pct.clone()));
+        let points = number(-3.6, Suffix::Points);
+        assert_eq!(points.unit_and_percent(), (points.clone(), Shown::Missing));
+        let text = Shown::Text("metodbyte".into());
+        assert_eq!(text.unit_and_percent(), (text.clone(), Shown::Missing));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! its rows are compared with: KPIs of one set may have different groups.
 
 use super::explain::Explanation;
+use super::peer_values::PeerValues;
 use super::provenance::Provenance;
 use super::reading::{row_decimals, Band, Reading, Shown};
 use super::words::{format_number, NumberStyle, Words};
@@ -370,6 +371,9 @@ pub(crate) struct Review {
     /// The inhabitants each per-inhabitant unit is counted on, for the
     /// brief's kronor for the whole municipality.
     pub populations: Vec<Population>,
+    /// Per set and KPI each peer's own figures (none for several
+    /// municipalities, each against its own peers).
+    pub peer_values: Vec<PeerValues>,
 }
 
 /// The inhabitants a unit is counted on, in the reviewed municipality.

@@ -6,6 +6,7 @@
 
 use anyhow::Result;
 
+use super::peer_values::{peer_values, Asked as PeersAsked};
 use super::plan::{
     comparable, fetch_and_settle, plan_members, plan_set, subject_peers, Figures, Request,
     SubjectPeers,
@@ -15,6 +16,7 @@ use crate::analysis::kpi::{Bands, KpiPlan};
 use crate::analysis::row::ComparedRow;
 use crate::analysis::summary::{spreads, Spreads};
 use crate::base::error;
+use crate::document::peer_values::PeerValues;
 use crate::document::provenance::review_provenance;
 use crate::document::review::{Kind, PeerGroup, Review, Section};
 use crate::model::ids::is_group_id;
@@ -44,7 +46,12 @@ pub(crate) struct Compared {
     pub spreads: Spreads,
     /// The peer spec as asked (`auto`, a list, a group).
     pub peer_spec: String,
+    /// One municipality's: per KPI each peer's own figures.
+    pub peer_values: Vec<PeerValues>,
 }
+
+/// The name of a comparison of KPIs asked one by one, not a set.
+const UNTITLED: &str = "compare";
 
 /// What to compare, as asked.
 pub(crate) struct Asked<'a> {
@@ -71,7 +78,17 @@ pub(crate) fn one(asked: &Asked, cx: &Context) -> Result<Compared> {
     cx.notes.note(peers.note());
     let figures = fetch_and_settle(plan, asked.bands, true, cx)?;
     let (kpis, table) = figures.compare(&peers)?;
+    let set = figures.set.as_ref().map_or(UNTITLED, |s| s.name.as_str());
+    let peers_asked = PeersAsked {
+        set,
+        kpis: &kpis,
+        own: Some(&municipality),
+        groups: &|kpi| vec![kpi.peers.clone()],
+        figures: std::slice::from_ref(&figures),
+    };
+    let peer_values = peer_values(&peers_asked, cx);
     Ok(Compared {
+        peer_values,
         spreads: spreads(&figures.national.values),
         label: municipality.title.clone(),
         peer_lines: peer_lines(&peers, asked.lang, cx),
@@ -161,6 +178,7 @@ fn combine(
         table,
         peer_lines: peer_lines_all,
         single: None,
+        peer_values: Vec::new(),
         peer_spec: subjects.first().map(|s| s.spec.clone()).unwrap_or_default(),
     })
 }
@@ -246,7 +264,7 @@ pub(crate) fn review(compared: &Compared, lang: Lang, cx: &Context) -> Result<Re
     let set = compared
         .set
         .clone()
-        .unwrap_or_else(|| SetInfo::untitled("compare", words.kpi));
+        .unwrap_or_else(|| SetInfo::untitled(UNTITLED, words.kpi));
     let source = cx.catalogue.source();
     let computed = computes_group_values(&[&compared.table], cx);
     let section = match &compared.single {
@@ -288,5 +306,6 @@ pub(crate) fn review(compared: &Compared, lang: Lang, cx: &Context) -> Result<Re
         lang,
         brief_peers: Vec::new(),
         populations: Vec::new(),
+        peer_values: compared.peer_values.clone(),
     })
 }

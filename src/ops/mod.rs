@@ -11,6 +11,7 @@ pub(crate) mod explain;
 pub(crate) mod factors;
 pub(crate) mod fetch;
 pub(crate) mod lookup;
+pub(crate) mod peer_values;
 pub(crate) mod peers;
 pub(crate) mod plan;
 pub(crate) mod report;

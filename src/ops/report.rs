@@ -1,8 +1,9 @@
 //! The autumn review pack from a saved spec: `report.html` (one
 //! self-contained page: coloured tables, trend charts, cost against
 //! quality, peers, notes, provenance), `report.xlsx` (print-ready sheets
-//! per set, the tidy table, the source sheet) and `data.csv` (the tidy
-//! table). Swedish unless `--lang en` or the spec's `lang`.
+//! per set, each peer's figures, the tidy table, the source sheet),
+//! `data.csv` (the tidy table) and `peers.csv` (each peer's own figures).
+//! Swedish unless `--lang en` or the spec's `lang`.
 //!
 //! Every set is planned first, all figures (the cost-vs-quality pair
 //! included) are fetched in one go, each set is ranked in the country
@@ -13,6 +14,7 @@ use std::path::Path;
 use anyhow::Result;
 
 use super::compare::{computes_group_values, section};
+use super::peer_values::{distinct, peer_values, Asked};
 use super::plan::{
     check_comparable, fetch_and_settle, plan_members, plan_set, subject_peers, Figures, Request,
     SetPlan, SubjectPeers,
@@ -26,6 +28,7 @@ use crate::analysis::table::Table;
 use crate::base::error;
 use crate::base::manifest::FolderKind;
 use crate::base::write::{write_dir, write_file};
+use crate::document::peer_values::{tidy as peers_tidy, PeerValues};
 use crate::document::provenance::review_provenance;
 use crate::document::review::{peers_title, Figure, Kind, KpiPage, PeerGroup, Review, Section};
 use crate::model::lang::Lang;
@@ -47,10 +50,12 @@ mod brief;
 mod cost_quality;
 mod explain;
 
-/// The review and the tidy table of all its sections (with a `set` column).
+/// The review, the tidy table of all its sections (with a `set` column)
+/// and each peer's own figures, tidy.
 pub(crate) struct Pack {
     pub review: Review,
     pub tidy: Table,
+    pub peers: Table,
 }
 
 /// One set's comparisons: who is compared with whom.
@@ -113,9 +118,15 @@ pub(crate) fn build(spec_path: &Path, lang: Option<Lang>, cx: &Context) -> Resul
         lang,
         brief_peers: spec.brief_peers.clone(),
         populations,
+        peer_values: compared.peer_values,
     };
     let tidy = tidy_table(&review)?;
-    Ok(Pack { review, tidy })
+    let peers = peers_tidy(&review.peer_values)?;
+    Ok(Pack {
+        review,
+        tidy,
+        peers,
+    })
 }
 
 /// Write the pack's files into `dir` (report.pdf too, printed by
@@ -125,12 +136,15 @@ pub(crate) fn build(spec_path: &Path, lang: Option<Lang>, cx: &Context) -> Resul
 pub(crate) fn write(pack: &Pack, dir: &Path, browser: Option<&Browser>) -> Result<()> {
     let mut csv = Vec::new();
     write_csv(&mut csv, &pack.tidy, false)?;
+    let mut peers = Vec::new();
+    write_csv(&mut peers, &pack.peers, false)?;
     let xlsx = review_workbook(&pack.review, &pack.tidy)?;
     let page = html(&pack.review);
     write_dir(dir, FolderKind::Report, |folder| {
         write_file(folder, "report.html", page.as_bytes())?;
         write_file(folder, "report.xlsx", &xlsx)?;
         write_file(folder, "data.csv", &csv)?;
+        write_file(folder, "peers.csv", &peers)?;
         match browser {
             Some(browser) => browser.print(&folder.join("report.html"), &folder.join("report.pdf")),
             None => Ok(()),
@@ -216,6 +230,8 @@ struct Compared {
     /// Named in the cost-quality view: (id, role), the reviewed first.
     highlighted: Vec<(String, Role)>,
     highlighted_title: String,
+    /// Per set and KPI each peer's own figures.
+    peer_values: Vec<PeerValues>,
 }
 
 fn compare_parts(parts: Vec<Part>, lang: Lang, cx: &Context) -> Result<Compared> {
@@ -240,6 +256,7 @@ fn compare_parts(parts: Vec<Part>, lang: Lang, cx: &Context) -> Result<Compared>
         kpi_pages: Vec::new(),
         highlighted: Vec::new(),
         highlighted_title: String::new(),
+        peer_values: Vec::new(),
     };
     for (set, subjects, network, figures) in settled {
         if let Some((plan, _)) = subjects.last() {
@@ -300,7 +317,23 @@ fn single_sections(
         tables.push((kpis, table));
         cx.progress.advance(1);
     }
-    if let Some((plan, subject)) = subjects.first() {
+    if let (Some((plan, subject)), Some((kpis, _))) = (subjects.first(), tables.first()) {
+        // Each KPI's groups, one per comparison of the set.
+        let groups = |kpi: &KpiPlan| {
+            distinct(tables.iter().filter_map(|(kpis, _)| {
+                kpis.iter()
+                    .find(|k| k.id == kpi.id)
+                    .map(|k| k.peers.clone())
+            }))
+        };
+        let asked = Asked {
+            set: &set.name,
+            kpis,
+            own: Some(&subject.municipality),
+            groups: &groups,
+            figures,
+        };
+        compared.peer_values.extend(peer_values(&asked, cx));
         let charts = trend_figures(set, &subject.municipality, &tables, &figures[*plan], lang)?;
         compared.figures.extend(charts);
         let pages = kpi_pages(
@@ -360,6 +393,14 @@ fn network_section(
             .map(|(_, s)| s.municipality.title.clone())
             .collect(),
     };
+    let asked = Asked {
+        set: &set.name,
+        kpis: &kpis,
+        own: None,
+        groups: &|_| vec![members.peers.clone()],
+        figures,
+    };
+    compared.peer_values.extend(peer_values(&asked, cx));
     compared.sections.push(Section {
         set: set.info(),
         subject: label.to_string(),

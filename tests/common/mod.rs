@@ -222,6 +222,20 @@ pub fn zip_text(path: &Path, part: &str) -> String {
     text
 }
 
+/// A Kolada group's member ids, from the snapshot's metadata.
+pub fn group_member_ids(id: &str) -> Vec<String> {
+    let text =
+        std::fs::read_to_string(shared_data().join("meta/municipality_groups.json")).unwrap();
+    let groups: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    let group = groups.iter().find(|g| g["id"] == id).unwrap();
+    group["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["member_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
 /// A peer list's member ids, from its file and the metadata.
 pub fn peer_list_ids(name: &str) -> Vec<String> {
     let path = format!("{}/data/peers/{name}.toml", env!("CARGO_MANIFEST_DIR"));

@@ -117,7 +117,9 @@ impl Styles {
     }
 }
 
-/// A figure in a cell: a number with its format, text, or "–".
+/// A figure in a cell: a number with its format, text, or nothing (a
+/// blank sorts last either way, and a chart leaves a gap, where "–"
+/// would sort among the text and be drawn as zero).
 pub(super) fn write_shown(
     sheet: &mut Worksheet,
     row: u32,
@@ -127,24 +129,40 @@ pub(super) fn write_shown(
     styles: &Styles,
 ) -> Result<()> {
     let words = lang.words();
+    // Two figures never share a cell: the sheets give each its column.
+    let shown = match shown {
+        Shown::Both(first, _) => first,
+        other => other,
+    };
     let format = styles.figure(shown, lang.numbers(), words);
     match shown {
         Shown::Number { value, .. } => {
             sheet.write_number_with_format(row, column, *value, &format)?
         }
-        // Two figures ("−15,6 % (−10 564 kr/inv 65+)") as text that wraps: a
-        // number cell cannot, and shows ### where it is wider than its
-        // column. The Data sheet holds both as numbers.
-        Shown::Both(..) => sheet.write_string_with_format(
-            row,
-            column,
-            shown.text(lang.numbers(), words),
-            &styles.text_wrap.clone().set_align(FormatAlign::Right),
-        )?,
         Shown::Text(text) => {
             sheet.write_string_with_format(row, column, text, &styles.text_wrap)?
         }
-        Shown::Missing => sheet.write_string_with_format(row, column, "–", &format)?,
+        _ => sheet.write_blank(row, column, &format)?,
+    };
+    Ok(())
+}
+
+/// A whole number (a year, a rank, a count) without digit groups, or nothing.
+pub(super) fn write_count(
+    sheet: &mut Worksheet,
+    row: u32,
+    column: u16,
+    count: Option<i64>,
+    styles: &Styles,
+) -> Result<()> {
+    let format = styles
+        .text
+        .clone()
+        .set_align(FormatAlign::Right)
+        .set_num_format("0");
+    match count {
+        Some(n) => sheet.write_number_with_format(row, column, n as f64, &format)?,
+        None => sheet.write_blank(row, column, &format)?,
     };
     Ok(())
 }

@@ -111,8 +111,9 @@ fn place_rows(
         sheet.write_string_with_format(row, 2, *line, &styles.text)?;
         for (i, year) in years.iter().enumerate() {
             let column = 3 + i as u16;
+            // No figure: a blank, which a chart leaves as a gap.
             let Some(r) = row_in(section, &kpi.id, place, *year) else {
-                sheet.write_string_with_format(row, column, "–", &styles.text)?;
+                sheet.write_blank(row, column, &styles.text)?;
                 continue;
             };
             let reading = section.reading(r, kpi, words);
