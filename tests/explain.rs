@@ -685,3 +685,76 @@ fn explain_speaks_swedish_with_lang_sv() {
         "{csv}"
     );
 }
+
+/// A chain file with a factor block repeated `factors` times and
+/// `extra` lines in its chain (constants, scales).
+fn chain_file(dir: &std::path::Path, factors: usize, extra: &str, factor_extra: &str) -> String {
+    let mut text = format!(
+        "title = \"Test\"\narea = \"äldreomsorg\"\n\n[[chain]]\nid = \"hemtjanst\"\ntotal = \"N21009\"\nlabel = \"Hemtjänst\"\nunit = \"kr\"\n{extra}\n"
+    );
+    for _ in 0..factors {
+        text.push_str(&format!(
+            "\n[[chain.factor]]\nkind = \"coverage\"\nnumerator = [\"N21701\"]\nlabel = \"Andel\"\nmore = \"fler\"\nless = \"färre\"\n{factor_extra}\n"
+        ));
+    }
+    let path = dir.join("chain.toml");
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+/// Chain files are bounded where they are read: few factors (a product's
+/// split goes over every order of them), numbers within range; exit 2
+/// naming the file and line, never a panic, minutes of work or "NaN".
+#[test]
+fn chain_files_out_of_bounds_are_refused_naming_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (63, "", "", "at most 6 factors"),
+        (20, "", "", "at most 6 factors"),
+        (
+            2,
+            "constant = 1e300",
+            "",
+            "constant = 1e300 is not a positive number between",
+        ),
+        (
+            2,
+            "",
+            "scale = 5e-324",
+            "scale = 5e-324 is not a positive number between",
+        ),
+        (
+            2,
+            "",
+            "offset = -1e200",
+            "offset = -1e200 is not a number between",
+        ),
+        (
+            2,
+            "tolerance = 3.0",
+            "",
+            "tolerance = 3 is not a share between 0 and 1",
+        ),
+    ];
+    let explain = |path: &str| {
+        [
+            "explain",
+            "Tjörn",
+            "--area",
+            path,
+            "--peers",
+            "tjorn-aldreomsorg",
+        ]
+        .map(str::to_string)
+    };
+    for (factors, extra, factor_extra, needle) in cases {
+        let path = chain_file(dir.path(), factors, extra, factor_extra);
+        let args = explain(&path);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        fails_offline(&args, 2, needle);
+        fails_offline(&args, 2, &format!("{path} line 5"));
+    }
+    // Within bounds, the same file explains.
+    let path = chain_file(dir.path(), 2, "constant = 0.01", "");
+    ok(nyckeltal_offline_snapshot().args(explain(&path)));
+}

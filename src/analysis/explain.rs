@@ -142,6 +142,9 @@ pub(crate) enum Unsplit {
     Identity(f64),
     /// No place in the comparison has every piece.
     NoComparison,
+    /// The arithmetic gives no finite number (a chain file's constants far
+    /// out of range): nothing is said rather than "NaN" or "inf".
+    NotFinite,
 }
 
 /// A doubt about the user count behind a cost per user.
@@ -220,6 +223,17 @@ fn factor_value(
     }
 }
 
+/// A split whose every number is finite; otherwise why it is not given.
+fn finite(split: Decomposition) -> Result<Decomposition, Unsplit> {
+    let numbers =
+        std::iter::once(split.comparison).chain(split.terms.iter().map(|t| t.contribution));
+    if numbers.into_iter().all(f64::is_finite) {
+        Ok(split)
+    } else {
+        Err(Unsplit::NotFinite)
+    }
+}
+
 /// A chain's pieces for a place and year; the missing ids, or how far the
 /// pieces are from the total when that is beyond the chain's tolerance.
 fn pieces(chain: &Chain, values: &Values, place: &str, year: i32) -> Result<Pieces, Unsplit> {
@@ -264,6 +278,9 @@ fn pieces(chain: &Chain, values: &Values, place: &str, year: i32) -> Result<Piec
             (rest, if total == 0.0 { 0.0 } else { -rest / total })
         }
     };
+    if !(rest.is_finite() && off.is_finite() && found.iter().all(|v| v.is_finite())) {
+        return Err(Unsplit::NotFinite);
+    }
     if chain.tolerance.is_some_and(|t| off.abs() > t) {
         return Err(Unsplit::Identity(off));
     }
@@ -410,7 +427,7 @@ fn split_against_year(
     let kr = match (&own, complete.is_empty()) {
         (Err(why), _) => Err(why.clone()),
         (Ok(_), true) => Err(Unsplit::NoComparison),
-        (Ok(own), false) => Ok(arithmetic(chain, own, &complete, against)),
+        (Ok(own), false) => finite(arithmetic(chain, own, &complete, against)),
     };
     let log = match (&own, &chain.form) {
         (Ok(own), Form::Product { .. }) if !complete.is_empty() => geometric(own, &complete),
@@ -582,6 +599,22 @@ fn flags(chain: &Chain, values: &Values, place: &str, year: i32) -> Vec<Flag> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_split_that_is_not_finite_is_not_given() {
+        let split = |contribution| Decomposition {
+            comparison: 100.0,
+            terms: vec![Term {
+                kind: TermKind::Rest,
+                own: None,
+                comparison: None,
+                contribution,
+            }],
+        };
+        assert!(finite(split(5.0)).is_ok());
+        assert_eq!(finite(split(f64::NAN)).err(), Some(Unsplit::NotFinite));
+        assert_eq!(finite(split(f64::INFINITY)).err(), Some(Unsplit::NotFinite));
+    }
 
     #[test]
     fn shapley_of_two_factors_is_the_midpoint_split() {

@@ -342,6 +342,7 @@ pub(crate) fn unsplit_text(why: &Unsplit, chain: &Chain, lang: Lang) -> String {
                 &percent(chain.tolerance.unwrap_or(0.0) * 100.0, style),
             ),
         Unsplit::NoComparison => words.explain_no_comparison.to_string(),
+        Unsplit::NotFinite => words.explain_not_finite.to_string(),
     }
 }
 

@@ -374,10 +374,11 @@ impl RefData {
             )));
         };
         let file: ChainFile = parse_toml(&text, &origin)?;
-        if file.chains.is_empty() {
+        if file.chains.is_empty() || file.chains.len() > MAX_CHAINS {
             return Err(error::usage(format!(
-                "{}: no [[chain]] entries; add some",
-                origin.path
+                "{}: {} [[chain]] entries; a file holds 1 to {MAX_CHAINS}",
+                origin.path,
+                file.chains.len()
             )));
         }
         let chains = file
@@ -409,21 +410,58 @@ impl RefData {
     }
 }
 
-/// One chain entry, checked: ids, a product or a sum (not both), numbers that are numbers.
+/// Bounds of a chain file, far beyond what Kolada's identities need (the
+/// built-in chains have 2–4 factors or parts, constants from 0.0001 to
+/// 100): a product of n factors is split over its 2ⁿ orders, so n stays small.
+const MAX_CHAINS: usize = 20;
+const MAX_FACTORS: usize = 6;
+const MAX_PARTS: usize = 20;
+const MAX_IDS_PER_RATIO: usize = 10;
+/// Constants, scales and inverses lie between 1/BOUND and BOUND; offsets
+/// within ±BOUND.
+const NUMBER_BOUND: f64 = 1e9;
+
+/// A positive number within [`NUMBER_BOUND`], or an error naming it.
+fn bounded(name: &str, value: f64, at: &str) -> Result<f64> {
+    if value.is_finite() && (1.0 / NUMBER_BOUND..=NUMBER_BOUND).contains(&value) {
+        return Ok(value);
+    }
+    Err(error::usage(format!(
+        "{at}: {name} = {} is not a positive number between 0.000000001 and 1000000000",
+        as_written(value)
+    )))
+}
+
+/// A number as a person would have written it: 1e300, not 300 digits.
+fn as_written(value: f64) -> String {
+    if value != 0.0 && !(1e-6..1e15).contains(&value.abs()) {
+        format!("{value:e}")
+    } else {
+        value.to_string()
+    }
+}
+
+/// One chain entry, checked: ids, a product or a sum (not both) of at most
+/// a few pieces, numbers within bounds.
 fn chain(entry: ChainEntry, at: &str) -> Result<Chain> {
-    if let Some(tolerance) = entry.tolerance.filter(|t| !(t.is_finite() && *t > 0.0)) {
+    if let Some(tolerance) = entry
+        .tolerance
+        .filter(|t| !(t.is_finite() && *t > 0.0 && *t <= 1.0))
+    {
         return Err(error::usage(format!(
-            "{at}: tolerance = {tolerance} is not a positive share; write tolerance = 0.005"
+            "{at}: tolerance = {} is not a share between 0 and 1; write tolerance = 0.005",
+            as_written(tolerance)
+        )));
+    }
+    if entry.factors.len() > MAX_FACTORS || entry.parts.len() > MAX_PARTS {
+        return Err(error::usage(format!(
+            "{at}: a chain has at most {MAX_FACTORS} factors or {MAX_PARTS} parts; this one has {}",
+            entry.factors.len().max(entry.parts.len())
         )));
     }
     let form = match (entry.factors.is_empty(), entry.parts.is_empty()) {
         (false, true) => {
-            let constant = entry.constant.unwrap_or(1.0);
-            if !(constant.is_finite() && constant > 0.0) {
-                return Err(error::usage(format!(
-                    "{at}: constant = {constant} is not a positive number"
-                )));
-            }
+            let constant = bounded("constant", entry.constant.unwrap_or(1.0), at)?;
             let factors = entry
                 .factors
                 .into_iter()
@@ -470,27 +508,21 @@ fn factor(f: FactorEntry, at: &str) -> Result<ChainFactor> {
             "{at}: a factor needs numerator = [\"N…\"]"
         )));
     }
-    if !(f.scale.is_finite() && f.scale > 0.0) {
+    if f.numerator.len() > MAX_IDS_PER_RATIO || f.denominator.len() > MAX_IDS_PER_RATIO {
         return Err(error::usage(format!(
-            "{at}: scale = {} is not a positive number",
-            f.scale
+            "{at}: a factor's numerator and denominator hold at most {MAX_IDS_PER_RATIO} KPIs each"
         )));
     }
-    if !f.offset.is_finite() {
+    bounded("scale", f.scale, at)?;
+    if !(f.offset.is_finite() && f.offset.abs() <= NUMBER_BOUND) {
         return Err(error::usage(format!(
-            "{at}: offset = {} is not a number",
-            f.offset
+            "{at}: offset = {} is not a number between -1000000000 and 1000000000",
+            as_written(f.offset)
         )));
     }
     let shown = match f.shown {
-        Some(s) if !(s.inverse.is_finite() && s.inverse > 0.0) => {
-            return Err(error::usage(format!(
-                "{at}: shown.inverse = {} is not a positive number",
-                s.inverse
-            )))
-        }
         Some(s) => Some(ShownAs {
-            inverse: s.inverse,
+            inverse: bounded("shown.inverse", s.inverse, at)?,
             label: bilingual(s.label, s.label_en),
             unit: s.unit,
         }),
