@@ -1814,3 +1814,76 @@ fn credentials_in_the_api_url_are_never_printed() {
     );
     assert!(stderr(&out).contains("***@127.0.0.1"), "{}", stderr(&out));
 }
+
+// 7. Control characters in hand-written files.
+
+/// No byte that a terminal takes as a command or XML refuses: control
+/// characters other than tab and line breaks, bidirectional overrides.
+fn commandless(text: &str) -> bool {
+    !text.chars().any(|c| {
+        (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    })
+}
+
+#[test]
+fn control_characters_in_own_files_never_reach_a_terminal_or_xml() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(data.join("sets")).unwrap();
+    std::fs::create_dir_all(data.join("peers")).unwrap();
+    std::fs::write(
+        data.join("sets/ond.toml"),
+        "title = \"Ond \\u001b]0;pwned\\u0007 \u{202e}uppsättning\"\narea = \"äldreomsorg\"\n\n\
+         [[kpi]]\nid = \"N20007\"\nlabel = \"Kostnad \\u001b[2J\\e]52;c;aGk=\\u0007 65+ \\u202E\"\n\
+         unit = \"kr\\b/inv\"\ndirection = \"neutral\"\nscale = \"amount\"\nwhy = \"x\\fy\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        data.join("peers/onda.toml"),
+        "title = \"Grannar \\U0000001B[31m\"\nmunicipality = \"Tjörn\"\nmembers = [\"Orust\", \"Stenungsund\"]\n",
+    )
+    .unwrap();
+    let with_data = || {
+        let mut command = nyckeltal_offline_snapshot();
+        command.env("NYCKELTAL_DATA_DIR", &data);
+        command
+    };
+    let compare = [
+        "compare",
+        "Tjörn",
+        "--set",
+        "ond",
+        "--peers",
+        "onda",
+        "--summary",
+    ];
+    let out = ok(with_data().args(compare));
+    assert!(
+        out.contains("Kostnad") && out.contains("uppsättning"),
+        "{out}"
+    );
+    assert!(commandless(&out), "{out:?}");
+
+    let book = dir.path().join("ond.xlsx");
+    ok(with_data().args(compare).arg("-o").arg(&book));
+    for part in [
+        "xl/styles.xml",
+        "xl/sharedStrings.xml",
+        "xl/worksheets/sheet1.xml",
+    ] {
+        let xml = zip_text(&book, part);
+        assert!(commandless(&xml), "{part}: {xml:?}");
+    }
+    let spec = dir.path().join("spec.toml");
+    std::fs::write(
+        &spec,
+        "title = \"Ond \\u001b]0;x\\u0007\"\nmunicipality = \"Tjörn\"\nsets = [\"ond\"]\nyears = \"2018-2022\"\n\n[peers]\nond = [\"onda\"]\n",
+    )
+    .unwrap();
+    let pack = dir.path().join("pack");
+    ok(with_data().arg("report").arg(&spec).arg("-o").arg(&pack));
+    let page = std::fs::read_to_string(pack.join("report.html")).unwrap();
+    assert!(page.contains("uppsättning"));
+    assert!(commandless(&page), "report.html");
+}

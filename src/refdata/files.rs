@@ -186,6 +186,7 @@ fn unknown(
 }
 
 pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(text: &str, origin: &Origin) -> Result<T> {
+    let text = &without_control_characters(text);
     toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
         let message = e
@@ -202,6 +203,63 @@ pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(text: &str, origin: &Or
     })
 }
 
+/// A hand-written file's text without the characters that would reach a
+/// terminal or an XML file as commands rather than text: bidirectional
+/// overrides anywhere, and the escapes (`\u001b`, `\e`, `\b`, `\f`, …)
+/// that put control characters or overrides into a string. TOML itself
+/// refuses control characters written as they are; newlines and tabs stay.
+fn without_control_characters(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if is_override(c) {
+            continue;
+        }
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let rest = &text[i + 1..];
+        let escape = match rest.chars().next() {
+            Some('u') => hex_escape(rest, 4),
+            Some('U') => hex_escape(rest, 8),
+            Some('b' | 'f' | 'e') => Some((1, '\u{1}')),
+            _ => None,
+        };
+        match escape {
+            Some((length, decoded))
+                if decoded.is_control() && !matches!(decoded, '\n' | '\t')
+                    || is_override(decoded) =>
+            {
+                for _ in 0..length {
+                    chars.next();
+                }
+            }
+            _ => {
+                // Any other escape, `\\` among them, is kept whole.
+                out.push(c);
+                if let Some((_, next)) = chars.next() {
+                    out.push(next);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A `\uXXXX` (`digits` 4) or `\UXXXXXXXX` (8) escape after the
+/// backslash: its length and the character it stands for.
+fn hex_escape(rest: &str, digits: usize) -> Option<(usize, char)> {
+    let hex = rest.get(1..=digits)?;
+    let code = u32::from_str_radix(hex, 16).ok()?;
+    Some((digits + 1, char::from_u32(code)?))
+}
+
+/// Bidirectional embeddings, overrides and isolates.
+fn is_override(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())]
         .bytes()
@@ -213,6 +271,19 @@ pub(crate) fn line_of(text: &str, offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escapes_of_control_characters_go_and_the_rest_stays() {
+        let clean = without_control_characters;
+        assert_eq!(clean(r#"a = "x\u001b[2Jy""#), r#"a = "x[2Jy""#);
+        assert_eq!(clean(r#"a = "\e]0;t\u0007\U0000202E""#), r#"a = "]0;t""#);
+        assert_eq!(clean("a = \"x\u{202e}y\""), "a = \"xy\"");
+        // An escaped backslash, a newline, a tab and å stay.
+        assert_eq!(
+            clean(r#"a = "\\u001b \n \t \u00e5""#),
+            r#"a = "\\u001b \n \t \u00e5""#
+        );
+    }
 
     #[test]
     fn builtin_sets_parse_with_lines() {
