@@ -800,6 +800,55 @@ fn temp_files_of_a_killed_run_are_cleared_on_the_next_write() {
     assert!(leftovers.is_empty() || !Path::new("/proc/self").exists());
 }
 
+/// A child that must end within `limit`; killed and failed otherwise.
+fn ends_within(
+    mut command: std::process::Command,
+    limit: std::time::Duration,
+) -> std::process::Output {
+    let child = command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let id = child.id();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = sender.send(child.wait_with_output());
+    });
+    match receiver.recv_timeout(limit) {
+        Ok(output) => output.unwrap(),
+        Err(_) => {
+            let _ = std::process::Command::new("kill")
+                .args(["-9", &id.to_string()])
+                .status();
+            panic!("still running after {limit:?}: {command:?}");
+        }
+    }
+}
+
+#[test]
+#[cfg(unix)]
+fn a_fifo_named_like_a_temporary_file_blocks_no_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join(".nyckeltal-99999-x.tmp");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let out = dir.path().join("out.csv");
+    let mut command = tjorn_n20900_2022();
+    command.arg("-o").arg(&out);
+    let output = ends_within(command, std::time::Duration::from_secs(60));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(std::fs::read_to_string(&out).unwrap().contains("N20900"));
+    assert!(fifo.exists(), "what is not ours is left alone");
+}
+
 // 10. Unbounded inputs.
 
 #[test]
@@ -1886,4 +1935,56 @@ fn control_characters_in_own_files_never_reach_a_terminal_or_xml() {
     let page = std::fs::read_to_string(pack.join("report.html")).unwrap();
     assert!(page.contains("uppsättning"));
     assert!(commandless(&page), "report.html");
+}
+
+#[test]
+fn a_cache_held_by_a_stopped_run_delays_a_fetch_only_briefly() {
+    let emulator = emulator();
+    let cache = tempfile::tempdir().unwrap();
+    let folder = cache
+        .path()
+        .join(format!("127.0.0.1_{}-v3", emulator.addr().port()));
+    std::fs::create_dir_all(&folder).unwrap();
+    // Another run, stopped with Ctrl-Z while it held the lock.
+    let held = std::fs::File::create(folder.join(".lock")).unwrap();
+    held.lock().unwrap();
+    let mut command = nyckeltal(&emulator.url(), cache.path());
+    command.args([
+        "values",
+        "--kpi",
+        "N20900",
+        "--municipality",
+        "Tjörn",
+        "--years",
+        "2022",
+    ]);
+    let output = ends_within(command, std::time::Duration::from_secs(60));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("-4.5628"));
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains("held the cache folder") && said.contains("not kept"),
+        "{said}"
+    );
+    drop(held);
+    let offline = run(nyckeltal(&emulator.url(), cache.path()).args([
+        "--offline",
+        "values",
+        "--kpi",
+        "N20900",
+        "--municipality",
+        "Tjörn",
+        "--years",
+        "2022",
+    ]));
+    assert_eq!(
+        code(&offline),
+        4,
+        "nothing was stored: {}",
+        stderr(&offline)
+    );
 }

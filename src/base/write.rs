@@ -162,6 +162,12 @@ pub(crate) fn clean_stale_temps(dir: &Path) {
         return;
     };
     for entry in entries.flatten() {
+        // Only files and folders are ever ours: a FIFO, socket, device or
+        // link named like ours is never opened (opening a FIFO waits for
+        // ever) nor followed.
+        if !entry.file_type().is_ok_and(|t| t.is_file() || t.is_dir()) {
+            continue;
+        }
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
         let Some(rest) = name.strip_prefix(TEMP_PREFIX) else {

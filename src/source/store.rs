@@ -4,9 +4,10 @@
 //! writes go to a temporary file that is renamed into place, under the
 //! folder's lock where runs may meet.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use serde::de::DeserializeOwned;
@@ -26,6 +27,24 @@ pub(crate) struct Cache {
     /// What went wrong with files along the way, for people (see
     /// [`super::DataSource::take_notes`]).
     notes: RefCell<Vec<String>>,
+    /// Another run held the folder's lock past [`LOCK_WAIT`]: nothing more
+    /// is stored in this run.
+    locked_out: Cell<bool>,
+}
+
+/// How long a write waits while another run holds the cache folder's lock
+/// (a run stopped with Ctrl-Z holds it for ever; a working one, for the
+/// milliseconds of one write).
+const LOCK_WAIT: Duration = Duration::from_secs(5);
+
+/// The cache folder's lock, as a write finds it.
+enum Lock {
+    /// Held by this run while the file lives.
+    Held(#[allow(dead_code)] std::fs::File),
+    /// It cannot be taken (a read-only cache: nothing is kept anyway).
+    Unavailable,
+    /// Another run holds it.
+    Busy,
 }
 
 impl Cache {
@@ -34,6 +53,7 @@ impl Cache {
             dir: root.join(folder_name(api_url)),
             api_url: api_url.clone(),
             notes: RefCell::new(Vec::new()),
+            locked_out: Cell::new(false),
         }
     }
 
@@ -90,6 +110,9 @@ impl Cache {
 
     /// Store an item; when that fails, a note says it is used but not kept.
     pub(crate) fn keep<T: Serialize>(&self, name: &str, value: &T, what: &str) {
+        if self.locked_out.get() {
+            return;
+        }
         if let Err(e) = self.store(name, value) {
             self.note(format!("warning: {e:#}; {what} used but not kept"));
         }
@@ -105,24 +128,48 @@ impl Cache {
         what: &str,
         merge: impl FnOnce(Option<T>) -> T,
     ) -> T {
-        let _held = self.lock();
+        let held = self.lock();
         let merged = merge(self.load(name));
-        self.keep(name, &merged, what);
+        if !matches!(held, Lock::Busy) {
+            self.keep(name, &merged, what);
+        }
         merged
     }
 
-    /// The cache folder's lock, held while the returned file lives; `None`
-    /// where it cannot be taken (a read-only cache: nothing is kept anyway).
-    pub(crate) fn lock(&self) -> Option<std::fs::File> {
-        std::fs::create_dir_all(&self.dir).ok()?;
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(self.dir.join(LOCK_FILE))
-            .ok()?;
-        file.lock().ok()?;
-        Some(file)
+    /// The cache folder's lock, waited for at most [`LOCK_WAIT`] once in a
+    /// run; after that the run goes on without storing, with a note.
+    fn lock(&self) -> Lock {
+        if self.locked_out.get() {
+            return Lock::Busy;
+        }
+        let Some(file) = std::fs::create_dir_all(&self.dir).ok().and_then(|_| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(self.dir.join(LOCK_FILE))
+                .ok()
+        }) else {
+            return Lock::Unavailable;
+        };
+        let start = Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Lock::Held(file),
+                Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < LOCK_WAIT => {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => break,
+                Err(_) => return Lock::Unavailable,
+            }
+        }
+        self.locked_out.set(true);
+        self.note(format!(
+            "warning: another nyckeltal has held the cache folder {} for over {} s (one stopped with Ctrl-Z?); the figures are used but not kept in this run",
+            self.dir.display(),
+            LOCK_WAIT.as_secs()
+        ));
+        Lock::Busy
     }
 
     pub(crate) fn store<T: Serialize>(&self, name: &str, value: &T) -> Result<()> {
