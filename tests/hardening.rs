@@ -175,18 +175,21 @@ fn tiny_values(root: &Path, municipality: &str, years: &str) -> std::process::Co
 
 const GOOD: &str = "geo,year,n00001\n1419,2021,-4.5\n1419,2022,3.25\n1407,2022,7\n";
 
+/// Tjörn's N20900 in 2022: a small, quick selection.
+const TJORN_N20900_2022: [&str; 7] = [
+    "values",
+    "--kpi",
+    "N20900",
+    "--municipality",
+    "Tjörn",
+    "--years",
+    "2022",
+];
+
 /// Tjörn's N20900 in 2022 from the shared dump: a small, quick run.
 fn tjorn_n20900_2022() -> std::process::Command {
     let mut command = nyckeltal_offline_snapshot();
-    command.args([
-        "values",
-        "--kpi",
-        "N20900",
-        "--municipality",
-        "Tjörn",
-        "--years",
-        "2022",
-    ]);
+    command.args(TJORN_N20900_2022);
     command
 }
 
@@ -1949,15 +1952,7 @@ fn a_cache_held_by_a_stopped_run_delays_a_fetch_only_briefly() {
     let held = std::fs::File::create(folder.join(".lock")).unwrap();
     held.lock().unwrap();
     let mut command = nyckeltal(&emulator.url(), cache.path());
-    command.args([
-        "values",
-        "--kpi",
-        "N20900",
-        "--municipality",
-        "Tjörn",
-        "--years",
-        "2022",
-    ]);
+    command.args(TJORN_N20900_2022);
     let output = ends_within(command, std::time::Duration::from_secs(60));
     assert!(
         output.status.success(),
@@ -1971,16 +1966,9 @@ fn a_cache_held_by_a_stopped_run_delays_a_fetch_only_briefly() {
         "{said}"
     );
     drop(held);
-    let offline = run(nyckeltal(&emulator.url(), cache.path()).args([
-        "--offline",
-        "values",
-        "--kpi",
-        "N20900",
-        "--municipality",
-        "Tjörn",
-        "--years",
-        "2022",
-    ]));
+    let offline = run(nyckeltal(&emulator.url(), cache.path())
+        .arg("--offline")
+        .args(TJORN_N20900_2022));
     assert_eq!(
         code(&offline),
         4,
