@@ -29,6 +29,8 @@ enum Reply {
     RateLimited,
     /// 400 Bad Request with this body.
     Rejected(String),
+    /// 400 Bad Request with a body that never ends.
+    EndlessRejection,
 }
 
 /// A server on 127.0.0.1 that answers as `reply` says and logs every path.
@@ -98,10 +100,14 @@ fn fake_server(reply: impl Fn(&str) -> Reply + Send + Sync + 'static) -> FakeSer
                         stream,
                         "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1000\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
                     ),
-                    Reply::Endless => {
+                    Reply::Endless | Reply::EndlessRejection => {
+                        let status = match reply(&path) {
+                            Reply::Endless => "200 OK",
+                            _ => "400 Bad Request",
+                        };
                         let _ = write!(
                             stream,
-                            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                            "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
                         );
                         let chunk = vec![b' '; 1 << 16];
                         let _ = write!(stream, "b\r\n{{\"values\":[\r\n");
@@ -330,6 +336,38 @@ fn an_endless_or_oversized_answer_stops_at_the_bound() {
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn an_endless_error_page_is_read_only_as_far_as_its_first_lines() {
+    let server = fake_server(|_| Reply::EndlessRejection);
+    let cache = tempfile::tempdir().unwrap();
+    let mut command = nyckeltal(&server.url, cache.path());
+    // Without the bound, the body would be read until the timeout, gigabytes in.
+    command.args(["--tries", "1", "--timeout", "120", "kpi", "search", "kostnad"]);
+    let out = ends_within(command, std::time::Duration::from_secs(20));
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(stderr(&out).contains("HTTP 400"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_mirror_listing_an_id_twice_is_refused() {
+    let twice = |path: &str| {
+        let listed = if path.contains("/municipality") {
+            r#"{"id":"1419","title":"Tjörn","type":"K"},{"id":"1419","title":"Orust","type":"K"}"#
+        } else {
+            r#"{"id":"N20900","title":"Kostnad"},{"id":"N20900","title":"Annan"}"#
+        };
+        Reply::Json(page(listed, None))
+    };
+    for args in [
+        &["municipality", "list"][..],
+        &["kpi", "search", "kostnad"][..],
+    ] {
+        let out = against(&fake_server(twice), args);
+        assert_eq!(code(&out), 5, "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("twice"), "{}", stderr(&out));
+    }
 }
 
 /// A mirror that knows one KPI (N20900) and Tjörn, and answers its data

@@ -56,6 +56,7 @@ impl KoladaClient {
     pub(crate) fn kpis(&self) -> Result<Vec<Kpi>> {
         let kpis: Vec<Kpi> = self.list("kpi")?;
         self.check_ids("KPI list", kpis.iter().map(|k| k.id.as_str()))?;
+        self.check_unique("KPI list", kpis.iter().map(|k| k.id.as_str()))?;
         Ok(kpis)
     }
 
@@ -69,6 +70,7 @@ impl KoladaClient {
             kpis.extend(self.list::<Kpi>(&format!("kpi/{}", chunk.join(",")))?);
         }
         self.check_ids("KPI list", kpis.iter().map(|k| k.id.as_str()))?;
+        self.check_unique("KPI list", kpis.iter().map(|k| k.id.as_str()))?;
         Ok(kpis)
     }
 
@@ -80,6 +82,7 @@ impl KoladaClient {
     pub(crate) fn municipalities(&self) -> Result<Vec<Municipality>> {
         let list: Vec<Municipality> = self.list("municipality")?;
         self.check_ids("municipality list", list.iter().map(|m| m.id.as_str()))?;
+        self.check_unique("municipality list", list.iter().map(|m| m.id.as_str()))?;
         Ok(list)
     }
 
@@ -91,11 +94,29 @@ impl KoladaClient {
                 std::iter::once(g.id.as_str()).chain(g.members.iter().map(|m| m.member_id.as_str()))
             }),
         )?;
+        self.check_unique("group list", groups.iter().map(|g| g.id.as_str()))?;
+        for group in &groups {
+            let what = format!("member list of group {}", group.id);
+            self.check_unique(&what, group.members.iter().map(|m| m.member_id.as_str()))?;
+        }
         Ok(groups)
     }
 
     fn list<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<Vec<T>> {
         self.transport.get_all(self.transport.endpoint(path)?)
+    }
+
+    /// Refuse a catalogue that lists an id twice: one of the two would stand
+    /// for the other (Tjörn's figure printed as Orust's).
+    fn check_unique<'a>(&self, what: &str, ids: impl IntoIterator<Item = &'a str>) -> Result<()> {
+        let mut seen = std::collections::HashSet::new();
+        match ids.into_iter().find(|id| !seen.insert(*id)) {
+            None => Ok(()),
+            Some(id) => Err(error::network(format!(
+                "the {what} from {} lists '{id}' twice; this server does not answer as Kolada does: check --api-url",
+                self.transport.base()
+            ))),
+        }
     }
 
     /// Refuse a catalogue that holds an id no Kolada id looks like: such an

@@ -266,8 +266,11 @@ impl Transport {
             )));
         }
         if !status.is_success() {
-            let body = response.text().unwrap_or_default();
-            let body: String = body.chars().take(200).collect();
+            // An error page says what it is in its first lines: at most 4 KB
+            // of it is read, whatever its length (an endless one included).
+            let mut head = Vec::new();
+            let _ = std::io::Read::read_to_end(&mut std::io::Read::take(response, 4096), &mut head);
+            let body: String = String::from_utf8_lossy(&head).chars().take(200).collect();
             return Err(Failure::Fatal(format!(
                 "Kolada rejected {url} (HTTP {}): {}",
                 status.as_u16(),
