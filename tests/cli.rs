@@ -344,3 +344,32 @@ fn completions_offer_your_own_sets_and_lists_from_the_data_dir_flag() {
         .args(["completions", "bash"]));
     assert!(!without.contains("egna-tal"));
 }
+
+/// `export NYCKELTAL_CACHE_DIR=` in a profile means "not set", not an error.
+#[test]
+fn empty_directory_variables_count_as_unset() {
+    let home = tempfile::tempdir().unwrap();
+    let out = ok(nyckeltal_offline_snapshot()
+        .env("HOME", home.path())
+        .env_remove("XDG_CACHE_HOME")
+        .env_remove("XDG_CONFIG_HOME")
+        .env("NYCKELTAL_CACHE_DIR", "")
+        .env("NYCKELTAL_DATA_DIR", "")
+        .arg("paths"));
+    assert!(
+        out.contains(&home.path().display().to_string()),
+        "the platform's folders: {out}"
+    );
+    ok(nyckeltal_offline_snapshot()
+        .env("NYCKELTAL_CACHE_DIR", "")
+        .env("NYCKELTAL_DATA_DIR", "")
+        .args([
+            "values",
+            "--kpi",
+            "N20900",
+            "--municipality",
+            "Tjörn",
+            "--years",
+            "2022",
+        ]));
+}

@@ -344,7 +344,15 @@ fn an_endless_error_page_is_read_only_as_far_as_its_first_lines() {
     let cache = tempfile::tempdir().unwrap();
     let mut command = nyckeltal(&server.url, cache.path());
     // Without the bound, the body would be read until the timeout, gigabytes in.
-    command.args(["--tries", "1", "--timeout", "120", "kpi", "search", "kostnad"]);
+    command.args([
+        "--tries",
+        "1",
+        "--timeout",
+        "120",
+        "kpi",
+        "search",
+        "kostnad",
+    ]);
     let out = ends_within(command, std::time::Duration::from_secs(20));
     assert_eq!(code(&out), 5, "{}", stderr(&out));
     assert!(stderr(&out).contains("HTTP 400"), "{}", stderr(&out));

@@ -45,8 +45,8 @@ pub(crate) struct GlobalArgs {
     pub source: Option<PathBuf>,
 
     /// Cache directory [default: the platform cache dir, e.g. ~/.cache/nyckeltal].
-    #[arg(long, global = true, env = "NYCKELTAL_CACHE_DIR", value_name = "DIR")]
-    pub cache_dir: Option<PathBuf>,
+    #[arg(long, global = true, env = "NYCKELTAL_CACHE_DIR", value_name = "DIR", value_parser = path_or_unset())]
+    cache_dir: Option<PathBuf>,
 
     /// Answer only from the cache; say exactly what is missing instead of asking Kolada.
     #[arg(long, global = true, conflicts_with = "refresh")]
@@ -78,8 +78,8 @@ pub(crate) struct GlobalArgs {
 
     /// Your own indicator sets and peer lists: a folder with sets/ and peers/ inside
     /// [default: the platform config dir, e.g. ~/.config/nyckeltal].
-    #[arg(long, global = true, env = "NYCKELTAL_DATA_DIR", value_name = "DIR")]
-    pub data_dir: Option<PathBuf>,
+    #[arg(long, global = true, env = "NYCKELTAL_DATA_DIR", value_name = "DIR", value_parser = path_or_unset())]
+    data_dir: Option<PathBuf>,
 
     /// No progress bar and no summary lines on stderr.
     #[arg(long, short, global = true)]
@@ -108,6 +108,16 @@ impl GlobalArgs {
         })
     }
 
+    /// The cache directory asked for; an empty `NYCKELTAL_CACHE_DIR=` is unset.
+    pub(crate) fn cache_dir(&self) -> Option<PathBuf> {
+        self.cache_dir.clone().filter(|p| !p.as_os_str().is_empty())
+    }
+
+    /// The own-files directory asked for; an empty `NYCKELTAL_DATA_DIR=` is unset.
+    pub(crate) fn data_dir(&self) -> Option<PathBuf> {
+        self.data_dir.clone().filter(|p| !p.as_os_str().is_empty())
+    }
+
     /// The terminal's language: the flag (or NYCKELTAL_LANG), else the
     /// locale (LC_ALL, LC_MESSAGES, LANG: Swedish for `sv_*`), else
     /// English.
@@ -125,6 +135,13 @@ impl GlobalArgs {
             }
         })
     }
+}
+
+/// A path that may be given empty (`NYCKELTAL_CACHE_DIR=` in a shell
+/// profile), which then counts as not given.
+fn path_or_unset() -> impl clap::builder::TypedValueParser<Value = PathBuf> {
+    use clap::builder::TypedValueParser;
+    clap::builder::OsStringValueParser::new().map(PathBuf::from)
 }
 
 /// The documents' language on the command line.

@@ -62,7 +62,7 @@ pub(crate) fn to_stderr(line: &str) {
 
 /// The reference data: built in, and the user's own in the data directory.
 pub(crate) fn refdata(global: &GlobalArgs) -> RefData {
-    RefData::new(global.data_dir.clone())
+    RefData::new(global.data_dir())
 }
 
 /// Notes for people ("note: …"), unless `--quiet`.
@@ -96,7 +96,7 @@ pub(crate) fn open_source(global: &GlobalArgs) -> Result<Box<dyn DataSource>> {
 
 /// The cache folder: `--cache-dir`, or the platform's.
 pub(crate) fn cache_root(global: &GlobalArgs) -> Result<std::path::PathBuf> {
-    global.cache_dir.clone().or_else(Cache::default_root).ok_or_else(|| {
+    global.cache_dir().or_else(Cache::default_root).ok_or_else(|| {
         error::usage("no cache directory is known on this system; give --cache-dir DIR or set NYCKELTAL_CACHE_DIR")
     })
 }

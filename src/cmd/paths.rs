@@ -20,7 +20,7 @@ pub(crate) fn run(global: &GlobalArgs) -> Result<()> {
                 .unwrap_or_else(|| "(none on this system)".into()),
         )
     };
-    let cache = global.cache_dir.clone().or_else(Cache::default_root);
+    let cache = global.cache_dir().or_else(Cache::default_root);
     let data = refdata(global).user_dir().map(|d| d.to_path_buf());
     let rows = vec![
         vec![
