@@ -2022,3 +2022,32 @@ fn a_cache_held_by_a_stopped_run_delays_a_fetch_only_briefly() {
         stderr(&offline)
     );
 }
+
+#[test]
+fn a_pack_folder_that_names_no_folder_or_holds_a_home_is_refused_at_once() {
+    for folder in [".", "/", ".."] {
+        fails_offline(
+            &["report", "examples/tjorn-hosten.toml", "-o", folder],
+            7,
+            "names no new folder",
+        );
+    }
+    // A folder full of someone's files: refused before the pack is built,
+    // naming a few of them, without walking all of it.
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    for i in 0..50 {
+        std::fs::create_dir_all(home.join(format!("d{i:02}/deep/deeper"))).unwrap();
+        std::fs::write(home.join(format!("d{i:02}/deep/deeper/f.txt")), "x").unwrap();
+    }
+    let out = run(nyckeltal_offline_snapshot()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["report", "examples/tjorn-hosten.toml", "-o"])
+        .arg(&home));
+    assert_eq!(code(&out), 7, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("d00/, d01/, d02/, d03/ and more"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -92,7 +92,7 @@ impl FileMark {
 /// Record every file under `dir`, and what the folder is, in its manifest.
 pub(crate) fn write(dir: &Path, kind: FolderKind) -> Result<()> {
     let mut files = BTreeMap::new();
-    for (relative, kind) in entries(dir)? {
+    for (relative, kind) in entries(dir, |_| true)? {
         if kind == Kind::File {
             let content = std::fs::read(dir.join(&relative))?;
             files.insert(relative, FileMark::of(&content));
@@ -126,7 +126,11 @@ pub(crate) fn read(dir: &Path, damaged: fn(String) -> anyhow::Error) -> Result<O
 pub(crate) fn foreign_entries(dir: &Path) -> Result<Vec<String>> {
     let manifest = read(dir, error::output)?.unwrap_or_default();
     let mut foreign = Vec::new();
-    for (relative, kind) in entries(dir)? {
+    // A few are enough to say no: a home folder is never walked whole.
+    for (relative, kind) in entries(dir, |folder| manifest.lists_under(folder))? {
+        if foreign.len() > NAMED {
+            break;
+        }
         let described = match kind {
             Kind::Folder if manifest.lists_under(&relative) => continue,
             Kind::Folder => format!("{relative}/"),
@@ -151,7 +155,7 @@ pub(crate) fn foreign_entries(dir: &Path) -> Result<Vec<String>> {
 /// nothing else is left. An error means something else is there (kept).
 pub(crate) fn remove_written(dir: &Path) -> Result<()> {
     let manifest = read(dir, error::output)?.unwrap_or_default();
-    let all = entries(dir)?;
+    let all = entries(dir, |folder| manifest.lists_under(folder))?;
     for (relative, kind) in &all {
         let listed = manifest.files.get(relative);
         if *kind == Kind::File && listed.is_some() {
@@ -175,12 +179,14 @@ pub(crate) fn remove_written(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// "a, b, c and 2 more": the first few of a list, for one line.
+/// "a, b, c, d and more": the first few of a list, for one line (the list
+/// of [`foreign_entries`] stops after one more than are named).
 pub(crate) fn name_some(names: &[String]) -> String {
     let shown = names[..names.len().min(NAMED)].join(", ");
-    match names.len().saturating_sub(NAMED) {
-        0 => shown,
-        more => format!("{shown} and {more} more"),
+    if names.len() > NAMED {
+        format!("{shown} and more")
+    } else {
+        shown
     }
 }
 
@@ -212,8 +218,9 @@ enum Kind {
     Other,
 }
 
-/// Every entry under `dir` (links not followed), as a path with `/`, parents first.
-fn entries(dir: &Path) -> Result<Vec<(String, Kind)>> {
+/// Every entry under `dir` (links not followed), as a path with `/`,
+/// parents first; only the folders `descend` names are looked into.
+fn entries(dir: &Path, descend: impl Fn(&str) -> bool) -> Result<Vec<(String, Kind)>> {
     let mut out = Vec::new();
     let mut pending = vec![String::new()];
     while let Some(folder) = pending.pop() {
@@ -230,7 +237,9 @@ fn entries(dir: &Path) -> Result<Vec<(String, Kind)>> {
             };
             let meta = std::fs::symlink_metadata(dir.join(&relative))?;
             let kind = if meta.is_dir() {
-                pending.push(relative.clone());
+                if descend(&relative) {
+                    pending.push(relative.clone());
+                }
                 Kind::Folder
             } else if meta.is_file() {
                 Kind::File

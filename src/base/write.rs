@@ -315,8 +315,7 @@ pub(crate) fn write_dir(
     kind: FolderKind,
     fill: impl FnOnce(&Path) -> Result<()>,
 ) -> Result<()> {
-    // A link to a folder: the folder it names is replaced, the link stays.
-    let resolved = follow_links(asked)?;
+    let (resolved, existing) = folder_target(asked, kind)?;
     let path = resolved.as_path();
     let fail = |e: &dyn std::fmt::Display| {
         error::output(format!(
@@ -324,27 +323,7 @@ pub(crate) fn write_dir(
             asked.display()
         ))
     };
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(parent).map_err(|e| fail(&e))?;
-    // Before anything is decided: a folder a killed run set aside is put
-    // back here, so the decision below sees it.
-    clean_stale_temps(parent);
-    let existing = match std::fs::symlink_metadata(path) {
-        Ok(meta) if !meta.is_dir() => {
-            return Err(error::output(format!(
-                "{} is a file, not a folder; choose another name",
-                asked.display()
-            )))
-        }
-        Ok(meta) => Some(meta),
-        Err(_) => None,
-    };
-    if existing.is_some() {
-        check_replaceable(asked, path, kind)?;
-    }
+    let parent = parent_of(path);
     let prefix = temp_prefix();
     let mut builder = tempfile::Builder::new();
     builder.prefix(&prefix);
@@ -370,6 +349,56 @@ pub(crate) fn write_dir(
             let _ = std::fs::remove_dir_all(&staged);
             fail(&e)
         })
+    }
+}
+
+/// Whether `asked` can take a folder of `kind`, looked at before any work
+/// (and again by [`write_dir`] when it puts the folder in place): the
+/// folder a link names, and what is there now, if anything.
+pub(crate) fn folder_target(
+    asked: &Path,
+    kind: FolderKind,
+) -> Result<(PathBuf, Option<std::fs::Metadata>)> {
+    // "/", "." and "..": no folder nyckeltal may build and put in place.
+    if asked.file_name().is_none() {
+        return Err(error::output(format!(
+            "-o {} names no new folder; give one, such as out/tjorn",
+            asked.display()
+        )));
+    }
+    // A link to a folder: the folder it names is replaced, the link stays.
+    let resolved = follow_links(asked)?;
+    let parent = parent_of(&resolved);
+    std::fs::create_dir_all(parent).map_err(|e| {
+        error::output(format!(
+            "cannot write {} ({e}); check that the folder above it is writable",
+            asked.display()
+        ))
+    })?;
+    // Before anything is decided: a folder a killed run set aside is put
+    // back here, so the decision below sees it.
+    clean_stale_temps(parent);
+    let existing = match std::fs::symlink_metadata(&resolved) {
+        Ok(meta) if !meta.is_dir() => {
+            return Err(error::output(format!(
+                "{} is a file, not a folder; choose another name",
+                asked.display()
+            )))
+        }
+        Ok(meta) => Some(meta),
+        Err(_) => None,
+    };
+    if existing.is_some() {
+        check_replaceable(asked, &resolved, kind)?;
+    }
+    Ok((resolved, existing))
+}
+
+/// The folder a path is in ("." for a bare name).
+fn parent_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
     }
 }
 

@@ -9,7 +9,7 @@ use anyhow::Result;
 
 use crate::cli::flags::{GlobalArgs, ReportArgs};
 use crate::cli::session::{notes, with_context};
-use crate::ops::report::{build, write};
+use crate::ops::report::{build, check_target, write};
 use crate::render::pdf::find_browser;
 
 pub(crate) fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<()> {
@@ -18,6 +18,8 @@ pub(crate) fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<()> {
         .pdf
         .then(|| find_browser(args.browser.as_deref()))
         .transpose()?;
+    // So is a folder that cannot take the pack.
+    check_target(&args.output)?;
     let pack = with_context(global, |cx| build(&args.spec, global.lang(), cx))?;
     write(&pack, &args.output, browser.as_ref())?;
     let pdf = if browser.is_some() {

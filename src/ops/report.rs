@@ -27,7 +27,7 @@ use crate::analysis::summary::{spreads, Spreads};
 use crate::analysis::table::Table;
 use crate::base::error;
 use crate::base::manifest::FolderKind;
-use crate::base::write::{write_dir, write_file};
+use crate::base::write::{folder_target, write_dir, write_file};
 use crate::document::peer_values::{tidy as peers_tidy, PeerValues};
 use crate::document::provenance::review_provenance;
 use crate::document::review::{peers_title, Figure, Kind, KpiPage, PeerGroup, Review, Section};
@@ -127,6 +127,11 @@ pub(crate) fn build(spec_path: &Path, lang: Option<Lang>, cx: &Context) -> Resul
         tidy,
         peers,
     })
+}
+
+/// Whether `dir` can take a pack, before any work is done.
+pub(crate) fn check_target(dir: &Path) -> Result<()> {
+    folder_target(dir, FolderKind::Report).map(|_| ())
 }
 
 /// Write the pack's files into `dir` (report.pdf too, printed by
